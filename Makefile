@@ -1,0 +1,43 @@
+# Komvos: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-komvos
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint translations extract-messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+translations: $(STAMP)
+	$(BIN)/pybabel -q compile -d web/translations
+
+run: $(STAMP) translations
+	$(BIN)/flask --app web db upgrade
+	$(BIN)/flask --app web seed-demo --if-empty
+	$(BIN)/flask --app web run --host $(HOST) --port $(PORT)
+
+test: $(STAMP) translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# After changing user-visible strings: refresh the catalogues, translate, then `make translations`.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o web/translations/messages.pot .
+	$(BIN)/pybabel -q update -i web/translations/messages.pot -d web/translations -w 100
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) instance test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis

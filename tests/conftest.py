@@ -1,0 +1,176 @@
+"""Fixtures shared by the web tests: an app on SQLite or PostgreSQL, clients, builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import count
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from web import create_app
+from web.extensions import db
+from web.models import Organisation, User
+from web.passwords import hash_password
+
+from tests.helpers import PASSWORD, POSTGRES_URL
+
+_PASSWORD_HASH: list[str] = []
+
+
+def _password_hash() -> str:
+    # Hashing costs ~30 ms; builders share one hash of PASSWORD.
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(hash_password(PASSWORD))
+    return _PASSWORD_HASH[0]
+
+
+def settings_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """Settings for an app under test."""
+    settings = {
+        "env": "testing",
+        "secret_key": "test-secret-key-that-is-long-enough-for-tests",
+        "database_url": database_url,
+        "csrf": False,
+        "engine_options": {},
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """On PostgreSQL: a schema built once by the migrations, shared by every test."""
+    if not POSTGRES_URL:
+        yield ""
+        return
+    from flask_migrate import upgrade
+
+    app = create_app(settings_for_tests(POSTGRES_URL))
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    yield POSTGRES_URL
+
+
+def _empty_postgres(app: Flask) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(postgres_schema: str, tmp_path: Any) -> str:
+    """PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file."""
+    return postgres_schema or f"sqlite:///{tmp_path}/komvos-test.sqlite3"
+
+
+class RequestIsolatingClient(FlaskClient):
+    """A test client whose requests get their own app context, as they do in production.
+
+    The test keeps an app context open to read the database; without this, requests would
+    share its `g` (the signed-in user, the locale) and its database session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        token = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            if _cv_app.get(None) is not None:
+                db.session.expire_all()  # what the request committed is read afresh
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build apps with extra settings; each starts with an empty database."""
+    built: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        app = create_app(settings_for_tests(database_url, **overrides))
+        app.test_client_class = RequestIsolatingClient
+        with app.app_context():
+            if POSTGRES_URL:
+                _empty_postgres(app)
+            else:
+                db.drop_all()
+                db.create_all()
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            if POSTGRES_URL:
+                _empty_postgres(app)
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """An app with an empty database and an application context pushed."""
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def make_organisation(app: Flask) -> Callable[..., Organisation]:
+    """Create an organisation of a kind and status."""
+
+    def build(kind: str = "ngo", status: str = "approved", **fields: Any) -> Organisation:
+        n = next(_numbers)
+        organisation = Organisation(
+            kind=kind, status=status, name=fields.pop("name", f"{kind.upper()} {n}"),
+            phone="+30 210 000 0000", email=f"{kind}{n}@org.example", **fields,
+        )
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return build
+
+
+@pytest.fixture
+def make_user(app: Flask, make_organisation: Callable[..., Organisation]) -> Callable[..., User]:
+    """Create a user; `kind` is individual, company, ngo, staff or admin."""
+
+    def build(
+        kind: str = "individual", status: str = "approved", organisation: Organisation | None = None,
+        **fields: Any,
+    ) -> User:
+        n = next(_numbers)
+        role = {"individual": "donor", "company": "donor", "ngo": "ngo"}.get(kind, kind)
+        if organisation is None and kind in ("company", "ngo"):
+            organisation = make_organisation(kind, status)
+        user = User(
+            email=fields.pop("email", f"{kind}{n}@people.example"),
+            password_hash=fields.pop("password_hash", None) or _password_hash(),
+            full_name=fields.pop("full_name", f"Person {n}"),
+            role=role,
+            language=fields.pop("language", "el"),
+            organisation=organisation,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return build

@@ -1,0 +1,43 @@
+"""Migrations go up and down on SQLite and PostgreSQL, and match the models."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from tests.helpers import POSTGRES_URL
+from web import create_app
+from web.extensions import db
+
+TABLES = {"organisation", "user", "invitation", "audit_event", "alembic_version"}
+
+
+def migration_app(tmp_path):
+    url = POSTGRES_URL or f"sqlite:///{tmp_path}/migrations.sqlite3"
+    return create_app({"env": "testing", "database_url": url})
+
+
+def table_names():
+    return set(inspect(db.engine).get_table_names())
+
+
+def test_upgrade_downgrade_upgrade(tmp_path, postgres_schema):
+    app = migration_app(tmp_path)
+    with app.app_context():
+        upgrade()
+        assert TABLES <= table_names()
+        downgrade(revision="base")
+        assert table_names() <= {"alembic_version"}
+        upgrade()
+        assert TABLES <= table_names()
+        db.engine.dispose()
+
+
+def test_the_migrations_match_the_models(tmp_path, postgres_schema):
+    app = migration_app(tmp_path)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        db.engine.dispose()
+    assert differences == []

@@ -1,0 +1,50 @@
+"""The engine stays a functional core: no web framework, ORM or app code in matching/."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+FORBIDDEN = ("flask", "sqlalchemy", "marshmallow", "web", "psycopg", "werkzeug")
+ENGINE_FILES = sorted((Path(__file__).resolve().parent.parent / "matching").rglob("*.py"))
+
+
+def imported_roots(source: str) -> set[str]:
+    """The top-level package of every import in `source`."""
+    roots = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def is_forbidden(root: str) -> bool:
+    return root in FORBIDDEN or root.startswith("flask_")
+
+
+def test_engine_has_modules():
+    assert any(path.name == "__init__.py" for path in ENGINE_FILES)
+
+
+@pytest.mark.parametrize("path", ENGINE_FILES, ids=lambda p: p.name)
+def test_engine_module_imports_no_web_code(path):
+    forbidden = {root for root in imported_roots(path.read_text()) if is_forbidden(root)}
+    assert not forbidden, f"{path.name} imports {sorted(forbidden)}"
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import flask", True),
+        ("from flask_login import current_user", True),
+        ("from sqlalchemy.orm import Session", True),
+        ("import web.models", True),
+        ("from marshmallow import Schema", True),
+        ("import numpy as np\nfrom scipy.optimize import linprog", False),
+        ("from .text import fold", False),
+    ],
+)
+def test_the_import_check_itself_catches_forbidden_imports(source, expected):
+    assert any(is_forbidden(root) for root in imported_roots(source)) is expected

@@ -1,0 +1,81 @@
+"""Komvos web application: a thin shell around the matching engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from web.config import flask_config, load_settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, reference data, blueprints, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(flask_config(load_settings(test_config), app.instance_path))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Greek stays readable in JSON
+    _ensure_instance_folder(app)
+    register_extensions(app)
+    register_reference_data(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def _ensure_instance_folder(app: Flask) -> None:
+    import os
+
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of `web.extensions` to this app."""
+    from web import database, i18n
+    from web.auth import login
+    from web.extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(database.MIGRATIONS_DIR))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login.init_app(app)
+    i18n.init_app(app)
+
+
+def register_reference_data(app: Flask) -> None:
+    """Load and validate the taxonomy and the places; a bad file stops start-up here."""
+    from web.reference import load_gazetteer, load_taxonomy
+
+    app.extensions["komvos.taxonomy"] = load_taxonomy(app.config["TAXONOMY_FILE"])
+    app.extensions["komvos.places"] = load_gazetteer(app.config["PLACES_FILE"])
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every feature."""
+    from web.api import bp as api_bp
+    from web.auth.views import bp as auth_bp
+    from web.main.views import bp as main_bp
+    from web.staff.views import bp as staff_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_hooks(app: Flask) -> None:
+    """Security headers and error pages."""
+    from web import errors, security
+
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """`flask --app web create-staff`, `seed-demo`, ..."""
+    from web import cli
+
+    cli.init_app(app)

@@ -1,0 +1,74 @@
+"""Flask-Login wiring and the role guards every view uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from web.extensions import db, login_manager
+from web.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login and say where to sign in."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's hook: the user behind a session, if still there."""
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def signed_in_user() -> User:
+    """The real User behind `current_user` (services take models, not proxies)."""
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Let only signed-in users with one of `roles` through; others get 403 (or sign-in)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+staff_required = roles_required("staff", "admin")
+
+
+def representative_required(view: F) -> F:
+    """Only a representative of an approved organisation (NGO or company) gets through."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.organisation is None or current_user.role not in ("donor", "ngo"):
+            abort(403)
+        if not current_user.organisation.is_approved:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]

@@ -1,0 +1,286 @@
+"""Use cases for accounts and organisations. Each commits once, with its audit rows."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from web.audit import record_event
+from web.extensions import db
+from web.models import Invitation, Organisation, User, utcnow
+from web.passwords import hash_password, needs_rehash, password_problem, verify_password
+from web.validation import InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What we ask of anyone who opens an account."""
+
+    full_name: str
+    email: str
+    password: str
+    phone: str = ""
+    language: str = "el"
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationDetails:
+    """What we ask of an organisation that registers."""
+
+    name: str
+    kind: str
+    sector: str | None = None
+    place_id: str | None = None
+    phone: str = ""
+    website: str = ""
+    description: str = ""
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared and stored trimmed and lower-case."""
+    return email.strip().lower()
+
+
+def email_taken(email: str) -> bool:
+    """True when an account already uses this address."""
+    found = db.session.scalar(select(User.id).where(User.email == normalise_email(email)))
+    return found is not None
+
+
+def _check_person(person: Person) -> None:
+    if email_taken(person.email):
+        raise InvalidInput("email", str(_l("An account with this email already exists.")))
+    problem = password_problem(person.password, person.email)
+    if problem:
+        raise InvalidInput("password", problem)
+
+
+def _new_user(person: Person, role: str, organisation: Organisation | None) -> User:
+    return User(
+        email=normalise_email(person.email),
+        password_hash=hash_password(person.password),
+        full_name=person.full_name.strip(),
+        phone=person.phone.strip(),
+        role=role,
+        language=person.language,
+        organisation=organisation,
+    )
+
+
+def _commit_new_account() -> None:
+    """Commit; a concurrent registration with the same email loses cleanly."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise InvalidInput("email", str(_l("An account with this email already exists."))) from error
+
+
+def register_individual(person: Person) -> User:
+    """Open an account for an individual donor, who may post at once."""
+    _check_person(person)
+    user = _new_user(person, "donor", None)
+    db.session.add(user)
+    db.session.flush()
+    record_event("user.registered", actor=user, target=user, kind="individual")
+    _commit_new_account()
+    return user
+
+
+def register_organisation(details: OrganisationDetails, person: Person) -> User:
+    """Register a company or an NGO with its first representative; staff approve it later."""
+    if details.kind not in ("ngo", "company"):
+        raise InvalidInput("kind", str(_l("Choose an NGO or a company.")))
+    _check_person(person)
+    organisation = Organisation(
+        kind=details.kind,
+        name=details.name.strip(),
+        sector=details.sector,
+        place_id=details.place_id,
+        phone=details.phone.strip(),
+        email=normalise_email(person.email),
+        website=details.website.strip(),
+        description=details.description.strip(),
+        status="pending",
+    )
+    role = "ngo" if details.kind == "ngo" else "donor"
+    user = _new_user(person, role, organisation)
+    db.session.add_all([organisation, user])
+    db.session.flush()
+    record_event("organisation.registered", actor=user, target=organisation, kind=details.kind)
+    record_event("user.registered", actor=user, target=user, kind=details.kind)
+    _commit_new_account()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user these credentials belong to, or None; both outcomes are audited."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.active:
+        record_event("auth.login_failed", actor=user, email=normalise_email(email)[:254])
+        db.session.commit()
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record_event("auth.login", actor=user, target=user)
+    db.session.commit()
+    return user
+
+
+def record_logout(user: User) -> None:
+    """Note a sign-out."""
+    record_event("auth.logout", actor=user, target=user)
+    db.session.commit()
+
+
+def pending_organisations() -> list[Organisation]:
+    """Organisations waiting for staff, oldest first."""
+    query = select(Organisation).where(Organisation.status == "pending")
+    return list(db.session.scalars(query.order_by(Organisation.created_at, Organisation.id)))
+
+
+def list_organisations(status: str | None = None) -> list[Organisation]:
+    """Organisations, optionally of one status, by name."""
+    query = select(Organisation).where(Organisation.kind != "centre")
+    if status:
+        query = query.where(Organisation.status == status)
+    return list(db.session.scalars(query.order_by(func.lower(Organisation.name))))
+
+
+def decide_organisation(
+    organisation_id: int, staff: User, approve: bool, reason: str = ""
+) -> Organisation:
+    """Approve or reject a pending organisation; a second decision is refused."""
+    if not staff.is_staff:
+        raise PermissionError("only staff decide on organisations")
+    if not approve and not reason.strip():
+        raise InvalidInput("reason", str(_l("Say why the organisation is rejected.")))
+    if db.session.get(Organisation, organisation_id) is None:
+        raise LookupError(organisation_id)
+    new_status = "approved" if approve else "rejected"
+    # Guarded on the current status, so two staff deciding at once cannot both win.
+    changed = db.session.execute(
+        update(Organisation)
+        .where(Organisation.id == organisation_id, Organisation.status == "pending")
+        .values(status=new_status, decided_at=utcnow(), decided_by_id=staff.id,
+                decision_reason=reason.strip())
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise InvalidInput("status", str(_l("This organisation has already been decided.")))
+    organisation = db.session.get(Organisation, organisation_id)
+    assert organisation is not None
+    db.session.refresh(organisation)
+    record_event(f"organisation.{new_status}", actor=staff, target=organisation, reason=reason)
+    db.session.commit()
+    return organisation
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(inviter: User, email: str) -> tuple[Invitation, str]:
+    """Invite a colleague into the inviter's organisation; returns the row and the secret."""
+    if inviter.organisation is None or not inviter.organisation.is_approved:
+        raise PermissionError("only representatives of an approved organisation invite")
+    if email_taken(email):
+        raise InvalidInput("email", str(_l("An account with this email already exists.")))
+    token = secrets.token_urlsafe(32)
+    days = int(current_app.config["INVITATION_DAYS"])
+    invitation = Invitation(
+        organisation=inviter.organisation,
+        email=normalise_email(email),
+        token_hash=_token_hash(token),
+        invited_by=inviter,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_event("invitation.created", actor=inviter, target=invitation, email=invitation.email)
+    db.session.commit()
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The open, unexpired invitation behind a link, or None."""
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
+    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
+        return None
+    return invitation
+
+
+def accept_invitation(token: str, person: Person) -> User:
+    """Create the invited representative's account and spend the invitation, once."""
+    invitation = find_invitation(token)
+    if invitation is None:
+        raise InvalidInput("token", str(_l("This invitation is invalid, used or expired.")))
+    person = Person(
+        full_name=person.full_name, email=invitation.email, password=person.password,
+        phone=person.phone, language=person.language,
+    )
+    _check_person(person)
+    organisation = invitation.organisation
+    role = "ngo" if organisation.kind == "ngo" else "donor"
+    user = _new_user(person, role, organisation)
+    db.session.add(user)
+    db.session.flush()
+    # Conditional update: of two people using the same link at once, only one gets in.
+    spent = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow(), used_by_id=user.id)
+    ).rowcount
+    if spent != 1:
+        db.session.rollback()
+        raise InvalidInput("token", str(_l("This invitation is invalid, used or expired.")))
+    record_event("invitation.accepted", actor=user, target=invitation)
+    record_event("user.registered", actor=user, target=user, kind="invitation")
+    _commit_new_account()
+    return user
+
+
+def organisation_invitations(organisation: Organisation) -> list[Invitation]:
+    """The organisation's invitations, newest first."""
+    query = select(Invitation).where(Invitation.organisation_id == organisation.id)
+    return list(db.session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id)))
+
+
+def create_staff(email: str, full_name: str, password: str, admin: bool = False) -> User:
+    """Make a centre staff (or administrator) account."""
+    person = Person(full_name=full_name, email=email, password=password)
+    _check_person(person)
+    user = _new_user(person, "admin" if admin else "staff", centre_organisation())
+    db.session.add(user)
+    db.session.flush()
+    record_event("user.registered", actor=None, target=user, kind=user.role)
+    _commit_new_account()
+    return user
+
+
+def centre_organisation() -> Organisation:
+    """The coordination centre's own organisation, created on first use."""
+    centre = db.session.scalar(select(Organisation).where(Organisation.kind == "centre"))
+    if centre is None:
+        centre = Organisation(kind="centre", name="Komvos coordination centre", status="approved")
+        db.session.add(centre)
+    return centre
+
+
+def set_language(user: User | None, language: str) -> None:
+    """Remember a signed-in user's language choice."""
+    if user is not None and user.language != language:
+        user.language = language
+        record_event("user.language_changed", actor=user, target=user, language=language)
+        db.session.commit()

@@ -1,0 +1,49 @@
+"""Command-line entry points: thin click wrappers over service functions."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from web.validation import InvalidInput
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app's CLI."""
+    app.cli.add_command(create_staff_command)
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("create-staff")
+@click.argument("email")
+@click.option("--name", "full_name", default="", help="Full name (defaults to the email's name).")
+@click.option("--admin", is_flag=True, help="Make an administrator rather than staff.")
+@click.password_option(help="The password; asked for when not given.")
+@with_appcontext
+def create_staff_command(email: str, full_name: str, admin: bool, password: str) -> None:
+    """Make a centre staff account for EMAIL."""
+    from web.auth.services import create_staff
+
+    try:
+        user = create_staff(email, full_name or email.split("@")[0], password, admin=admin)
+    except InvalidInput as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    """Fill the database with the fictional demo organisations and people."""
+    from web.demo import DEMO_PASSWORD, database_is_empty, seed_demo
+
+    if if_empty and not database_is_empty():
+        click.echo("The database already has data; no demo data added.")
+        return
+    summary = seed_demo()
+    click.echo(f"Demo data: {summary}.")
+    click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
+    for role, email in summary.logins:
+        click.echo(f"  {role:<14} {email}")

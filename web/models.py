@@ -1,0 +1,142 @@
+"""Database models: organisations, people, invitations and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from web.extensions import db
+
+ORGANISATION_KINDS = ("ngo", "company", "centre")
+ORGANISATION_STATUSES = ("pending", "approved", "rejected")
+ROLES = ("donor", "ngo", "staff", "admin")
+LANGUAGES = ("el", "en")
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time as a naive datetime (stored the same on every database)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Organisation(db.Model):
+    """A member NGO, a donor company or the centre itself; staff verify it before it posts."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ORGANISATION_KINDS), name="kind"),
+        CheckConstraint(_in("status", ORGANISATION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sector: Mapped[str | None] = mapped_column(String(32))
+    place_id: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    website: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(
+        back_populates="organisation", foreign_keys="User.organisation_id", order_by="User.id"
+    )
+
+    @property
+    def is_approved(self) -> bool:
+        """True once staff have verified the organisation."""
+        return self.status == "approved"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: an individual donor, a representative, or centre staff."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(_in("language", LANGUAGES), name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2), default="el")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation | None] = relationship(
+        back_populates="members", foreign_keys=[organisation_id]
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this before signing in
+        """A deactivated account cannot sign in."""
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        """Centre staff and administrators."""
+        return self.role in ("staff", "admin")
+
+    @property
+    def can_post(self) -> bool:
+        """Individuals post at once; representatives once their organisation is approved."""
+        if self.role not in ("donor", "ngo"):
+            return False
+        return self.organisation is None or self.organisation.is_approved
+
+
+class Invitation(db.Model):
+    """A single-use, expiring link that lets a representative bring in a colleague."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
+
+
+class AuditEvent(db.Model):
+    """Who did what to which object, and when."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(32), default="")
+    object_id: Mapped[int | None]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
