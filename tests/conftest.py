@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from itertools import count
 from typing import Any
 
@@ -12,12 +13,13 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from tests.helpers import PASSWORD, POSTGRES_URL
 from web import create_app
 from web.extensions import db
 from web.models import Organisation, User
 from web.passwords import hash_password
-
-from tests.helpers import PASSWORD, POSTGRES_URL
+from web.posts.models import Need, Offer
+from web.posts.services import post_need, post_offer
 
 _PASSWORD_HASH: list[str] = []
 
@@ -138,8 +140,12 @@ def make_organisation(app: Flask) -> Callable[..., Organisation]:
     def build(kind: str = "ngo", status: str = "approved", **fields: Any) -> Organisation:
         n = next(_numbers)
         organisation = Organisation(
-            kind=kind, status=status, name=fields.pop("name", f"{kind.upper()} {n}"),
-            phone="+30 210 000 0000", email=f"{kind}{n}@org.example", **fields,
+            kind=kind,
+            status=status,
+            name=fields.pop("name", f"{kind.upper()} {n}"),
+            phone="+30 210 000 0000",
+            email=f"{kind}{n}@org.example",
+            **fields,
         )
         db.session.add(organisation)
         db.session.commit()
@@ -153,7 +159,9 @@ def make_user(app: Flask, make_organisation: Callable[..., Organisation]) -> Cal
     """Create a user; `kind` is individual, company, ngo, staff or admin."""
 
     def build(
-        kind: str = "individual", status: str = "approved", organisation: Organisation | None = None,
+        kind: str = "individual",
+        status: str = "approved",
+        organisation: Organisation | None = None,
         **fields: Any,
     ) -> User:
         n = next(_numbers)
@@ -172,5 +180,58 @@ def make_user(app: Flask, make_organisation: Callable[..., Organisation]) -> Cal
         db.session.add(user)
         db.session.commit()
         return user
+
+    return build
+
+
+def offer_fields(**overrides: Any) -> dict[str, Any]:
+    """A valid offer as the API or the form takes it."""
+    fields: dict[str, Any] = {
+        "category": "blankets",
+        "title": "Κουβέρτες μάλλινες",
+        "description": "Καινούργιες, διπλές.",
+        "quantity": 100,
+        "unit": "pieces",
+        "place": "kypseli",
+        "reach_km": 15,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def need_fields(**overrides: Any) -> dict[str, Any]:
+    """A valid need as the API or the form takes it."""
+    from web.clock import today
+
+    fields: dict[str, Any] = {
+        "category": "blankets",
+        "title": "Blankets for a family shelter",
+        "description": "For 40 people arriving this week.",
+        "quantity": 40,
+        "unit": "pieces",
+        "urgency": "high",
+        "needed_by": (today() + timedelta(days=14)).isoformat(),
+        "place": "kypseli",
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def make_offer(make_user: Callable[..., User]) -> Callable[..., Offer]:
+    """Post an offer through the service, by a new individual unless `donor` is given."""
+
+    def build(donor: User | None = None, **overrides: Any) -> Offer:
+        return post_offer(donor or make_user("individual"), offer_fields(**overrides))
+
+    return build
+
+
+@pytest.fixture
+def make_need(make_user: Callable[..., User]) -> Callable[..., Need]:
+    """Post a need through the service, by a new approved NGO unless `poster` is given."""
+
+    def build(poster: User | None = None, **overrides: Any) -> Need:
+        return post_need(poster or make_user("ngo"), need_fields(**overrides))
 
     return build

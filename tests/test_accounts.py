@@ -55,7 +55,11 @@ def test_an_individual_registers_and_can_post_at_once(client):
     assert response.status_code == 302
     user = db.session.scalar(select(User))
     assert (user.email, user.role, user.language, user.organisation) == (
-        "eleni@people.example", "donor", "en", None)
+        "eleni@people.example",
+        "donor",
+        "en",
+        None,
+    )
     assert user.can_post
     assert actions() == ["user.registered"]
 
@@ -65,7 +69,11 @@ def test_an_organisation_registers_pending_with_its_first_representative(client,
     response = client.post(f"/register/{kind}", data=organisation_form())
     assert response.status_code == 302
     organisation = db.session.scalar(select(Organisation))
-    assert (organisation.kind, organisation.status, organisation.place_id) == (kind, "pending", "kypseli")
+    assert (organisation.kind, organisation.status, organisation.place_id) == (
+        kind,
+        "pending",
+        "kypseli",
+    )
     user = db.session.scalar(select(User))
     assert user.role == role and user.organisation_id == organisation.id
     assert not user.can_post
@@ -93,7 +101,9 @@ BAD_REGISTRATIONS = [
 
 
 @pytest.mark.parametrize("overrides, field, message", BAD_REGISTRATIONS)
-def test_bad_registration_shows_the_field_message_and_writes_nothing(client, overrides, field, message):
+def test_bad_registration_shows_the_field_message_and_writes_nothing(
+    client, overrides, field, message
+):
     response = client.post("/register/ngo", data=organisation_form(**overrides))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -110,7 +120,9 @@ def test_bad_input_messages_follow_the_chosen_language(client):
 
 def test_an_email_can_register_only_once_whatever_its_case(client, make_user):
     make_user(email="eleni@people.example")
-    response = client.post("/register/individual", data=person_form(email="  ELENI@people.example "))
+    response = client.post(
+        "/register/individual", data=person_form(email="  ELENI@people.example ")
+    )
     assert response.status_code == 422
     assert "Υπάρχει ήδη λογαριασμός με αυτό το email." in response.get_data(as_text=True)
     assert count(User) == 1
@@ -126,10 +138,13 @@ def test_sign_in_succeeds_and_is_audited(client, make_user):
     assert db.session.get(User, user.id).last_login_at is not None
 
 
-@pytest.mark.parametrize("email, password", [
-    ("maria@people.example", "wrong password here"),
-    ("nobody@people.example", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("maria@people.example", "wrong password here"),
+        ("nobody@people.example", PASSWORD),
+    ],
+)
 def test_sign_in_failure_says_so_and_is_audited(client, make_user, email, password):
     make_user(email="maria@people.example")
     response = client.post("/login", data={"email": email, "password": password})
@@ -226,7 +241,9 @@ def test_rejection_needs_a_reason_and_a_second_decision_is_refused(client, make_
     client.post(f"/staff/organisations/{organisation_id}/reject", data={"reason": "Not a member"})
     db.session.expire_all()
     assert db.session.get(Organisation, organisation_id).status == "rejected"
-    response = client.post(f"/staff/organisations/{organisation_id}/approve", data={}, follow_redirects=True)
+    response = client.post(
+        f"/staff/organisations/{organisation_id}/approve", data={}, follow_redirects=True
+    )
     assert "έχει ήδη ληφθεί απόφαση" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Organisation, organisation_id).status == "rejected"
@@ -244,7 +261,9 @@ def test_an_unapproved_representative_signs_in_but_cannot_invite(client, make_us
     assert response.status_code == 302
     page = client.get("/organisation").get_data(as_text=True)
     assert "δεν έχει ακόμη επαληθεύσει" in page
-    assert client.post("/organisation/invitations", data={"email": "x@org.example"}).status_code == 403
+    assert (
+        client.post("/organisation/invitations", data={"email": "x@org.example"}).status_code == 403
+    )
     assert count(Invitation) == 0
 
 
@@ -267,7 +286,9 @@ def test_a_representative_invites_a_colleague_who_joins_once(client, make_user):
     assert token not in invitation.token_hash  # only the hash is stored
     page = client.get(path).get_data(as_text=True)
     assert "colleague@org.example" in page
-    response = client.post(path, data=person_form(email="ignored@evil.example", full_name="Ahmad Karimi"))
+    response = client.post(
+        path, data=person_form(email="ignored@evil.example", full_name="Ahmad Karimi")
+    )
     assert response.status_code == 302
     colleague = db.session.scalar(select(User).where(User.full_name == "Ahmad Karimi"))
     assert colleague.email == "colleague@org.example"

@@ -18,7 +18,11 @@ def test_create_staff_makes_a_staff_account(app):
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User))
-    assert (user.email, user.role, user.full_name) == ("anna@komvos.example", "staff", "Άννα Γεωργίου")
+    assert (user.email, user.role, user.full_name) == (
+        "anna@komvos.example",
+        "staff",
+        "Άννα Γεωργίου",
+    )
     assert user.organisation.kind == "centre"
     assert verify_password(user.password_hash, "a long and quiet river")
 
@@ -28,7 +32,9 @@ def test_create_staff_refuses_a_common_password_and_a_taken_email(app):
     weak = runner.invoke(args=["create-staff", "a@komvos.example", "--password", "password1"])
     assert weak.exit_code != 0 and "password" in weak.output
     runner.invoke(args=["create-staff", "a@komvos.example", "--password", "quiet long river"])
-    taken = runner.invoke(args=["create-staff", "a@komvos.example", "--password", "quiet long river"])
+    taken = runner.invoke(
+        args=["create-staff", "a@komvos.example", "--password", "quiet long river"]
+    )
     assert taken.exit_code != 0 and "email" in taken.output
     assert count(User) == 1
 

@@ -78,8 +78,12 @@ def test_production_requires_a_database_url():
 
 def test_production_app_has_secure_cookies_and_no_debug(database_url):
     app = create_app(
-        {"env": "production", "secret_key": STRONG_SECRET, "database_url": database_url,
-         "debug": True}
+        {
+            "env": "production",
+            "secret_key": STRONG_SECRET,
+            "database_url": database_url,
+            "debug": True,
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

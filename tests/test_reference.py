@@ -53,8 +53,17 @@ def test_gazetteer_has_all_66_municipalities_of_attica(places):
 def test_gazetteer_has_the_neighbourhoods_ngos_use(places):
     neighbourhoods = [p for p in places.places.values() if p.kind == "neighbourhood"]
     assert len(neighbourhoods) >= 30
-    wanted = ["Κυψέλη", "Εξάρχεια", "Πατήσια", "Κολωνός", "Σεπόλια", "Άγιος Παντελεήμονας",
-              "Ακαδημία Πλάτωνος", "Γκύζη", "Παγκράτι"]
+    wanted = [
+        "Κυψέλη",
+        "Εξάρχεια",
+        "Πατήσια",
+        "Κολωνός",
+        "Σεπόλια",
+        "Άγιος Παντελεήμονας",
+        "Ακαδημία Πλάτωνος",
+        "Γκύζη",
+        "Παγκράτι",
+    ]
     names = {p.names["el"] for p in neighbourhoods}
     assert set(wanted) <= names
 
@@ -100,7 +109,9 @@ def test_place_lookup_ignores_case_accents_and_script(places, query, expected):
         ("blanket", "Blankets"),
     ],
 )
-def test_category_lookup_ignores_case_accents_script_and_language(taxonomy, query, expected_label_en):
+def test_category_lookup_ignores_case_accents_script_and_language(
+    taxonomy, query, expected_label_en
+):
     found = [c.labels["en"] for c in taxonomy.search(query, limit=3)]
     assert found and found[0] == expected_label_en, f"{query!r} found {found}"
 
@@ -126,35 +137,67 @@ def test_units_convert_within_a_dimension_only():
 BROKEN_TAXONOMIES = [
     ("no categories", lambda s: s[: s.index("[[category]]")], "no [[category]] entries"),
     ("bad TOML", lambda s: s + "\n[[category]\n", "not valid TOML"),
-    ("unknown unit", lambda s: s.replace('unit = "pieces"\nlabel_el = "Κουβέρτες"',
-                                         'unit = "bales"\nlabel_el = "Κουβέρτες"'),
-     "category 'blankets': unit 'bales' is not defined"),
-    ("unknown parent", lambda s: s.replace('parent = "bedding"', 'parent = "linen"'),
-     "category 'blankets': parent 'linen' does not exist"),
-    ("bad kind", lambda s: s.replace('kind = "goods"\nsector = "basic_goods"\nunit = "pieces"\n'
-                                     'label_el = "Κουβέρτες"',
-                                     'kind = "stuff"\nsector = "basic_goods"\nunit = "pieces"\n'
-                                     'label_el = "Κουβέρτες"'),
-     "category 'blankets': 'kind' is 'stuff'"),
-    ("bad sector", lambda s: s.replace('sector = "basic_goods"', 'sector = "food"', 1),
-     "category 'bedding': 'sector' is 'food'"),
-    ("missing label", lambda s: s.replace('label_en = "Blankets"\n', ""),
-     "category 'blankets': 'label_en' must be a non-empty string"),
-    ("duplicate id", lambda s: s.replace('id = "bedding"', 'id = "blankets"'),
-     "category 'blankets' is defined twice"),
-    ("cycle", lambda s: s.replace('id = "bedding"\n', 'id = "bedding"\nparent = "blankets"\n'),
-     "its parents form a cycle"),
-    ("unknown related", lambda s: s + 'related = ["tents"]\n',
-     "category 'blankets': related category 'tents' does not exist"),
-    ("synonym twice", lambda s: s.replace('synonyms_el = ["κουβέρτα"]',
-                                          'synonyms_el = ["κουβέρτα", "Κουβερτα"]'),
-     "category 'blankets': 'synonyms_el' lists the same word twice"),
-    ("bad unit factor", lambda s: s.replace("factor = 0.001", 'factor = "tiny"'),
-     "unit 'g': 'factor' must be a number"),
+    (
+        "unknown unit",
+        lambda s: s.replace(
+            'unit = "pieces"\nlabel_el = "Κουβέρτες"', 'unit = "bales"\nlabel_el = "Κουβέρτες"'
+        ),
+        "category 'blankets': unit 'bales' is not defined",
+    ),
+    (
+        "unknown parent",
+        lambda s: s.replace('parent = "bedding"', 'parent = "linen"'),
+        "category 'blankets': parent 'linen' does not exist",
+    ),
+    (
+        "bad kind",
+        lambda s: s.replace(
+            'kind = "goods"\nsector = "basic_goods"\nunit = "pieces"\nlabel_el = "Κουβέρτες"',
+            'kind = "stuff"\nsector = "basic_goods"\nunit = "pieces"\nlabel_el = "Κουβέρτες"',
+        ),
+        "category 'blankets': 'kind' is 'stuff'",
+    ),
+    (
+        "bad sector",
+        lambda s: s.replace('sector = "basic_goods"', 'sector = "food"', 1),
+        "category 'bedding': 'sector' is 'food'",
+    ),
+    (
+        "missing label",
+        lambda s: s.replace('label_en = "Blankets"\n', ""),
+        "category 'blankets': 'label_en' must be a non-empty string",
+    ),
+    (
+        "duplicate id",
+        lambda s: s.replace('id = "bedding"', 'id = "blankets"'),
+        "category 'blankets' is defined twice",
+    ),
+    (
+        "cycle",
+        lambda s: s.replace('id = "bedding"\n', 'id = "bedding"\nparent = "blankets"\n'),
+        "its parents form a cycle",
+    ),
+    (
+        "unknown related",
+        lambda s: s + 'related = ["tents"]\n',
+        "category 'blankets': related category 'tents' does not exist",
+    ),
+    (
+        "synonym twice",
+        lambda s: s.replace('synonyms_el = ["κουβέρτα"]', 'synonyms_el = ["κουβέρτα", "Κουβερτα"]'),
+        "category 'blankets': 'synonyms_el' lists the same word twice",
+    ),
+    (
+        "bad unit factor",
+        lambda s: s.replace("factor = 0.001", 'factor = "tiny"'),
+        "unit 'g': 'factor' must be a number",
+    ),
 ]
 
 
-@pytest.mark.parametrize("case, mutate, message", BROKEN_TAXONOMIES, ids=[c[0] for c in BROKEN_TAXONOMIES])
+@pytest.mark.parametrize(
+    "case, mutate, message", BROKEN_TAXONOMIES, ids=[c[0] for c in BROKEN_TAXONOMIES]
+)
 def test_a_malformed_taxonomy_names_the_bad_entry(tmp_path, case, mutate, message):
     path = tmp_path / "taxonomy.toml"
     path.write_text(mutate(SMALL_TAXONOMY))
@@ -166,22 +209,42 @@ def test_a_malformed_taxonomy_names_the_bad_entry(tmp_path, case, mutate, messag
 
 BROKEN_PLACES = [
     ("no places", lambda s: s[: s.index("[[place]]")], "no [[place]] entries"),
-    ("latitude out of range", lambda s: s.replace("lat = 37.9993", "lat = 97.9993"),
-     "place 'kypseli': 'lat' is 97.9993, outside"),
-    ("latitude not a number", lambda s: s.replace("lat = 37.9993", 'lat = "north"'),
-     "place 'kypseli': 'lat' must be a number"),
-    ("unknown municipality", lambda s: s.replace('municipality = "athens"\nregional_unit = '
-                                                 '"central_athens"\nlat = 37.9993',
-                                                 'municipality = "sparta"\nregional_unit = '
-                                                 '"central_athens"\nlat = 37.9993'),
-     "place 'kypseli': municipality 'sparta' is not a municipality"),
-    ("unknown regional unit", lambda s: s.replace('regional_unit = "central_athens"\nlat = 37.9993',
-                                                  'regional_unit = "crete"\nlat = 37.9993'),
-     "place 'kypseli': 'regional_unit' is 'crete'"),
-    ("duplicate id", lambda s: s.replace('id = "kypseli"', 'id = "athens"'),
-     "place 'athens' is defined twice"),
-    ("bad kind", lambda s: s.replace('kind = "neighbourhood"', 'kind = "village"'),
-     "place 'kypseli': 'kind' is 'village'"),
+    (
+        "latitude out of range",
+        lambda s: s.replace("lat = 37.9993", "lat = 97.9993"),
+        "place 'kypseli': 'lat' is 97.9993, outside",
+    ),
+    (
+        "latitude not a number",
+        lambda s: s.replace("lat = 37.9993", 'lat = "north"'),
+        "place 'kypseli': 'lat' must be a number",
+    ),
+    (
+        "unknown municipality",
+        lambda s: s.replace(
+            'municipality = "athens"\nregional_unit = "central_athens"\nlat = 37.9993',
+            'municipality = "sparta"\nregional_unit = "central_athens"\nlat = 37.9993',
+        ),
+        "place 'kypseli': municipality 'sparta' is not a municipality",
+    ),
+    (
+        "unknown regional unit",
+        lambda s: s.replace(
+            'regional_unit = "central_athens"\nlat = 37.9993',
+            'regional_unit = "crete"\nlat = 37.9993',
+        ),
+        "place 'kypseli': 'regional_unit' is 'crete'",
+    ),
+    (
+        "duplicate id",
+        lambda s: s.replace('id = "kypseli"', 'id = "athens"'),
+        "place 'athens' is defined twice",
+    ),
+    (
+        "bad kind",
+        lambda s: s.replace('kind = "neighbourhood"', 'kind = "village"'),
+        "place 'kypseli': 'kind' is 'village'",
+    ),
 ]
 
 

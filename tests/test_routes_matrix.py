@@ -20,11 +20,49 @@ MATRIX = {
     "auth.invite": ("POST", "/organisation/invitations", [302, 403, 422, 422, 403, 403, 403]),
     "auth.accept_invitation": ("GET", "/invitations/not-a-token", [404] * 7),
     "staff.organisations": ("GET", "/staff/organisations", [302, 403, 403, 403, 403, 200, 200]),
-    "staff.decide": ("POST", "/staff/organisations/{org}/approve",
-                     [302, 403, 403, 403, 403, 302, 302]),
-    "api.health": ("GET", "/api/v1/health", [200] * 7),
-    "api.categories": ("GET", "/api/v1/categories?q=blankets", [200] * 7),
-    "api.places": ("GET", "/api/v1/places?q=kypseli", [200] * 7),
+    "staff.decide": (
+        "POST",
+        "/staff/organisations/{org}/approve",
+        [302, 403, 403, 403, 403, 302, 302],
+    ),
+    "auth.account": ("GET", "/account", [302, 200, 200, 200, 200, 200, 200]),
+    "auth.create_token": ("POST", "/account/tokens", [302, 422, 422, 422, 422, 422, 422]),
+    "auth.revoke_token": (
+        "POST",
+        "/account/tokens/999/revoke",
+        [302, 404, 404, 404, 404, 404, 404],
+    ),
+    # Offers: donors who may post (individuals, approved companies).
+    "posts.new_offer": ("GET", "/offers/new", [302, 200, 200, 403, 403, 403, 403]),
+    "posts.my_offers": ("GET", "/offers/mine", [302, 200, 200, 403, 403, 403, 403]),
+    "posts.edit_offer": ("GET", "/offers/{offer}/edit", [302, 404, 404, 403, 403, 403, 403]),
+    "posts.withdraw_offer": (
+        "POST",
+        "/offers/{offer}/withdraw",
+        [302, 404, 404, 403, 403, 403, 403],
+    ),
+    # Needs: representatives of approved NGOs.
+    "posts.new_need": ("GET", "/needs/new", [302, 403, 403, 200, 403, 403, 403]),
+    "posts.our_needs": ("GET", "/needs/ours", [302, 403, 403, 200, 403, 403, 403]),
+    "posts.edit_need": ("GET", "/needs/{need}/edit", [302, 403, 403, 404, 403, 403, 403]),
+    "posts.close_need": ("POST", "/needs/{need}/close", [302, 403, 403, 404, 403, 403, 403]),
+    "posts.open_needs": ("GET", "/needs", [200] * 7),
+    # The API authenticates with tokens only: a browser session is not enough.
+    "reference.health": ("GET", "/api/v1/health", [200] * 7),
+    "reference.categories": ("GET", "/api/v1/categories?q=blankets", [200] * 7),
+    "reference.places": ("GET", "/api/v1/places?q=kypseli", [200] * 7),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", [200] * 7),
+    "open_needs.list_open_needs": ("GET", "/api/v1/open-needs", [200] * 7),
+    "offers.list_offers": ("GET", "/api/v1/offers", [401] * 7),
+    "offers.create_offer": ("POST", "/api/v1/offers", [401] * 7),
+    "offers.get_offer": ("GET", "/api/v1/offers/{offer}", [401] * 7),
+    "offers.update_offer": ("PATCH", "/api/v1/offers/{offer}", [401] * 7),
+    "offers.withdraw_offer": ("DELETE", "/api/v1/offers/{offer}", [401] * 7),
+    "needs.list_needs": ("GET", "/api/v1/needs", [401] * 7),
+    "needs.create_need": ("POST", "/api/v1/needs", [401] * 7),
+    "needs.get_need": ("GET", "/api/v1/needs/{need}", [401] * 7),
+    "needs.update_need": ("PATCH", "/api/v1/needs/{need}", [401] * 7),
+    "needs.close_need": ("DELETE", "/api/v1/needs/{need}", [401] * 7),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 
@@ -48,13 +86,18 @@ def test_the_matrix_covers_every_route(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_route_answers_each_actor_as_expected(app, actors, make_organisation, endpoint):
+def test_route_answers_each_actor_as_expected(
+    app, actors, make_organisation, make_offer, make_need, endpoint
+):
     method, path, expected = MATRIX[endpoint]
     got = []
     for actor in ACTORS:
         pending = make_organisation("ngo", status="pending")
+        # Someone else's offer and need: nobody in the matrix owns them.
+        offer, need = make_offer(), make_need()
         client = sign_in(app.test_client(), actors[actor])
-        response = client.open(path.format(org=pending.id), method=method, data={})
+        target = path.format(org=pending.id, offer=offer.id, need=need.id)
+        response = client.open(target, method=method, data={})
         got.append(response.status_code)
         response.close()
     assert dict(zip(ACTORS, got, strict=True)) == dict(zip(ACTORS, expected, strict=True))

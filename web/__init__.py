@@ -55,15 +55,17 @@ def register_reference_data(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature."""
-    from web.api import bp as api_bp
+    from web import api
     from web.auth.views import bp as auth_bp
     from web.main.views import bp as main_bp
+    from web.posts.views import bp as posts_bp
     from web.staff.views import bp as staff_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(posts_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    api.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:

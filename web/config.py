@@ -106,6 +106,7 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "BABEL_DEFAULT_LOCALE": settings["default_language"],
         "LANGUAGES": list(settings["languages"]),
         "INVITATION_DAYS": settings["invitation_days"],
+        "TIMEZONE": settings["timezone"],
         "MAIL_SERVER": settings["mail_server"],
         "MAIL_PORT": settings["mail_port"],
         "MAIL_USE_TLS": settings["mail_use_tls"],

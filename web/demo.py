@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from web.auth.services import centre_organisation, normalise_email
+from web.clock import today
 from web.config import CONFIG_DIR
 from web.extensions import db
 from web.models import Organisation, User, utcnow
 from web.passwords import hash_password
 
 DEMO_FILE = CONFIG_DIR / "demo_people.toml"
+POSTS_FILE = CONFIG_DIR / "demo_posts.toml"
 DEMO_PASSWORD = "komvos-demo-2026"
 
 
@@ -24,10 +27,15 @@ class SeedSummary:
 
     organisations: int = 0
     users: int = 0
+    offers: int = 0
+    needs: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.organisations} organisations, {self.users} people"
+        return (
+            f"{self.organisations} organisations, {self.users} people, "
+            f"{self.offers} offers, {self.needs} needs"
+        )
 
 
 def database_is_empty() -> bool:
@@ -64,8 +72,63 @@ def seed_demo() -> SeedSummary:
     for person in data["individual"]:
         _add_user(person, "donor", None, password_hash, summary)
     db.session.commit()
+    _seed_posts(summary)
     summary.logins = _sample_logins(data)
     return summary
+
+
+def _seed_posts(summary: SeedSummary) -> None:
+    """Post the demo offers and needs through the same services people use."""
+    from web.posts.services import post_need, post_offer
+
+    with POSTS_FILE.open("rb") as handle:
+        posts = tomllib.load(handle)
+    start = today()
+    for entry in posts.get("offer", []):
+        donor = _user(entry["donor"])
+        raw = {k: entry[k] for k in _OFFER_KEYS if k in entry}
+        raw["available_from"] = (start + timedelta(days=entry["available_from"])).isoformat()
+        raw["available_until"] = (start + timedelta(days=entry["available_until"])).isoformat()
+        raw["restrict_sectors"] = entry.get("sectors", [])
+        post_offer(donor, raw)
+        summary.offers += 1
+    for entry in posts.get("need", []):
+        poster = _user(entry["poster"])
+        raw = {k: entry[k] for k in _NEED_KEYS if k in entry}
+        raw["needed_by"] = (start + timedelta(days=entry["needed_by"])).isoformat()
+        post_need(poster, raw)
+        summary.needs += 1
+
+
+_OFFER_KEYS = (
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "unit",
+    "lot",
+    "place",
+    "reach_km",
+    "remote",
+    "conditions",
+)
+_NEED_KEYS = (
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "unit",
+    "urgency",
+    "place",
+    "reach_km",
+)
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise LookupError(f"demo_posts.toml names {email}, who is not in demo_people.toml")
+    return user
 
 
 def _add_organisation(entry: dict[str, Any], kind: str, status: str) -> Organisation:

@@ -25,13 +25,42 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def category_label(category_id: str) -> str:
+    """A category's label in the request's language."""
+    category = current_app.extensions["komvos.taxonomy"].categories.get(category_id)
+    return category.label(current_language()) if category else category_id
+
+
+def place_name(place_id: str | None) -> str:
+    """A place's name in the request's language."""
+    place = current_app.extensions["komvos.places"].places.get(place_id or "")
+    return place.name(current_language()) if place else (place_id or "")
+
+
+def unit_label(unit: str) -> str:
+    """A unit's label in the request's language."""
+    found = current_app.extensions["komvos.taxonomy"].units.get(unit)
+    return str(found.labels[current_language()]) if found else unit
+
+
+def sector_label(code: str | None) -> str:
+    """A sector's label in the request's language."""
+    from web.reference import SECTORS
+
+    return SECTORS[code][current_language()] if code in SECTORS else (code or "")
+
+
 def init_app(app: Flask) -> None:
     """Give templates the language and the locale-aware formatters."""
     app.jinja_env.globals.update(
+        category_label=category_label,
+        place_name=place_name,
+        unit_label=unit_label,
+        sector_label=sector_label,
         current_language=current_language,
         format_date=format_date,
         format_datetime=format_datetime,
         format_decimal=format_decimal,
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")
-
+    app.jinja_env.add_extension("jinja2.ext.do")

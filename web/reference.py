@@ -172,7 +172,9 @@ class Taxonomy:
 class Gazetteer:
     """The places of Attica, with lookup by any name in any script."""
 
-    def __init__(self, places: Mapping[str, Place], regional_units: Mapping[str, Mapping[str, str]]):
+    def __init__(
+        self, places: Mapping[str, Place], regional_units: Mapping[str, Mapping[str, str]]
+    ):
         self.places = dict(places)
         self.regional_units = dict(regional_units)
         self._index = _Index()
@@ -250,7 +252,11 @@ class _Checker:
 
     def number(self, name: str, low: float, high: float) -> float:
         value = self.entry.get(name)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise self.fail(f"'{name}' must be a number")
         if not low <= value <= high:
             raise self.fail(f"'{name}' is {value}, outside {low}..{high}")

@@ -86,13 +86,22 @@ class PersonForm(FlaskForm):
 
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(REQUIRED), Length(min=2, max=120, message=_l("Between %(min)d and %(max)d characters."))],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=2, max=120, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
         render_kw={"autocomplete": "name"},
     )
     email = _email_field(_l("Email"))
     phone = StringField(
         _l("Phone (optional)"),
-        validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Enter a phone number of digits, spaces and an optional +."))],
+        validators=[
+            Optional(),
+            Regexp(
+                PHONE_PATTERN,
+                message=_l("Enter a phone number of digits, spaces and an optional +."),
+            ),
+        ],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     password = PasswordField(
@@ -103,7 +112,10 @@ class PersonForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(REQUIRED), EqualTo("password", message=_l("The two passwords differ."))],
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("The two passwords differ.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     language = SelectField(_l("Language for emails and pages"), choices=LANGUAGE_CHOICES)
@@ -119,7 +131,10 @@ class OrganisationForm(PersonForm):
 
     organisation_name = StringField(
         _l("Name of the organisation"),
-        validators=[DataRequired(REQUIRED), Length(min=2, max=160, message=_l("Between %(min)d and %(max)d characters."))],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=2, max=160, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
     )
     sector = SelectField(_l("Main sector"), validators=[Optional()])
     place = StringField(
@@ -129,15 +144,28 @@ class OrganisationForm(PersonForm):
     )
     organisation_phone = StringField(
         _l("Organisation phone"),
-        validators=[DataRequired(REQUIRED), Regexp(PHONE_PATTERN, message=_l("Enter a phone number of digits, spaces and an optional +."))],
+        validators=[
+            DataRequired(REQUIRED),
+            Regexp(
+                PHONE_PATTERN,
+                message=_l("Enter a phone number of digits, spaces and an optional +."),
+            ),
+        ],
         render_kw={"inputmode": "tel"},
     )
     website = URLField(
         _l("Website (optional)"),
-        validators=[Optional(), Length(max=200), Regexp(r"^https?://\S+\.\S+$", message=_l("Enter a web address starting with https://."))],
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(
+                r"^https?://\S+\.\S+$", message=_l("Enter a web address starting with https://.")
+            ),
+        ],
     )
     description = TextAreaField(
-        _l("What the organisation does"), validators=[Optional(), Length(max=2000, message=_l("At most %(max)d characters."))]
+        _l("What the organisation does"),
+        validators=[Optional(), Length(max=2000, message=_l("At most %(max)d characters."))],
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -176,4 +204,20 @@ class AcceptInvitationForm(PersonForm):
 class DecisionForm(FlaskForm):
     """Staff approve or reject an organisation."""
 
-    reason = TextAreaField(_l("Reason (required to reject)"), validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))])
+    reason = TextAreaField(
+        _l("Reason (required to reject)"),
+        validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))],
+    )
+
+
+class TokenForm(FlaskForm):
+    """Name a new personal API token."""
+
+    name = StringField(
+        _l("Name of the token"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=80, message=_l("At most %(max)d characters.")),
+        ],
+        description=_l("For example: our stock system."),
+    )

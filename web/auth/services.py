@@ -80,7 +80,9 @@ def _commit_new_account() -> None:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise InvalidInput("email", str(_l("An account with this email already exists."))) from error
+        raise InvalidInput(
+            "email", str(_l("An account with this email already exists."))
+        ) from error
 
 
 def register_individual(person: Person) -> User:
@@ -171,8 +173,12 @@ def decide_organisation(
     changed = db.session.execute(
         update(Organisation)
         .where(Organisation.id == organisation_id, Organisation.status == "pending")
-        .values(status=new_status, decided_at=utcnow(), decided_by_id=staff.id,
-                decision_reason=reason.strip())
+        .values(
+            status=new_status,
+            decided_at=utcnow(),
+            decided_by_id=staff.id,
+            decision_reason=reason.strip(),
+        )
     ).rowcount
     if changed != 1:
         db.session.rollback()
@@ -227,8 +233,11 @@ def accept_invitation(token: str, person: Person) -> User:
     if invitation is None:
         raise InvalidInput("token", str(_l("This invitation is invalid, used or expired.")))
     person = Person(
-        full_name=person.full_name, email=invitation.email, password=person.password,
-        phone=person.phone, language=person.language,
+        full_name=person.full_name,
+        email=invitation.email,
+        password=person.password,
+        phone=person.phone,
+        language=person.language,
     )
     _check_person(person)
     organisation = invitation.organisation

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from web.api import auth as tokens
 from web.auth import services
 from web.auth.forms import (
     AcceptInvitationForm,
@@ -14,8 +15,9 @@ from web.auth.forms import (
     LoginForm,
     OrganisationForm,
     PersonForm,
+    TokenForm,
 )
-from web.auth.login import signed_in_user, representative_required
+from web.auth.login import representative_required, signed_in_user
 from web.main.views import safe_next
 from web.validation import InvalidInput
 
@@ -82,7 +84,13 @@ def register_organisation(kind: str) -> str | Response:
             _show_error(form, error)
         else:
             login_user(user)
-            flash(_("Thank you. The centre's staff will verify your organisation; you can post once they approve it."), "success")
+            flash(
+                _(
+                    "Thank you. The centre's staff will verify your organisation; "
+                    "you can post once they approve it."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.organisation"))
     status = 422 if form.errors else 200
     return render_template("auth/register_organisation.html", form=form, kind=kind), status
@@ -168,3 +176,45 @@ def accept_invitation(token: str) -> str | Response:
             return redirect(url_for("auth.organisation"))
     status = 422 if form.errors else 200
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    """The account page: personal API tokens."""
+    return render_template(
+        "auth/account.html",
+        tokens=tokens.active_tokens(signed_in_user()),
+        form=TokenForm(),
+        new_secret=None,
+    )
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token() -> tuple[str, int]:
+    """Make a personal API token; its secret is shown this once."""
+    form = TokenForm()
+    user = signed_in_user()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            _token, secret = tokens.create_token(user, form.name.data or "")
+        except InvalidInput as error:
+            form.name.errors = [error.message]
+    page = render_template(
+        "auth/account.html", tokens=tokens.active_tokens(user), form=form, new_secret=secret
+    )
+    return page, 200 if secret else 422
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of your tokens."""
+    try:
+        tokens.revoke_token(signed_in_user(), token_id)
+    except LookupError:
+        abort(404)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("auth.account"))

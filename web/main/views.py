@@ -9,8 +9,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth import services
-from web.auth.login import signed_in_user
 from web.auth.forms import LanguageForm
+from web.auth.login import signed_in_user
 from web.reference import SECTORS
 
 bp = Blueprint("main", __name__)

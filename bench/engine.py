@@ -1,0 +1,379 @@
+"""Benchmark of the matching engine (not a test): seeded Attica instances at several sizes.
+
+    .venv/bin/python bench/engine.py [--sizes 1000,5000,10000,100000] [--repeats 3]
+
+For each size N (N offers x N needs), in a fresh process so peak memory is its own: times of
+each phase (open book, candidates, scoring, allocation, proposals), peak RSS, candidate and
+allocated edge counts, objective and status; a greedy baseline on the same candidates (its
+objective as a ratio of ours); the same instance with every lot 1 and default units, solved
+by us and by OR-Tools SimpleMinCostFlow where installed (time ratio, objective equality);
+and incremental proposals for new offers and needs against the N open items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from anywhere, with or without the editable install
+
+from matching import Need, Offer, Policy, propose_for_need, propose_for_offer  # noqa: E402
+from matching.allocation import Problem, allocate  # noqa: E402
+from matching.candidates import Book, find_pairs  # noqa: E402
+from matching.scoring import prune, score_pairs  # noqa: E402
+from matching.text import fold  # noqa: E402
+
+TODAY = date(2026, 11, 26)
+# Fallback when config/places.toml is not there yet: Attica municipalities (lat, lon).
+ATTICA = [
+    (37.9838, 23.7275), (37.9420, 23.6465), (38.0045, 23.7740), (37.9340, 23.7430),
+    (38.0360, 23.8000), (38.0470, 23.8080), (37.9620, 23.6780), (38.0150, 23.6900),
+    (37.9980, 23.6370), (37.9070, 23.7260), (38.0220, 23.7560), (37.9650, 23.7620),
+    (38.0750, 23.8150), (37.9100, 23.7540), (37.9860, 23.6910), (38.0100, 23.6590),
+    (37.9480, 23.7010), (38.0530, 23.7530), (37.8790, 23.7470), (38.1080, 23.7820),
+]
+URGENCY = (["low", "normal", "high", "emergency"], [0.2, 0.5, 0.2, 0.1])
+LOTS = ([1, 5, 10, 20, 50], [0.88, 0.04, 0.04, 0.02, 0.02])
+
+
+def load_taxonomy() -> tuple[dict[str, dict[str, object]], list[dict[str, object]]]:
+    """Units and categories from config/taxonomy.toml, or a tiny built-in stand-in."""
+    path = ROOT / "config" / "taxonomy.toml"
+    if path.exists():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data["units"], data["category"]
+    units = {"pieces": {"dimension": "count", "factor": 1}, "hours": {"dimension": "time",
+                                                                     "factor": 1}}
+    cats: list[dict[str, object]] = [
+        {"id": "bedding", "kind": "goods", "unit": "pieces", "label_el": "Κλινοσκεπάσματα",
+         "label_en": "Bedding"},
+        {"id": "blankets", "parent": "bedding", "kind": "goods", "unit": "pieces",
+         "label_el": "Κουβέρτες", "label_en": "Blankets", "synonyms_en": ["blanket"]},
+        {"id": "interpreting", "kind": "skill", "unit": "hours", "label_el": "Διερμηνεία",
+         "label_en": "Interpreting"},
+    ]
+    return units, cats
+
+
+def load_places() -> list[tuple[float, float]]:
+    """Attica coordinates from config/places.toml, or the built-in list."""
+    path = ROOT / "config" / "places.toml"
+    if path.exists():
+        places = tomllib.loads(path.read_text(encoding="utf-8")).get("place", [])
+        found = [(float(p["lat"]), float(p["lon"])) for p in places if "lat" in p]
+        if found:
+            return found
+    return ATTICA
+
+
+class Generator:
+    """Seeded instances: lognormal quantities, lots, typos, Greek/English/Greeklish texts."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        units, cats = load_taxonomy()
+        self.units = units
+        by_id = {str(c["id"]): c for c in cats}
+        parents = {c.get("parent") for c in cats}
+        self.paths: dict[str, tuple[str, ...]] = {}
+        for cid in by_id:
+            path, node = [cid], by_id[cid]
+            while node.get("parent"):
+                node = by_id[str(node["parent"])]
+                path.append(str(node["id"]))
+            self.paths[cid] = tuple(reversed(path))
+        self.cats = by_id
+        self.leaves = sorted(c for c in by_id if c not in parents)
+        self.inner = sorted(c for c in by_id if c in parents)
+        self.related = [(str(c["id"]), str(r)) for c in cats for r in c.get("related", [])]
+        self.places = np.array(load_places())
+        self.dimension_units: dict[str, list[str]] = {}
+        for name, spec in units.items():
+            self.dimension_units.setdefault(str(spec["dimension"]), []).append(name)
+
+    def policy(self, mapping: dict[str, object] | None = None) -> Policy:
+        """The shipped config/matching.toml with the taxonomy's units and related pairs."""
+        config = tomllib.loads((ROOT / "config" / "matching.toml").read_text(encoding="utf-8"))
+        for section, values in (mapping or {}).items():
+            config.setdefault(section, {}).update(values)
+        return Policy.from_mapping(config, units=self.units, related=self.related)
+
+    def _terms(self, cid: str) -> tuple[str, ...]:
+        c = self.cats[cid]
+        words = [str(c.get("label_el", "")), str(c.get("label_en", ""))]
+        words += [str(s) for s in c.get("synonyms_el", [])]  # type: ignore[attr-defined]
+        words += [str(s) for s in c.get("synonyms_en", [])]  # type: ignore[attr-defined]
+        return tuple(w for w in words if w)
+
+    def _text(self, cid: str) -> str:
+        terms = self._terms(cid)
+        word = terms[int(self.rng.integers(len(terms)))]
+        roll = self.rng.random()
+        if roll < 0.25:
+            word = fold(word)  # Greeklish
+        if roll > 0.7 and len(word) > 4:  # a typo
+            i = int(self.rng.integers(1, len(word) - 1))
+            word = word[:i] + word[i + 1:] if roll > 0.85 else word[:i] + word[i] * 2 + word[i:]
+        extra = ["", "καινούργια", "used", "για οικογένειες", "σε καλή κατάσταση", "urgent",
+                 "for children", "μεγάλα μεγέθη"][int(self.rng.integers(8))]
+        return f"{word} {extra}".strip()
+
+    def _where(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        centre = self.places[self.rng.integers(len(self.places), size=n)]
+        jitter = self.rng.normal(0.0, 0.012, size=(n, 2))  # ~1.3 km
+        return centre[:, 0] + jitter[:, 0], centre[:, 1] + jitter[:, 1]
+
+    def _unit(self, cid: str, lots: bool) -> str:
+        default = str(self.cats[cid].get("unit", "pieces"))
+        same = self.dimension_units.get(str(self.units[default]["dimension"]), [default])
+        if lots and len(same) > 1 and self.rng.random() < 0.05:
+            return same[int(self.rng.integers(len(same)))]
+        return default
+
+    def instance(self, n: int, lots: bool = True) -> tuple[list[Offer], list[Need]]:
+        """N offers and N needs."""
+        return self.offers(n, lots), self.needs(n, lots)
+
+    def offers(self, n: int, lots: bool = True, prefix: str = "o") -> list[Offer]:
+        """N offers across Attica (lots: a mix of lot sizes and units; else lot 1)."""
+        rng = self.rng
+        lat, lon = self._where(n)
+        leaves = rng.choice(self.leaves, size=n)
+        quantities = np.maximum(1, rng.lognormal(3.0, 1.0, size=n).astype(int))
+        result = []
+        for i in range(n):
+            cid = str(leaves[i])
+            kind = str(self.cats[cid]["kind"])
+            lot = int(rng.choice(LOTS[0], p=LOTS[1])) if lots and kind == "goods" else 1
+            quantity = int(math.ceil(quantities[i] / lot) * lot)
+            remote = kind == "skill" and rng.random() < 0.3
+            start = TODAY + timedelta(days=int(rng.integers(-30, 10)))
+            until = None if rng.random() < 0.5 else TODAY + timedelta(
+                days=int(rng.integers(-5, 90)))
+            result.append(Offer(
+                id=f"{prefix}{i:07d}", kind=kind, category_path=self.paths[cid],
+                quantity=quantity, unit=self._unit(cid, lots), lot=lot, text=self._text(cid),
+                category_terms=self._terms(cid), lat=float(lat[i]), lon=float(lon[i]),
+                reach_km=float(rng.lognormal(math.log(3.0), 0.6)), remote=remote,
+                available_from=start, available_until=until,
+                organisation_id=f"d{int(rng.integers(n // 3 + 1))}"))
+        return result
+
+    def needs(self, n: int, lots: bool = True, prefix: str = "n") -> list[Need]:
+        """N needs across Attica; one in ten asks for a broader category."""
+        rng = self.rng
+        lat, lon = self._where(n)
+        quantities = np.maximum(1, rng.lognormal(3.2, 1.0, size=n).astype(int))
+        result = []
+        for i in range(n):
+            pool = self.inner if rng.random() < 0.1 else self.leaves
+            cid = str(pool[int(rng.integers(len(pool)))])
+            due = None if rng.random() < 0.4 else TODAY + timedelta(days=int(rng.integers(1, 60)))
+            result.append(Need(
+                id=f"{prefix}{i:07d}", kind=str(self.cats[cid]["kind"]),
+                category_path=self.paths[cid], quantity=int(quantities[i]),
+                unit=self._unit(cid, lots), urgency=str(rng.choice(URGENCY[0], p=URGENCY[1])),
+                text=self._text(cid), category_terms=self._terms(cid),
+                lat=float(lat[i]), lon=float(lon[i]),
+                reach_km=None if rng.random() < 0.5 else float(rng.lognormal(math.log(4.0), 0.5)),
+                needed_by=due, organisation_id=f"ngo{int(rng.integers(75))}",
+                received_recently=float(rng.exponential(3.0))))
+        return result
+
+
+def greedy(problem: Problem) -> float:
+    """Best value first, as much as fits: the baseline."""
+    offer_left = problem.offer_capacity.astype(np.float64).copy()
+    need_left = problem.need_capacity.astype(np.float64).copy()
+    total = 0.0
+    for e in np.argsort(-problem.value, kind="stable"):
+        o, n, lot, ratio = problem.offer[e], problem.need[e], problem.lot[e], problem.ratio[e]
+        lots = min(offer_left[o] // lot, math.floor(need_left[n] / (lot * ratio) + 1e-9))
+        if lots > 0:
+            offer_left[o] -= lots * lot
+            need_left[n] -= lots * lot * ratio
+            total += problem.value[e] * lots * lot
+    return total
+
+
+def ortools_flow(problem: Problem) -> tuple[float, float] | None:
+    """OR-Tools SimpleMinCostFlow on a lot-1, ratio-1 problem: (seconds, our objective)."""
+    try:
+        from ortools.graph.python import min_cost_flow
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    n_offers, n_needs = len(problem.offer_capacity), len(problem.need_capacity)
+    source, sink = n_offers + n_needs, n_offers + n_needs + 1
+    scale = 1e12 / max(float(problem.value.max(initial=1e-12)), 1e-12) / 1e3
+    flow = min_cost_flow.SimpleMinCostFlow()
+    offers, needs = np.arange(n_offers), np.arange(n_needs) + n_offers
+    tails = np.concatenate([np.full(n_offers, source), problem.offer, needs, [source]])
+    heads = np.concatenate([offers, problem.need + n_offers, np.full(n_needs, sink), [sink]])
+    supply = int(problem.offer_capacity.sum())
+    caps = np.concatenate([problem.offer_capacity,
+                           np.minimum(problem.offer_capacity[problem.offer],
+                                      problem.need_capacity[problem.need]),
+                           problem.need_capacity, [supply]])
+    costs = np.concatenate([np.zeros(n_offers), -np.round(problem.value * scale),
+                            np.zeros(n_needs), [0]])
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64),
+        costs.astype(np.int64))
+    flow.set_node_supply(source, supply)
+    flow.set_node_supply(sink, -supply)
+    status = flow.solve()
+    seconds = time.perf_counter() - started
+    if status != flow.OPTIMAL:
+        return None
+    flows = np.array([flow.flow(n_offers + e) for e in range(len(problem.offer))])
+    return seconds, float(np.dot(problem.value, flows))
+
+
+def _problem(book: Book, pairs, scores, policy: Policy) -> Problem:  # type: ignore[no-untyped-def]
+    kept = prune(pairs, scores, policy)
+    return Problem(offer=pairs.offer[kept], need=pairs.need[kept],
+                   value=scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
+                   ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
+                   need_capacity=book.need_quantity)
+
+
+def run_pipeline(offers: list[Offer], needs: list[Need], policy: Policy) -> dict[str, object]:
+    """One full run, phase by phase, as `matching.propose` does it."""
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    book = Book.of(offers, needs, TODAY)
+    t1 = time.perf_counter()
+    pairs = find_pairs(book, policy)
+    t2 = time.perf_counter()
+    scores = score_pairs(book, pairs, policy)
+    keep = np.flatnonzero(scores.score >= policy.min_score)
+    pairs, scores = pairs.take(keep), scores.take(keep)
+    t3 = time.perf_counter()
+    problem = _problem(book, pairs, scores, policy)
+    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap)
+    t4 = time.perf_counter()
+    times.update(book=t1 - t0, candidates=t2 - t1, scoring=t3 - t2, allocation=t4 - t3,
+                 total=t4 - t0)
+    return {"times": times, "pairs": len(pairs), "edges": len(problem.offer),
+            "proposals": int(np.count_nonzero(solved.quantity)),
+            "objective": solved.objective, "status": solved.status,
+            "components": solved.components, "problem": problem}
+
+
+def child(size: int, seed: int, milp_limit: float | None) -> dict[str, object]:
+    """Everything measured for one size, in this process."""
+    gen = Generator(seed)
+    policy = gen.policy({} if milp_limit is None else
+                        {"limits": {"milp_time_limit_s": milp_limit}})
+    offers, needs = gen.instance(size, lots=True)
+    mixed = run_pipeline(offers, needs, policy)
+    problem = mixed.pop("problem")
+    t = time.perf_counter()
+    greedy_objective = greedy(problem)  # type: ignore[arg-type]
+    greedy_s = time.perf_counter() - t
+    report: dict[str, object] = {"size": size, "mixed": mixed,
+                                 "greedy_ratio": greedy_objective / mixed["objective"],
+                                 "greedy_s": greedy_s}
+    flat_offers = [replace(o, lot=1, quantity=o.quantity,
+                           unit=str(gen.cats[o.category]["unit"])) for o in offers]
+    flat_needs = [replace(n, unit=str(gen.cats[n.category]["unit"])) for n in needs]
+    flat = run_pipeline(flat_offers, flat_needs, policy)
+    flat_problem = flat.pop("problem")
+    report["flat"] = flat
+    peer = ortools_flow(flat_problem)  # type: ignore[arg-type]
+    if peer is not None:
+        report["ortools_s"] = peer[0]
+        report["ortools_equal"] = math.isclose(peer[1], flat["objective"], rel_tol=1e-6)
+        report["ortools_ratio"] = flat["times"]["allocation"] / peer[0]  # type: ignore[index]
+    report["incremental"] = incremental(gen, offers, needs, policy)
+    report["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report
+
+
+def incremental(gen: Generator, offers: list[Offer], needs: list[Need],
+                policy: Policy) -> dict[str, float]:
+    """Milliseconds for one new offer (need) against all open needs (offers)."""
+    result: dict[str, float] = {}
+    for name, news, pool, call in (
+        ("offer", gen.offers(30, prefix="x"), needs, propose_for_offer),
+        ("need", gen.needs(30, prefix="y"), offers, propose_for_need),
+    ):
+        times = []
+        for item in news:
+            t = time.perf_counter()
+            call(item, pool, policy, TODAY)  # type: ignore[operator]
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        result[f"{name}_median_ms"] = statistics.median(times)
+        result[f"{name}_p95_ms"] = times[int(0.95 * (len(times) - 1))]
+    return result
+
+
+def main() -> None:
+    """Run each size in its own process and print a table of medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--milp-limit", type=float, help="seconds per MILP piece "
+                        "(default: config/matching.toml)")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.seed, args.milp_limit)))
+        return
+    for size in (int(s) for s in args.sizes.split(",")):
+        runs = []
+        for _ in range(args.repeats):
+            out = subprocess.run([sys.executable, __file__, "--child", str(size),
+                                  "--seed", str(args.seed)]
+                                 + ([] if args.milp_limit is None else
+                                    ["--milp-limit", str(args.milp_limit)]), check=True,
+                                 capture_output=True, text=True).stdout
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+        show(runs)
+
+
+def show(runs: list[dict]) -> None:  # type: ignore[type-arg]
+    """Print the medians of `runs` of one size."""
+    def med(get):  # type: ignore[no-untyped-def]
+        return statistics.median(get(r) for r in runs)
+
+    first = runs[0]
+    print(f"== {first['size']} offers x {first['size']} needs ({len(runs)} run(s), medians)")
+    for label in ("mixed", "flat"):
+        r = first[label]
+        times = {k: med(lambda x, k=k, label=label: x[label]["times"][k])
+                 for k in r["times"]}
+        print(f"  {label:5s} lots/units: " + ", ".join(f"{k} {v:.3f}s" for k, v in times.items()))
+        print(f"        candidates {r['pairs']}, allocated over {r['edges']}, "
+              f"components {r['components']}, proposals {r['proposals']}, "
+              f"objective {r['objective']:.4f}, status {r['status']}")
+    print(f"  greedy: {med(lambda x: x['greedy_ratio']):.4f} of our objective "
+          f"({med(lambda x: x['greedy_s']):.3f}s)")
+    if "ortools_s" in first:
+        print(f"  OR-Tools min-cost flow (lot 1): {med(lambda x: x['ortools_s']):.3f}s; "
+              f"our allocation / OR-Tools time {med(lambda x: x['ortools_ratio']):.2f}; "
+              f"objectives equal: {all(x['ortools_equal'] for x in runs)}")
+    inc = first["incremental"]
+    print("  incremental: " + ", ".join(
+        f"{k} {med(lambda x, k=k: x['incremental'][k]):.1f}" for k in inc))
+    print(f"  peak RSS {med(lambda x: x['peak_mb']):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Komvos matching engine: offers and needs in, explained and optimal proposals out.
+
+Pure: standard library, numpy, scipy, rapidfuzz and anyascii only; no clock, no randomness,
+no files. The web builds `Offer`, `Need` and `Policy` values and calls `propose` (a full run)
+or `propose_for_offer` / `propose_for_need` (one new item against what is open).
+"""
+
+from matching.allocation import Allocation
+from matching.categories import closeness, compatible_categories
+from matching.engine import (
+    CandidateTable,
+    Result,
+    allocate_candidates,
+    candidates,
+    propose,
+    propose_for_need,
+    propose_for_offer,
+)
+from matching.errors import InputError, MatchingError, PolicyError
+from matching.model import KINDS, URGENCIES, Candidate, Need, Offer, Proposal
+from matching.policy import COMPONENTS, Policy
+
+__all__ = [
+    "COMPONENTS",
+    "KINDS",
+    "URGENCIES",
+    "Allocation",
+    "Candidate",
+    "CandidateTable",
+    "InputError",
+    "MatchingError",
+    "Need",
+    "Offer",
+    "Policy",
+    "PolicyError",
+    "Proposal",
+    "Result",
+    "allocate_candidates",
+    "candidates",
+    "closeness",
+    "compatible_categories",
+    "propose",
+    "propose_for_need",
+    "propose_for_offer",
+]

@@ -1,0 +1,245 @@
+"""Feasible (offer, need) pairs, found by blocking on kind, category and space.
+
+Blocks are pairs of (kind, offer category path, need category path) whose closeness is high
+enough; inside a block a k-d tree of points on the sphere yields only the pairs within reach,
+so the engine never looks at all pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+from matching import geo
+from matching.categories import Path, compatible_pairs
+from matching.errors import InputError
+from matching.model import Need, Offer
+from matching.policy import Policy
+from matching.text import document
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+NO_DEADLINE = np.iinfo(np.int64).max // 2
+
+
+def _sorted_unique(items: Sequence[Offer | Need], what: str) -> list[str]:
+    ids = sorted(item.id for item in items)
+    for previous, current in zip(ids, ids[1:], strict=False):
+        if previous == current:
+            raise InputError(f"duplicate {what} id {current!r}")
+    return ids
+
+
+def _xyz(items: Sequence[Offer | Need]) -> FloatArray:
+    lat = np.array([np.nan if i.lat is None else i.lat for i in items], dtype=np.float64)
+    lon = np.array([np.nan if i.lon is None else i.lon for i in items], dtype=np.float64)
+    return geo.to_xyz(lat, lon).reshape(len(items), 3)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Book:
+    """Open offers and needs in canonical (id) order, with the arrays the engine works on."""
+
+    offers: tuple[Offer, ...]
+    needs: tuple[Need, ...]
+    today: date
+    offer_xyz: FloatArray
+    need_xyz: FloatArray
+    offer_quantity: IntArray
+    offer_lot: IntArray
+    offer_reach: FloatArray
+    offer_remote: BoolArray
+    offer_start: IntArray
+    need_quantity: IntArray
+    need_reach: FloatArray
+    need_due: IntArray
+
+    @classmethod
+    def of(cls, offers: Sequence[Offer], needs: Sequence[Need], today: date) -> Book:
+        """Keep what is still open on `today`, sorted by id (duplicates are an error)."""
+        _sorted_unique(offers, "offer")
+        _sorted_unique(needs, "need")
+        live_offers = sorted(
+            (o for o in offers if o.quantity >= o.lot
+             and (o.available_until is None or o.available_until >= today)),
+            key=lambda o: o.id,
+        )
+        live_needs = sorted(
+            (n for n in needs if n.quantity > 0 and (n.needed_by is None or n.needed_by >= today)),
+            key=lambda n: n.id,
+        )
+        day = today.toordinal()
+        return cls(
+            offers=tuple(live_offers),
+            needs=tuple(live_needs),
+            today=today,
+            offer_xyz=_xyz(live_offers),
+            need_xyz=_xyz(live_needs),
+            offer_quantity=np.array([o.quantity for o in live_offers], dtype=np.int64),
+            offer_lot=np.array([o.lot for o in live_offers], dtype=np.int64),
+            offer_reach=np.array([o.reach_km for o in live_offers], dtype=np.float64),
+            offer_remote=np.array([o.remote for o in live_offers], dtype=np.bool_),
+            offer_start=np.array(
+                [max(day, o.available_from.toordinal() if o.available_from else day)
+                 for o in live_offers], dtype=np.int64),
+            need_quantity=np.array([n.quantity for n in live_needs], dtype=np.int64),
+            need_reach=np.array(
+                [np.inf if n.reach_km is None else n.reach_km for n in live_needs],
+                dtype=np.float64),
+            need_due=np.array(
+                [NO_DEADLINE if n.needed_by is None else n.needed_by.toordinal()
+                 for n in live_needs], dtype=np.int64),
+        )
+
+    def offer_docs(self) -> list[str]:
+        """Folded, sorted words of each offer's text and category terms."""
+        return [document(o.text, o.category_terms) for o in self.offers]
+
+    def need_docs(self) -> list[str]:
+        """Folded, sorted words of each need's text and category terms."""
+        return [document(n.text, n.category_terms) for n in self.needs]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Pairs:
+    """Feasible pairs as parallel arrays, sorted by (offer, need) index into the Book."""
+
+    offer: IntArray
+    need: IntArray
+    distance_km: FloatArray  # NaN for a remote offer
+    closeness: FloatArray
+    ratio: FloatArray  # need units per offer unit
+
+    def __len__(self) -> int:
+        return len(self.offer)
+
+    def take(self, keep: IntArray | BoolArray) -> Pairs:
+        """The pairs selected by `keep` (an index or a mask)."""
+        return Pairs(self.offer[keep], self.need[keep], self.distance_km[keep],
+                     self.closeness[keep], self.ratio[keep])
+
+
+def _groups(items: Sequence[Offer | Need]) -> dict[tuple[str, Path], IntArray]:
+    groups: dict[tuple[str, Path], list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        groups[(item.kind, item.category_path)].append(index)
+    return {key: np.array(value, dtype=np.int64) for key, value in groups.items()}
+
+
+def _unit_ratios(book: Book, policy: Policy) -> tuple[IntArray, IntArray, FloatArray]:
+    """Unit codes of offers and needs, and a table of ratios (NaN: no conversion)."""
+    names = sorted({o.unit for o in book.offers} | {n.unit for n in book.needs})
+    code = {name: i for i, name in enumerate(names)}
+    table = np.full((len(names), len(names)), np.nan)
+    for a in names:
+        for b in names:
+            ratio = policy.unit_ratio(a, b)
+            if ratio is not None:
+                table[code[a], code[b]] = ratio
+    offer_units = np.array([code[o.unit] for o in book.offers], dtype=np.int64)
+    need_units = np.array([code[n.unit] for n in book.needs], dtype=np.int64)
+    return offer_units, need_units, table
+
+
+class _Trees:
+    """k-d trees of each group's located members, built once on first use."""
+
+    def __init__(self, xyz: FloatArray) -> None:
+        self.xyz = xyz
+        self.cache: dict[tuple[str, Path], tuple[IntArray, cKDTree]] = {}
+
+    def get(self, key: tuple[str, Path], members: IntArray) -> tuple[IntArray, cKDTree]:
+        if key not in self.cache:
+            located = members[~np.isnan(self.xyz[members, 0])]
+            self.cache[key] = (located, cKDTree(self.xyz[located]))
+        return self.cache[key]
+
+
+def _block_pairs(
+    book: Book, policy: Policy, offers: IntArray, needs: IntArray,
+    trees: tuple[_Trees, _Trees], keys: tuple[tuple[str, Path], tuple[str, Path]],
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Pairs of one block within reach: (offer index, need index, distance or NaN)."""
+    parts_o, parts_n, parts_d = [], [], []
+    remote = offers[book.offer_remote[offers]]
+    if len(remote):
+        parts_o.append(np.repeat(remote, len(needs)))
+        parts_n.append(np.tile(needs, len(remote)))
+        parts_d.append(np.full(len(remote) * len(needs), np.nan))
+    local_o = offers[~book.offer_remote[offers]]
+    if len(local_o):
+        radius = min(float(book.offer_reach[local_o].max()), policy.max_distance_km)
+        located_o, tree_o = trees[0].get(keys[0], offers)
+        located_n, tree_n = trees[1].get(keys[1], needs)
+        chord = geo.chord_km(radius) * (1 + 1e-9)
+        if len(located_n) and len(located_o) and policy.max_neighbours > 0:
+            o, n, d = _nearest(book, located_o, located_n, tree_n, chord,
+                               policy.max_neighbours)
+            parts_o.append(o)
+            parts_n.append(n)
+            parts_d.append(d)
+        elif len(located_n) and len(located_o):
+            found = tree_o.sparse_distance_matrix(tree_n, chord, output_type="ndarray")
+            parts_o.append(located_o[found["i"]])
+            parts_n.append(located_n[found["j"]])
+            parts_d.append(geo.arc_km(found["v"]))
+    if not parts_o:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(parts_o), np.concatenate(parts_n), np.concatenate(parts_d)
+
+
+def _nearest(book: Book, located_o: IntArray, located_n: IntArray, tree_n: cKDTree,
+             chord: float, k: int) -> tuple[IntArray, IntArray, FloatArray]:
+    """Each offer's `k` nearest needs of a block within `chord` (a dense city has more)."""
+    k = min(k, len(located_n))
+    distance, index = tree_n.query(book.offer_xyz[located_o], k=k, distance_upper_bound=chord)
+    distance, index = distance.reshape(len(located_o), k), index.reshape(len(located_o), k)
+    found = index < len(located_n)
+    rows = np.repeat(located_o, k).reshape(len(located_o), k)
+    return rows[found], located_n[index[found]], geo.arc_km(distance[found])
+
+
+def find_pairs(book: Book, policy: Policy) -> Pairs:
+    """Every feasible pair of the book under `policy` (see the module docstring)."""
+    offer_groups, need_groups = _groups(book.offers), _groups(book.needs)
+    trees = (_Trees(book.offer_xyz), _Trees(book.need_xyz))
+    parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
+    for kind in sorted({kind for kind, _ in offer_groups} & {kind for kind, _ in need_groups}):
+        offer_paths = [p for k, p in offer_groups if k == kind]
+        need_paths = [p for k, p in need_groups if k == kind]
+        for offer_path, need_path, value in compatible_pairs(offer_paths, need_paths, policy):
+            keys = ((kind, offer_path), (kind, need_path))
+            o, n, d = _block_pairs(book, policy, offer_groups[keys[0]], need_groups[keys[1]],
+                                   trees, keys)
+            parts.append((o, n, d, np.full(len(o), value)))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Pairs(empty, empty.copy(), np.zeros(0), np.zeros(0), np.zeros(0))
+    o, n, d, c = (np.concatenate(column) for column in zip(*parts, strict=True))
+    offer_units, need_units, table = _unit_ratios(book, policy)
+    ratio = table[offer_units[o], need_units[n]]
+    keep = _feasible(book, policy, o, n, d, ratio)
+    order = np.lexsort((n[keep], o[keep]))
+    return Pairs(o[keep][order], n[keep][order], d[keep][order], c[keep][order],
+                 ratio[keep][order])
+
+
+def _feasible(book: Book, policy: Policy, o: IntArray, n: IntArray, d: FloatArray,
+              ratio: FloatArray) -> BoolArray:
+    """Reach, dates, units and lot size of each pair."""
+    remote = np.isnan(d)
+    within = remote | (
+        (d <= book.offer_reach[o]) & (d <= book.need_reach[n]) & (d <= policy.max_distance_km))
+    in_time = book.offer_start[o] <= book.need_due[n]
+    with np.errstate(invalid="ignore"):
+        lot_fits = book.offer_lot[o] * ratio <= book.need_quantity[n] * (1 + 1e-9)
+    return within & in_time & ~np.isnan(ratio) & lot_fits

@@ -1,0 +1,160 @@
+"""The entry points: `propose` (full run) and the incremental `propose_for_offer` / `_need`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import overload
+
+import numpy as np
+
+from matching.allocation import Allocation, Problem, allocate
+from matching.candidates import Book, Pairs, find_pairs
+from matching.categories import Path, closeness
+from matching.model import Candidate, Need, Offer, Proposal
+from matching.policy import COMPONENTS, Policy
+from matching.scoring import Scores, prune, score_pairs
+
+
+class CandidateTable(Sequence[Candidate]):
+    """Every feasible pair with its score, breakdown and value per unit, sorted by
+    (offer id, need id). Backed by arrays: a `Candidate` is built only when read."""
+
+    def __init__(self, book: Book, pairs: Pairs, scores: Scores) -> None:
+        self.book, self.pairs, self.scores = book, pairs, scores
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Candidate]: ...
+
+    def __getitem__(self, index: int | slice) -> Candidate | Sequence[Candidate]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._candidate(index)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return (self._candidate(i) for i in range(len(self)))
+
+    def breakdown(self, index: int) -> dict[str, float]:
+        """The components of pair `index`, by name."""
+        row = self.scores.components[index]
+        return {name: float(row[k]) for k, name in enumerate(COMPONENTS)}
+
+    def _candidate(self, i: int) -> Candidate:
+        distance = float(self.pairs.distance_km[i])
+        return Candidate(
+            offer_id=self.book.offers[self.pairs.offer[i]].id,
+            need_id=self.book.needs[self.pairs.need[i]].id,
+            score=float(self.scores.score[i]),
+            breakdown=self.breakdown(i),
+            value_per_unit=float(self.scores.value_per_unit[i]),
+            ratio=float(self.pairs.ratio[i]),
+            distance_km=None if np.isnan(distance) else distance,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a run proposes.
+
+    ``candidates``: every feasible pair (score >= the policy's min_score), explained.
+    ``proposals``: the allocation, sorted by (offer id, need id).
+    ``objective``: sum of value_per_unit x quantity over the proposals.
+    ``status``: "optimal", or what the solver said, with the gap proven.
+    """
+
+    candidates: CandidateTable
+    proposals: tuple[Proposal, ...]
+    objective: float
+    status: str
+
+
+def candidates(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
+               today: date) -> CandidateTable:
+    """Every feasible pair, scored (the first two phases of `propose`)."""
+    book = Book.of(offers, needs, today)
+    pairs = find_pairs(book, policy)
+    scores = score_pairs(book, pairs, policy)
+    keep = np.flatnonzero(scores.score >= policy.min_score)
+    return CandidateTable(book, pairs.take(keep), scores.take(keep))
+
+
+def allocate_candidates(table: CandidateTable, policy: Policy) -> Allocation:
+    """Allocate over the candidates the policy's limits keep (the last phase of `propose`)."""
+    kept = prune(table.pairs, table.scores, policy)
+    book, pairs = table.book, table.pairs
+    problem = Problem(
+        offer=pairs.offer[kept], need=pairs.need[kept],
+        value=table.scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
+        ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
+        need_capacity=book.need_quantity,
+    )
+    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap)
+    quantity = np.zeros(len(pairs), dtype=np.int64)
+    quantity[kept] = solved.quantity
+    return Allocation(quantity, solved.objective, solved.status, solved.components)
+
+
+def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
+            today: date) -> Result:
+    """Candidates, scores and the optimal allocation of open `offers` to open `needs`.
+
+    Deterministic: the same items in any order give the same result (ties go by id).
+    """
+    table = candidates(offers, needs, policy, today)
+    solved = allocate_candidates(table, policy)
+    proposals = tuple(
+        Proposal(
+            offer_id=table.book.offers[table.pairs.offer[i]].id,
+            need_id=table.book.needs[table.pairs.need[i]].id,
+            quantity=int(solved.quantity[i]),
+            need_quantity=float(solved.quantity[i] * table.pairs.ratio[i]),
+            score=float(table.scores.score[i]),
+            breakdown=table.breakdown(int(i)),
+            value_per_unit=float(table.scores.value_per_unit[i]),
+        )
+        for i in np.flatnonzero(solved.quantity)
+    )
+    return Result(table, proposals, solved.objective, solved.status)
+
+
+class _Compatible(dict[Path, bool]):
+    """Category paths judged, on first sight, against one item's path."""
+
+    def __init__(self, path: Path, policy: Policy, *, as_offer: bool) -> None:
+        super().__init__()
+        self.path, self.policy, self.as_offer = path, policy, as_offer
+
+    def __missing__(self, other: Path) -> bool:
+        pair = (self.path, other) if self.as_offer else (other, self.path)
+        value = closeness(*pair, self.policy) >= self.policy.category_min
+        self[other] = value
+        return value
+
+
+def propose_for_offer(offer: Offer, open_needs: Sequence[Need], policy: Policy,
+                      today: date) -> Result:
+    """The best allocation of one new offer against the open needs (fast: for a request)."""
+    fits = _Compatible(offer.category_path, policy, as_offer=True)
+    kind = offer.kind
+    return propose([offer], [n for n in open_needs if n.kind == kind and fits[n.category_path]],
+                   policy, today)
+
+
+def propose_for_need(need: Need, open_offers: Sequence[Offer], policy: Policy,
+                     today: date) -> Result:
+    """The best allocation of open offers to one new need (fast: for a request)."""
+    fits = _Compatible(need.category_path, policy, as_offer=False)
+    kind = need.kind
+    return propose([o for o in open_offers if o.kind == kind and fits[o.category_path]],
+                   [need], policy, today)

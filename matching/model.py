@@ -1,0 +1,160 @@
+"""The engine's values: what goes in (Offer, Need) and what comes out (Candidate, Proposal)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from matching.errors import InputError
+
+KINDS = ("goods", "skill", "service")
+URGENCIES = ("low", "normal", "high", "emergency")
+
+
+def _check_common(item: Offer | Need) -> None:
+    name = f"{type(item).__name__} {item.id!r}"
+    if not isinstance(item.id, str) or not item.id:
+        raise InputError(f"{name}: id must be a non-empty string")
+    if item.kind not in KINDS:
+        raise InputError(f"{name}: kind must be one of {KINDS}, not {item.kind!r}")
+    if not item.category_path or not all(isinstance(c, str) and c for c in item.category_path):
+        raise InputError(f"{name}: category_path must be a non-empty tuple of ids, root first")
+    if not isinstance(item.quantity, int) or isinstance(item.quantity, bool) or item.quantity < 0:
+        raise InputError(f"{name}: quantity must be a non-negative integer")
+    if not item.unit:
+        raise InputError(f"{name}: unit must be given")
+    has_lat, has_lon = item.lat is not None, item.lon is not None
+    if has_lat != has_lon:
+        raise InputError(f"{name}: give both lat and lon, or neither")
+    if item.lat is not None and item.lon is not None and not (
+        -90.0 <= item.lat <= 90.0 and -180.0 <= item.lon <= 180.0
+    ):
+        raise InputError(f"{name}: coordinates out of range")
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What a donor still has to give, as the engine needs it.
+
+    Quantities are integers in the offer's own ``unit``; ``lot`` is the smallest part that can
+    be handed over (1 for items given one by one, 50 for a box of 50 that cannot be opened).
+    ``category_path`` runs root to leaf (the offer's own category last). ``text`` is the title
+    and description; ``category_terms`` are the labels and synonyms of the category in Greek
+    and English (the web copies them from the taxonomy), so that texts in different scripts
+    and languages meet. A ``remote`` offer (a skill given online) ignores distance; any other
+    needs ``lat``/``lon`` and delivers within ``reach_km``.
+    """
+
+    id: str
+    kind: str
+    category_path: tuple[str, ...]
+    quantity: int
+    unit: str
+    lot: int = 1
+    text: str = ""
+    category_terms: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    reach_km: float = 0.0
+    remote: bool = False
+    available_from: date | None = None
+    available_until: date | None = None
+    organisation_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_common(self)
+        if not isinstance(self.lot, int) or isinstance(self.lot, bool) or self.lot < 1:
+            raise InputError(f"Offer {self.id!r}: lot must be a positive integer")
+        if not self.remote and self.lat is None:
+            raise InputError(f"Offer {self.id!r}: an offer that is not remote needs lat/lon")
+        if not (self.reach_km >= 0.0 and math.isfinite(self.reach_km)):
+            raise InputError(f"Offer {self.id!r}: reach_km must be a finite number >= 0")
+
+    @property
+    def category(self) -> str:
+        """The offer's own category id (the leaf of its path)."""
+        return self.category_path[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """What an NGO still lacks, as the engine needs it.
+
+    ``quantity`` is what is still lacking (integer, in ``unit``); ``requested`` is what was
+    asked for in all (defaults to ``quantity``) and is the denominator of the share covered.
+    ``reach_km`` is how far the NGO can go to collect (None: no limit of its own).
+    ``received_recently`` is how much the organisation received lately, in the web's measure
+    (for instance confirmed matches in the last 90 days); less scores higher on fairness.
+    """
+
+    id: str
+    kind: str
+    category_path: tuple[str, ...]
+    quantity: int
+    unit: str
+    urgency: str = "normal"
+    requested: int | None = None
+    text: str = ""
+    category_terms: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    reach_km: float | None = None
+    needed_by: date | None = None
+    organisation_id: str | None = None
+    received_recently: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_common(self)
+        if self.urgency not in URGENCIES:
+            raise InputError(f"Need {self.id!r}: urgency must be one of {URGENCIES}")
+        if self.requested is not None and self.requested < max(self.quantity, 1):
+            raise InputError(f"Need {self.id!r}: requested must be >= quantity and >= 1")
+        if self.reach_km is not None and not self.reach_km >= 0.0:
+            raise InputError(f"Need {self.id!r}: reach_km must be >= 0 or None")
+        if not (self.received_recently >= 0.0 and math.isfinite(self.received_recently)):
+            raise InputError(f"Need {self.id!r}: received_recently must be a finite number >= 0")
+
+    @property
+    def category(self) -> str:
+        """The need's own category id (the leaf of its path)."""
+        return self.category_path[-1]
+
+    @property
+    def share_denominator(self) -> int:
+        """The quantity a covered share is measured against."""
+        return max(self.requested if self.requested is not None else self.quantity, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A feasible (offer, need) pair with its score and why.
+
+    ``value_per_unit`` is the objective's weight of one unit of the offer's unit given to this
+    need; ``ratio`` converts: one offer unit covers ``ratio`` units of the need's unit.
+    """
+
+    offer_id: str
+    need_id: str
+    score: float
+    breakdown: Mapping[str, float]
+    value_per_unit: float
+    ratio: float
+    distance_km: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposed match: ``quantity`` in the offer's unit (a multiple of its lot).
+
+    ``need_quantity`` is the same amount in the need's unit.
+    """
+
+    offer_id: str
+    need_id: str
+    quantity: int
+    need_quantity: float
+    score: float
+    breakdown: Mapping[str, float] = field(default_factory=dict)
+    value_per_unit: float = 0.0

@@ -1,0 +1,79 @@
+"""Malformed offers and needs are refused with the engine's own error."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from matching import InputError, propose
+
+MATCHING = Path(__file__).parents[2] / "matching"
+ALLOWED_ROOTS = {"__future__", "numpy", "scipy", "rapidfuzz", "anyascii", "matching"}
+BANNED_STDLIB = {"random", "secrets", "os", "time", "uuid", "pathlib", "io"}
+
+
+@pytest.mark.parametrize("fields", [
+    {"kind": "money"},
+    {"quantity": -1},
+    {"quantity": 2.5},
+    {"lot": 0},
+    {"category_path": ()},
+    {"lat": None, "lon": None},
+    {"lat": 95.0},
+    {"id": ""},
+    {"reach_km": float("nan")},
+])
+def test_a_malformed_offer_is_refused(make_offer, fields):
+    with pytest.raises(InputError):
+        make_offer(**fields)
+
+
+@pytest.mark.parametrize("fields", [
+    {"urgency": "asap"},
+    {"requested": 3, "quantity": 10},
+    {"received_recently": -1.0},
+    {"lat": 38.0, "lon": None},
+])
+def test_a_malformed_need_is_refused(make_need, fields):
+    with pytest.raises(InputError):
+        make_need(**fields)
+
+
+def test_duplicate_ids_are_refused(policy, today, make_offer, make_need):
+    offer = make_offer(id="same")
+    with pytest.raises(InputError, match="duplicate offer id"):
+        propose([offer, make_offer(id="same")], [make_need()], policy, today)
+
+
+def test_empty_input_proposes_nothing(policy, today):
+    result = propose([], [], policy, today)
+    assert (len(result.candidates), result.proposals, result.objective, result.status) == (
+        0, (), 0.0, "optimal")
+
+
+def test_matching_imports_only_the_allowed_libraries():
+    for source in MATCHING.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                root = name.split(".")[0]
+                assert root in ALLOWED_ROOTS or root in _stdlib(), f"{source.name}: {name}"
+                assert root not in BANNED_STDLIB, f"{source.name}: {name}"
+
+
+def test_matching_reads_no_clock_environment_or_randomness():
+    banned = re.compile(r"date\.today|datetime\.now|os\.environ|(?<![.\w])open\(")
+    for source in MATCHING.glob("*.py"):
+        found = banned.search(source.read_text(encoding="utf-8"))
+        assert found is None, f"{source.name} uses {found.group()}"
+
+
+def _stdlib() -> frozenset[str]:
+    import sys
+
+    return frozenset(sys.stdlib_module_names)

@@ -1,0 +1,154 @@
+"""What the API returns, and the bounded query parameters of its lists."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from web.posts.models import KINDS, STATUSES, URGENCIES
+from web.reference import SECTORS
+
+ID = validate.Length(max=64)
+
+
+class PageQuery(Schema):
+    """Which page of a list."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PostQuery(PageQuery):
+    """Filters every list of offers or needs accepts."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    sector = fields.String(validate=validate.OneOf(tuple(SECTORS)))
+    category = fields.String(
+        validate=ID, metadata={"description": "A category id; includes its children"}
+    )
+    place = fields.String(
+        validate=ID,
+        metadata={"description": "A place id; a municipality includes its neighbourhoods"},
+    )
+
+
+class NeedQuery(PostQuery):
+    """Filters of needs."""
+
+    urgency = fields.String(validate=validate.OneOf(URGENCIES))
+
+
+class SearchQuery(Schema):
+    """A search of categories or places."""
+
+    q = fields.String(load_default="", validate=validate.Length(max=100))
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+    lang = fields.String(load_default=None, validate=validate.OneOf(("el", "en")))
+
+
+class VersionBody(Schema):
+    """The version an editor read, to refuse a lost update."""
+
+    version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class PostOut(Schema):
+    """Fields offers and needs share."""
+
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    category = fields.String(attribute="category_id", required=True)
+    title = fields.String(required=True)
+    description = fields.String()
+    quantity = fields.Integer(required=True)
+    unit = fields.String(required=True)
+    committed_quantity = fields.Integer()
+    remaining_quantity = fields.Integer()
+    place = fields.String(attribute="place_id", required=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    reach_km = fields.Integer()
+    status = fields.String(required=True)
+    version = fields.Integer(required=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class OfferOut(PostOut):
+    """An offer, as its donor sees it."""
+
+    lot = fields.Integer()
+    remote = fields.Boolean()
+    available_from = fields.Date()
+    available_until = fields.Date(allow_none=True)
+    conditions = fields.String()
+    restrict_sectors = fields.List(fields.String())
+    restrict_areas = fields.List(fields.String())
+
+
+class NeedOut(PostOut):
+    """A need, as its organisation sees it."""
+
+    urgency = fields.String(required=True)
+    needed_by = fields.Date(required=True)
+    organisation_id = fields.Integer()
+
+
+class PublicNeedOut(Schema):
+    """An open need as the public sees it: no person's name, email or phone."""
+
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    category = fields.String(attribute="category_id", required=True)
+    title = fields.String(required=True)
+    description = fields.String()
+    remaining_quantity = fields.Integer(required=True)
+    unit = fields.String(required=True)
+    urgency = fields.String(required=True)
+    needed_by = fields.Date(required=True)
+    place = fields.String(attribute="place_id", required=True)
+    organisation = fields.String(attribute="organisation.name", metadata={"description": "The NGO"})
+
+
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """An envelope schema for one page of `item_schema`."""
+    name = item_schema.__name__.removesuffix("Out") + "Page"
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "total": fields.Integer(required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+            "pages": fields.Integer(required=True),
+        },
+    )
+
+
+class CategoryOut(Schema):
+    """A category of the taxonomy."""
+
+    id = fields.String(required=True)
+    label = fields.String(required=True)
+    kind = fields.String(required=True)
+    sector = fields.String(required=True)
+    unit = fields.String(required=True)
+    path = fields.List(fields.String())
+
+
+class PlaceOut(Schema):
+    """A place of the gazetteer."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    municipality = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
+
+
+class ItemsOut(Schema):
+    """A plain list."""
+
+    items = fields.List(fields.Dict(), required=True)

@@ -1,0 +1,1 @@
+"""Offers and needs: what donors give and what NGOs lack."""

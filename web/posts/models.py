@@ -1,0 +1,113 @@
+"""Offers and needs. Quantities are whole numbers in the unit the poster chose."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from web.extensions import db
+from web.models import Organisation, User, one_of, utcnow
+
+KINDS = ("goods", "skill", "service")
+URGENCIES = ("low", "normal", "high", "emergency")
+STATUSES = ("open", "partly_matched", "matched", "fulfilled", "withdrawn", "expired")
+ACTIVE_STATUSES = ("open", "partly_matched")
+MAX_QUANTITY = 1_000_000
+MAX_REACH_KM = 200
+
+
+class _Post:
+    """Columns that offers and needs share."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    category_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int]
+    unit: Mapped[str] = mapped_column(String(32))
+    # What confirmed and fulfilled matches took; only the match ledger changes it.
+    committed_quantity: Mapped[int] = mapped_column(default=0)
+    place_id: Mapped[str] = mapped_column(String(64), index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    reach_km: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Every UPDATE checks and bumps the version: concurrent edits fail instead of merging.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+    @property
+    def remaining_quantity(self) -> int:
+        """What is still free to match."""
+        return max(self.quantity - self.committed_quantity, 0)
+
+    @property
+    def covered_share(self) -> float:
+        """The share of the quantity that matches have taken, 0..1."""
+        return min(self.committed_quantity / self.quantity, 1.0) if self.quantity else 0.0
+
+    @property
+    def is_active(self) -> bool:
+        """Open or partly matched: it can still be edited, matched or withdrawn."""
+        return self.status in ACTIVE_STATUSES
+
+
+def _post_constraints(table: str) -> tuple[Any, ...]:
+    return (
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity"),
+        CheckConstraint("committed_quantity >= 0", name="committed"),
+        CheckConstraint(f"reach_km >= 0 AND reach_km <= {MAX_REACH_KM}", name="reach"),
+        Index(f"ix_{table}_category_status", "category_id", "status"),
+    )
+
+
+class Offer(_Post, db.Model):
+    """What a donor gives: goods, a skill or a service, in lots of `lot` units."""
+
+    __tablename__ = "offer"
+    __table_args__ = (
+        *_post_constraints("offer"),
+        CheckConstraint("lot >= 1", name="lot"),
+    )
+
+    donor_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    lot: Mapped[int] = mapped_column(default=1)
+    remote: Mapped[bool] = mapped_column(default=False)
+    available_from: Mapped[date]
+    available_until: Mapped[date | None]
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    restrict_sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    restrict_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    donor: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Need(_Post, db.Model):
+    """What an NGO lacks, how urgently, and by when."""
+
+    __tablename__ = "need"
+    __table_args__ = (
+        *_post_constraints("need"),
+        CheckConstraint(one_of("urgency", URGENCIES), name="urgency"),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    poster_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")
+    needed_by: Mapped[date]
+
+    organisation: Mapped[Organisation] = relationship()
+    poster: Mapped[User] = relationship()

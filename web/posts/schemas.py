@@ -1,0 +1,231 @@
+"""What an offer or a need may contain: one set of rules for the pages and the API.
+
+Type and bounds checks are marshmallow fields; the rules that need the taxonomy, the places
+or today's date run in `validates_schema`. Messages are translated when they are shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from web.clock import today
+from web.i18n import current_language
+from web.posts.labels import KIND_LABELS
+from web.posts.models import KINDS, MAX_QUANTITY, MAX_REACH_KM, URGENCIES
+from web.reference import SECTORS
+
+REQUIRED = _l("This field is required.")
+MAX_TITLE = 120
+MAX_DESCRIPTION = 4000
+MAX_CONDITIONS = 2000
+
+
+def _messages(**extra: Any) -> dict[str, Any]:
+    return {"required": REQUIRED, "null": REQUIRED, **extra}
+
+
+def text(low: int = 0, high: int = MAX_DESCRIPTION, **kwargs: Any) -> fields.String:
+    """A bounded string; blank counts as missing when `low` > 0."""
+    message = (
+        _l("Between %(min)d and %(max)d characters.", min=low, max=high)
+        if low
+        else _l("At most %(max)d characters.", max=high)
+    )
+    return fields.String(
+        validate=validate.Length(min=low, max=high, error=message),
+        error_messages=_messages(invalid=_l("Enter text.")),
+        **kwargs,
+    )
+
+
+def whole_number(low: int, high: int, **kwargs: Any) -> fields.Integer:
+    """A bounded integer."""
+    return fields.Integer(
+        strict=False,
+        validate=validate.Range(
+            min=low,
+            max=high,
+            error=_l(
+                "Enter a whole number from %(min)d to %(max)s.",
+                min=low,
+                max=f"{high:,}".replace(",", "."),
+            ),
+        ),
+        error_messages=_messages(invalid=_l("Enter a whole number.")),
+        **kwargs,
+    )
+
+
+def calendar_date(**kwargs: Any) -> fields.Date:
+    """A date in ISO form (YYYY-MM-DD), as date inputs send it."""
+    return fields.Date(error_messages=_messages(invalid=_l("Enter a date.")), **kwargs)
+
+
+def choice(options: tuple[str, ...] | list[str], **kwargs: Any) -> fields.String:
+    """One of a fixed set of values."""
+    return fields.String(
+        validate=validate.OneOf(options, error=_l("Choose one of the listed values.")),
+        error_messages=_messages(),
+        **kwargs,
+    )
+
+
+def coordinate(low: float, high: float) -> fields.Float:
+    """A latitude or longitude within Attica's wider area."""
+    return fields.Float(
+        allow_nan=False,
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=low, max=high, error=_l("Coordinates must lie in Attica.")),
+        error_messages=_messages(invalid=_l("Enter a number.")),
+    )
+
+
+class PostInput(Schema):
+    """Fields offers and needs share."""
+
+    class Meta:
+        ordered = True
+
+    category = text(1, 64, required=True, metadata={"description": "Category id (see /categories)"})
+    kind = choice(
+        KINDS, load_default=None, metadata={"description": "Must equal the category's kind"}
+    )
+    title = text(3, MAX_TITLE, required=True)
+    description = text(0, MAX_DESCRIPTION, load_default="")
+    quantity = whole_number(1, MAX_QUANTITY, required=True)
+    unit = text(
+        1, 32, load_default=None, metadata={"description": "Defaults to the category's unit"}
+    )
+    place = text(1, 64, required=True, metadata={"description": "Place id (see /places)"})
+    latitude = coordinate(34.0, 42.0)
+    longitude = coordinate(19.0, 30.0)
+    reach_km = whole_number(0, MAX_REACH_KM, load_default=10)
+
+    @pre_load
+    def drop_blanks(self, data: Any, **_kwargs: Any) -> Any:
+        """Blank form fields count as not given; surrounding spaces go."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "":
+                    continue
+            cleaned[key] = value
+        return cleaned
+
+    @validates_schema(skip_on_field_errors=False)
+    def check_rules(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """The rules that need the taxonomy, the places or today's date."""
+        errors: dict[str, list[Any]] = {}
+        self.check_common(data, errors)
+        self.check_specific(data, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_common(self, data: dict[str, Any], errors: dict[str, list[Any]]) -> None:
+        """Category known, kind and unit agree with it, place known, coordinates paired."""
+        taxonomy = current_app.extensions["komvos.taxonomy"]
+        places = current_app.extensions["komvos.places"]
+        category = taxonomy.categories.get(data.get("category", ""))
+        if "category" in data and category is None:
+            errors["category"] = [_l("Choose a category from the list.")]
+        if category is not None:
+            if data.get("kind") and data["kind"] != category.kind:
+                errors["kind"] = [
+                    _l("This category is for %(kind)s.", kind=KIND_LABELS[category.kind])
+                ]
+            data["kind"] = category.kind
+            data["unit"] = data.get("unit") or category.unit
+            if not taxonomy.converts(data["unit"], category.unit):
+                label = taxonomy.units[category.unit].labels[current_language()]
+                errors["unit"] = [_l("Use a unit of the same kind as %(unit)s.", unit=label)]
+        if "place" in data and data["place"] not in places:
+            errors["place"] = [_l("We do not know this place; try the municipality's name.")]
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            errors["longitude"] = [_l("Give both latitude and longitude, or neither.")]
+
+    def check_specific(self, data: dict[str, Any], errors: dict[str, list[Any]]) -> None:
+        """Rules of one side only."""
+
+
+class OfferInput(PostInput):
+    """An offer, as a donor posts or edits it."""
+
+    lot = whole_number(1, MAX_QUANTITY, load_default=1)
+    remote = fields.Boolean(load_default=False, error_messages=_messages(invalid=_l("Yes or no.")))
+    available_from = calendar_date(load_default=None)
+    available_until = calendar_date(load_default=None, allow_none=True)
+    conditions = text(0, MAX_CONDITIONS, load_default="")
+    restrict_sectors = fields.List(
+        choice(tuple(SECTORS)), load_default=list, validate=validate.Length(max=len(SECTORS))
+    )
+    restrict_areas = fields.List(text(1, 64), load_default=list, validate=validate.Length(max=20))
+
+    def check_specific(self, data: dict[str, Any], errors: dict[str, list[Any]]) -> None:
+        """Lots divide the quantity; dates are in order; remote only for skills and services."""
+        quantity, lot = data.get("quantity"), data.get("lot", 1)
+        if quantity is not None and lot and (lot > quantity or quantity % lot):
+            errors["lot"] = [_l("The quantity must be a whole number of lots.")]
+        start = data.get("available_from") or today()
+        data["available_from"] = start
+        end: date | None = data.get("available_until")
+        if end is not None and end < start:
+            errors["available_until"] = [_l("The end must not be before the start.")]
+        elif end is not None and end < today():
+            errors["available_until"] = [_l("The end must not be in the past.")]
+        if data.get("remote") and data.get("kind") == "goods":
+            errors["remote"] = [_l("Goods cannot be given remotely.")]
+        places = current_app.extensions["komvos.places"]
+        unknown = [
+            a
+            for a in data.get("restrict_areas", [])
+            if a not in places and a not in places.regional_units
+        ]
+        if unknown:
+            errors["restrict_areas"] = [_l("Unknown areas: %(areas)s", areas=", ".join(unknown))]
+
+
+class NeedInput(PostInput):
+    """A need, as an NGO representative posts or edits it."""
+
+    urgency = choice(URGENCIES, load_default="normal")
+    needed_by = calendar_date(required=True)
+
+    def check_specific(self, data: dict[str, Any], errors: dict[str, list[Any]]) -> None:
+        """The deadline is not in the past."""
+        needed_by = data.get("needed_by")
+        if needed_by is not None and needed_by < today():
+            errors["needed_by"] = [_l("The date must not be in the past.")]
+
+
+class VersionInput(Schema):
+    """Optimistic locking: the version the editor started from."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    version = whole_number(1, 2**31 - 1, load_default=None)
+
+
+class OfferChanges(OfferInput):
+    """Changes to an offer: any subset of its fields."""
+
+
+class NeedChanges(NeedInput):
+    """Changes to a need: any subset of its fields."""

@@ -1,0 +1,317 @@
+"""Pages for offers and needs: thin views over `web.posts.services`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from web.auth.login import login_manager, signed_in_user
+from web.i18n import current_language
+from web.posts import services
+from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
+from web.posts.models import URGENCIES, Need, Offer
+from web.reference import SECTORS
+from web.validation import Conflict, InvalidFields, InvalidInput
+
+bp = Blueprint("posts", __name__)
+OFFER_FIELDS = (
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "unit",
+    "lot",
+    "place",
+    "reach_km",
+    "available_from",
+    "available_until",
+    "conditions",
+)
+NEED_FIELDS = (
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "unit",
+    "urgency",
+    "needed_by",
+    "place",
+    "reach_km",
+)
+
+
+class ActionForm(FlaskForm):
+    """A form that carries only its CSRF token; the fields are validated by the services."""
+
+
+def poster_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only a signed-in `role` whose organisation (if any) is approved gets through."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role != role or not current_user.can_post:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def _resolve(kind: str, text: str) -> str:
+    """A category or place id from what the person typed (an id, a label or a synonym)."""
+    registry = current_app.extensions["komvos.taxonomy" if kind == "category" else "komvos.places"]
+    if not text or text in registry:
+        return text
+    found = registry.search(text, limit=1)
+    return found[0].id if found else text
+
+
+def _submitted(fields: tuple[str, ...]) -> dict[str, Any]:
+    raw: dict[str, Any] = {name: request.form.get(name, "") for name in fields}
+    raw["category"] = _resolve("category", raw["category"].strip())
+    raw["place"] = _resolve("place", raw["place"].strip())
+    return raw
+
+
+def _offer_input() -> dict[str, Any]:
+    raw = _submitted(OFFER_FIELDS)
+    raw["remote"] = "remote" in request.form
+    raw["restrict_sectors"] = request.form.getlist("restrict_sectors")
+    return raw
+
+
+def _render_form(
+    template: str, values: dict[str, Any], errors: dict[str, Any], **extra: Any
+) -> Any:
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    places = current_app.extensions["komvos.places"]
+    language = current_language()
+    category = taxonomy.categories.get(values.get("category", ""))
+    place = places.places.get(values.get("place", ""))
+    shown = dict(values)
+    if category is not None:
+        shown["category"] = category.label(language)
+    if place is not None:
+        shown["place"] = place.name(language)
+    status = 422 if errors else 200
+    return render_template(
+        template,
+        values=shown,
+        errors=errors,
+        form=ActionForm(),
+        units=taxonomy.units,
+        sectors=SECTORS,
+        urgencies=URGENCIES,
+        urgency_labels=URGENCY_LABELS,
+        category=category,
+        **extra,
+    ), status
+
+
+def _values_of(post: Offer | Need) -> dict[str, Any]:
+    values = {
+        name: getattr(post, name, "") for name in OFFER_FIELDS + NEED_FIELDS if hasattr(post, name)
+    }
+    values.update(category=post.category_id, place=post.place_id, version=post.version)
+    if isinstance(post, Offer):
+        values.update(remote=post.remote, restrict_sectors=post.restrict_sectors)
+    return {k: ("" if v is None else v) for k, v in values.items()}
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+
+
+# Offers -------------------------------------------------------------------------------------
+
+
+@bp.route("/offers/new", methods=["GET", "POST"])
+@poster_required("donor")
+def new_offer() -> Any:
+    """A donor posts an offer; `?category=` prefills it (from the public needs page)."""
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        raw = _offer_input()
+        try:
+            offer = services.post_offer(signed_in_user(), raw)
+        except InvalidFields as error:
+            return _render_form("posts/offer_form.html", raw, error.errors, offer=None)
+        flash(_("Thank you. Your offer is posted."), "success")
+        return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer.id}"))
+    category = request.args.get("category", "")
+    values: dict[str, Any] = {
+        "category": category if category in current_app.extensions["komvos.taxonomy"] else "",
+        "lot": 1,
+        "reach_km": 10,
+    }
+    return _render_form("posts/offer_form.html", values, {}, offer=None)
+
+
+@bp.get("/offers/mine")
+@poster_required("donor")
+def my_offers() -> str:
+    """The donor's offers with their status and what is still available."""
+    found = services.list_offers(signed_in_user(), {}, _page_number(), 20)
+    return render_template(
+        "posts/my_offers.html",
+        page=found,
+        form=ActionForm(),
+        status_labels=STATUS_LABELS,
+        kind_labels=KIND_LABELS,
+    )
+
+
+def _owned(getter: Callable[..., Any], object_id: int) -> Any:
+    try:
+        return getter(signed_in_user(), object_id)
+    except LookupError:
+        abort(404)
+
+
+@bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
+@poster_required("donor")
+def edit_offer(offer_id: int) -> Any:
+    """Change an open offer."""
+    offer = _owned(services.get_offer, offer_id)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        raw = _offer_input()
+        try:
+            services.update_offer(signed_in_user(), offer_id, raw, _version())
+        except InvalidFields as error:
+            return _render_form("posts/offer_form.html", raw, error.errors, offer=offer)
+        except (InvalidInput, Conflict) as error:
+            return _render_form("posts/offer_form.html", raw, _problem(error), offer=offer)
+        flash(_("Your offer is updated."), "success")
+        return redirect(url_for("posts.my_offers"))
+    return _render_form("posts/offer_form.html", _values_of(offer), {}, offer=offer)
+
+
+@bp.post("/offers/<int:offer_id>/withdraw")
+@poster_required("donor")
+def withdraw_offer(offer_id: int) -> Response:
+    """Take an offer back."""
+    _owned(services.get_offer, offer_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.withdraw_offer(signed_in_user(), offer_id)
+            flash(_("The offer is withdrawn."), "success")
+        except InvalidInput as error:
+            flash(error.message, "error")
+    return redirect(url_for("posts.my_offers"))
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _problem(error: InvalidInput | Conflict) -> dict[str, list[str]]:
+    if isinstance(error, Conflict):
+        return {"form": [_("Someone else changed this meanwhile. Reload it and try again.")]}
+    return {"form": [error.message]}
+
+
+# Needs --------------------------------------------------------------------------------------
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@poster_required("ngo")
+def new_need() -> Any:
+    """An NGO representative posts a need for the organisation."""
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        raw = _submitted(NEED_FIELDS)
+        try:
+            need = services.post_need(signed_in_user(), raw)
+        except InvalidFields as error:
+            return _render_form("posts/need_form.html", raw, error.errors, need=None)
+        flash(_("The need is posted."), "success")
+        return redirect(url_for("posts.our_needs", _anchor=f"need-{need.id}"))
+    return _render_form(
+        "posts/need_form.html", {"urgency": "normal", "reach_km": 10}, {}, need=None
+    )
+
+
+@bp.get("/needs/ours")
+@poster_required("ngo")
+def our_needs() -> str:
+    """The organisation's needs, with how much of each is covered."""
+    found = services.list_needs(signed_in_user(), {}, _page_number(), 20)
+    return render_template(
+        "posts/our_needs.html",
+        page=found,
+        form=ActionForm(),
+        status_labels=STATUS_LABELS,
+        urgency_labels=URGENCY_LABELS,
+    )
+
+
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@poster_required("ngo")
+def edit_need(need_id: int) -> Any:
+    """Change an open need."""
+    need = _owned(services.get_need, need_id)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        raw = _submitted(NEED_FIELDS)
+        try:
+            services.update_need(signed_in_user(), need_id, raw, _version())
+        except InvalidFields as error:
+            return _render_form("posts/need_form.html", raw, error.errors, need=need)
+        except (InvalidInput, Conflict) as error:
+            return _render_form("posts/need_form.html", raw, _problem(error), need=need)
+        flash(_("The need is updated."), "success")
+        return redirect(url_for("posts.our_needs"))
+    return _render_form("posts/need_form.html", _values_of(need), {}, need=need)
+
+
+@bp.post("/needs/<int:need_id>/close")
+@poster_required("ngo")
+def close_need(need_id: int) -> Response:
+    """Close a need the organisation no longer has."""
+    _owned(services.get_need, need_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.close_need(signed_in_user(), need_id)
+            flash(_("The need is closed."), "success")
+        except InvalidInput as error:
+            flash(error.message, "error")
+    return redirect(url_for("posts.our_needs"))
+
+
+@bp.get("/needs")
+def open_needs() -> str:
+    """The public page: open needs, filterable, with no personal data."""
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    places = current_app.extensions["komvos.places"]
+    filters = {
+        "sector": request.args.get("sector") if request.args.get("sector") in SECTORS else None,
+        "category": request.args.get("category")
+        if request.args.get("category") in taxonomy
+        else None,
+        "place": request.args.get("place") if request.args.get("place") in places else None,
+        "urgency": request.args.get("urgency")
+        if request.args.get("urgency") in URGENCIES
+        else None,
+    }
+    found = services.open_needs(filters, _page_number(), 20)
+    return render_template(
+        "posts/open_needs.html",
+        page=found,
+        filters=filters,
+        sectors=SECTORS,
+        categories=sorted(taxonomy.categories.values(), key=lambda c: c.label(current_language())),
+        places=sorted(places.places.values(), key=lambda p: p.name(current_language())),
+        urgencies=URGENCIES,
+        urgency_labels=URGENCY_LABELS,
+        kind_labels=KIND_LABELS,
+    )
