@@ -264,7 +264,8 @@ def run_pipeline(offers: list[Offer], needs: list[Need], policy: Policy) -> dict
     pairs, scores = pairs.take(keep), scores.take(keep)
     t3 = time.perf_counter()
     problem = _problem(book, pairs, scores, policy)
-    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap)
+    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap,
+                      policy.milp_max_edges)
     t4 = time.perf_counter()
     times.update(book=t1 - t0, candidates=t2 - t1, scoring=t3 - t2, allocation=t4 - t3,
                  total=t4 - t0)

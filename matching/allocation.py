@@ -1,20 +1,28 @@
-"""Exact allocation: maximise the sum of value x quantity under supply, demand and lots.
+"""Allocation: maximise the sum of value x quantity under supply, demand and lots.
 
-The problem splits into connected components of the candidate graph, each solved alone:
-- one offer (or one need whose every unit weighs the same): greedy by value, which is exact
-  because every unit of the scarce side is interchangeable;
-- all lots 1 and units equal: a transportation LP (HiGHS dual simplex through `linprog`),
-  totally unimodular, so the vertex it returns is integral (checked; MILP if ever not);
-- otherwise a MILP in whole lots (HiGHS through `milp`), within the policy's time and gap.
+Quantities are chosen in whole lots (x = lot * y, y integer), so lots are integrality on y.
+The problem splits into connected components of the candidate graph:
+- a star (one offer, or one need whose every unit weighs the same): greedy by value, exact
+  because every unit of the hub is interchangeable; solved for all stars at once with arrays;
+- every other component goes to the LP relaxation (HiGHS dual simplex through `linprog`);
+  small components are batched into one LP, large ones are solved alone. With all lots 1 and
+  units equal the problem is a transportation problem, totally unimodular, so the vertex is
+  integral; a component whose LP vertex is integral in lots is optimal as it is;
+- a component whose LP vertex is fractional (lots, unit conversions) is a MILP: solved exactly
+  by HiGHS `milp` (within the policy's time and gap) when it has at most `milp_max_edges`
+  edges; a larger one keeps the LP vertex rounded down and filled greedily with whole lots,
+  and the status reports the gap to the LP bound.
 """
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeWarning, linprog, milp
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -22,7 +30,12 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 LP_BATCH_EDGES = 20_000  # small components are solved together, up to this many edges
+LP_SOLO_EDGES = 500  # a component this large is solved alone (a smaller LP is faster)
 INTEGRAL_TOLERANCE = 1e-6
+MILP_MAX_EDGES = 2_000  # default: larger fractional pieces are rounded from the LP
+# Measured on transportation LPs of 1k-100k edges: presolve costs more than it saves, and
+# steepest edge pricing takes the fewest iterations.
+LP_OPTIONS = {"presolve": False, "simplex_dual_edge_weight_strategy": "steepest"}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -40,12 +53,16 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
-    """Quantity per edge (offer units), the objective, and the solver's verdict."""
+    """Quantity per edge (offer units), the objective, and the solver's verdict.
+
+    ``upper_bound`` is a proven bound on the optimum (equal to the objective when optimal).
+    """
 
     quantity: IntArray
     objective: float
     status: str
     components: int
+    upper_bound: float | None = None
 
 
 def _max_lots(p: Problem, edges: IntArray) -> IntArray:
@@ -70,6 +87,22 @@ def _greedy(p: Problem, edges: IntArray, lots: IntArray, single_offer: bool) -> 
     return taken
 
 
+def _stars(p: Problem, edges: IntArray, label: IntArray, hub: IntArray) -> IntArray:
+    """`_greedy` on many stars at once: `label` names each edge's star, `hub` its capacity
+    (in lots of the offer for an offer star, in units for a need star)."""
+    bound = _max_lots(p, edges)
+    order = np.lexsort((edges, -p.value[edges], label))
+    sorted_label, sorted_bound = label[order], bound[order]
+    cumulative = np.cumsum(sorted_bound)
+    starts = np.flatnonzero(np.r_[True, sorted_label[1:] != sorted_label[:-1]])
+    before = np.repeat(cumulative[starts] - sorted_bound[starts],
+                       np.diff(np.r_[starts, len(order)]))
+    used_before = cumulative - sorted_bound - before
+    taken = np.zeros(len(edges), dtype=np.int64)
+    taken[order] = np.clip(hub[order] - used_before, 0, sorted_bound)
+    return taken
+
+
 def _matrix(p: Problem, edges: IntArray, weights: FloatArray) -> tuple[csr_matrix, FloatArray]:
     """Constraint rows: one per offer then one per need of the edges; right-hand sides."""
     offers, offer_row = np.unique(p.offer[edges], return_inverse=True)
@@ -84,18 +117,18 @@ def _matrix(p: Problem, edges: IntArray, weights: FloatArray) -> tuple[csr_matri
     return matrix, rhs
 
 
-def _solve_lp(p: Problem, edges: IntArray) -> tuple[IntArray | None, str]:
-    """Transportation LP with lot 1 and ratio 1; None if the vertex is not integral."""
-    matrix, rhs = _matrix(p, edges, np.ones(len(edges)))
-    result = linprog(-p.value[edges], A_ub=matrix, b_ub=rhs,
-                     bounds=np.column_stack((np.zeros(len(edges)), _max_lots(p, edges))),
-                     method="highs-ds")
-    if result.status != 0:
-        return None, f"linprog: {result.message}"
-    rounded = np.round(result.x)
-    if np.abs(result.x - rounded).max(initial=0.0) > INTEGRAL_TOLERANCE:
-        return None, "optimal"
-    return rounded.astype(np.int64), "optimal"
+def _solve_relaxation(p: Problem, edges: IntArray) -> FloatArray | None:
+    """The LP relaxation in lots (y, one per edge); None if HiGHS did not solve it."""
+    lots = p.lot[edges].astype(np.float64)
+    matrix, rhs = _matrix(p, edges, lots)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OptimizeWarning)
+        result = linprog(-p.value[edges] * lots, A_ub=matrix, b_ub=rhs,
+                         bounds=np.column_stack((np.zeros(len(edges)), _max_lots(p, edges))),
+                         method="highs-ds", options=LP_OPTIONS)
+    if result.status != 0 or result.x is None:
+        return None
+    return np.asarray(result.x, dtype=np.float64)
 
 
 def _solve_milp(p: Problem, edges: IntArray, time_limit: float,
@@ -110,7 +143,7 @@ def _solve_milp(p: Problem, edges: IntArray, time_limit: float,
     lots, status, proven = _milp(p, edges, (~pure).astype(np.float64), time_limit, gap)
     if np.abs(lots - np.round(lots)).max(initial=0.0) > INTEGRAL_TOLERANCE:
         lots, status, proven = _milp(p, edges, np.ones(len(edges)), time_limit, gap)
-    whole = np.round(lots).astype(np.int64)
+    whole = _fit(p, edges, np.round(lots).astype(np.int64))
     if status != "optimal":  # stopped early: never return less than the greedy fill
         fallback = _greedy_fill(p, edges)
         value = p.value[edges] * p.lot[edges]
@@ -119,20 +152,47 @@ def _solve_milp(p: Problem, edges: IntArray, time_limit: float,
     return whole, status, proven
 
 
-def _greedy_fill(p: Problem, edges: IntArray) -> IntArray:
-    """Best value per unit first, as many whole lots as still fit: a feasible fallback."""
-    offer_left = {int(o): int(p.offer_capacity[o]) for o in np.unique(p.offer[edges])}
-    need_left = {int(n): float(p.need_capacity[n]) for n in np.unique(p.need[edges])}
-    taken = np.zeros(len(edges), dtype=np.int64)
-    for k in np.argsort(-p.value[edges], kind="stable"):
-        e = edges[k]
-        o, n, lot, ratio = int(p.offer[e]), int(p.need[e]), int(p.lot[e]), float(p.ratio[e])
-        lots = min(offer_left[o] // lot, int(need_left[n] / (lot * ratio) + 1e-9))
+def _greedy_fill(p: Problem, edges: IntArray, start: IntArray | None = None) -> IntArray:
+    """Best value per unit first, as many whole lots as still fit: a feasible fallback.
+
+    With `start` (a feasible number of lots per edge), fill what it leaves free.
+    """
+    taken = np.zeros(len(edges), dtype=np.int64) if start is None else start.copy()
+    given = taken * p.lot[edges]
+    offers, offer_at = np.unique(p.offer[edges], return_inverse=True)
+    needs, need_at = np.unique(p.need[edges], return_inverse=True)
+    offer_left = (p.offer_capacity[offers] - np.bincount(offer_at, given, len(offers))).tolist()
+    need_left = (p.need_capacity[needs] - np.bincount(
+        need_at, given * p.ratio[edges], len(needs))).tolist()
+    lot_of, ratio_of = p.lot[edges].tolist(), p.ratio[edges].tolist()
+    offer_list, need_list = offer_at.tolist(), need_at.tolist()
+    for k in np.argsort(-p.value[edges], kind="stable").tolist():
+        o, n, lot, ratio = offer_list[k], need_list[k], lot_of[k], ratio_of[k]
+        lots = min(int(offer_left[o]) // lot, int(need_left[n] / (lot * ratio) + 1e-9))
         if lots > 0:
-            taken[k] = lots
+            taken[k] += lots
             offer_left[o] -= lots * lot
             need_left[n] -= lots * lot * ratio
     return taken
+
+
+def _fit(p: Problem, edges: IntArray, lots: IntArray) -> IntArray:
+    """`lots` with any capacity a rounding overstepped given back, worst edges first."""
+    lots = np.maximum(lots, 0)
+    for _ in range(len(edges) + 1):
+        given = lots * p.lot[edges]
+        offers, offer_at = np.unique(p.offer[edges], return_inverse=True)
+        needs, need_at = np.unique(p.need[edges], return_inverse=True)
+        over_o = np.bincount(offer_at, given, len(offers)) > p.offer_capacity[offers]
+        over_n = (np.bincount(need_at, given * p.ratio[edges], len(needs))
+                  > p.need_capacity[needs] + 1e-9)
+        bad = (over_o[offer_at] | over_n[need_at]) & (lots > 0)
+        if not bad.any():
+            return lots
+        worst = np.flatnonzero(bad)[np.argmin(p.value[edges][bad])]
+        lots = lots.copy()
+        lots[worst] -= 1
+    return lots
 
 
 def _milp(p: Problem, edges: IntArray, integrality: FloatArray, time_limit: float,
@@ -150,67 +210,151 @@ def _milp(p: Problem, edges: IntArray, integrality: FloatArray, time_limit: floa
     return np.asarray(result.x, dtype=np.float64), status, float(result.mip_gap or 0.0)
 
 
-def _components(p: Problem) -> list[IntArray]:
-    """Edge indices of each connected component, in order of their first edge."""
+def _labels(p: Problem) -> tuple[IntArray, int]:
+    """Component of each edge, numbered in order of the component's first edge."""
+    if not len(p.offer):
+        return np.zeros(0, dtype=np.int64), 0
     n_offers = len(p.offer_capacity)
     size = n_offers + len(p.need_capacity)
     graph = coo_matrix((np.ones(len(p.offer)), (p.offer, p.need + n_offers)),
                        shape=(size, size))
     _, labels = connected_components(graph, directed=False)
     edge_label = labels[p.offer]
-    order = np.argsort(edge_label, kind="stable")
-    cuts = np.flatnonzero(np.diff(edge_label[order])) + 1
-    groups = np.split(order, cuts) if len(order) else []
-    return sorted(groups, key=lambda g: int(g[0]))
+    found, first, inverse = np.unique(edge_label, return_index=True, return_inverse=True)
+    rank = np.empty(len(found), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(found))
+    return rank[inverse].astype(np.int64), len(found)
 
 
-def allocate(p: Problem, time_limit: float = 10.0, gap: float = 1e-6) -> Allocation:
-    """Solve every component exactly (MILP ones within `time_limit` s and `gap`)."""
-    lots = np.zeros(len(p.offer), dtype=np.int64)
-    statuses, worst_gap = set(), 0.0
-    components = _components(p)
-    batch: list[IntArray] = []
-    pure_edges = (p.lot == 1) & (p.ratio == 1.0)
+def _components(p: Problem) -> list[IntArray]:
+    """Edge indices of each connected component, in order of their first edge."""
+    label, count = _labels(p)
+    order = np.argsort(label, kind="stable")
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    return np.split(order, cuts) if count else []
 
-    def flush() -> None:
-        nonlocal worst_gap
-        if not batch:
-            return
-        edges = np.concatenate(batch)
-        solved, status = _solve_lp(p, edges)
-        if solved is not None:
-            lots[edges] = solved
-        else:  # not integral or failed: fall back component by component
-            for component in batch:
-                solved_milp, status, gap_seen = _solve_milp(p, component, time_limit, gap)
-                lots[component] = solved_milp
-                statuses.add(status)
-                worst_gap = max(worst_gap, gap_seen)
-        statuses.add(status)
-        batch.clear()
 
-    for edges in components:
-        bounds = _max_lots(p, edges)
-        single_offer = bool(np.all(p.offer[edges] == p.offer[edges[0]]))
-        single_need = bool(np.all(p.need[edges] == p.need[edges[0]]))
-        if single_offer or (single_need and bool(np.all(pure_edges[edges]))):
-            lots[edges] = _greedy(p, edges, bounds, single_offer)
-        elif bool(np.all(pure_edges[edges])):
-            batch.append(edges)
-            if sum(len(b) for b in batch) >= LP_BATCH_EDGES:
-                flush()
-        else:
-            lots[edges], status, gap_seen = _solve_milp(p, edges, time_limit, gap)
-            statuses.add(status)
-            worst_gap = max(worst_gap, gap_seen)
-    flush()
-    quantity = lots * p.lot
+def _distinct_per(label: IntArray, node: IntArray, count: int) -> IntArray:
+    """How many distinct `node`s each label has."""
+    pairs = np.unique(label * (int(node.max(initial=0)) + 1) + node)
+    return np.bincount(pairs // (int(node.max(initial=0)) + 1), minlength=count)
+
+
+class _Pieces:
+    """What the components came to: the lots, proven bounds and solver remarks."""
+
+    def __init__(self, n_edges: int) -> None:
+        self.lots = np.zeros(n_edges, dtype=np.int64)
+        self.unproven_bound = 0.0  # LP bounds of pieces not proven optimal
+        self.unproven_edges: list[IntArray] = []
+        self.remarks: dict[str, int] = {}
+
+    def settle(self, p: Problem, edges: IntArray, lots: IntArray, status: str,
+               bound: float) -> None:
+        self.lots[edges] = lots
+        if status != "optimal":
+            self.unproven_bound += bound
+            self.unproven_edges.append(edges)
+            self.remarks[status] = self.remarks.get(status, 0) + 1
+
+
+def allocate(p: Problem, time_limit: float = 10.0, gap: float = 1e-6,
+             milp_max_edges: int = MILP_MAX_EDGES) -> Allocation:
+    """Solve every component: stars greedily, the rest by LP, MILP only where the LP vertex
+    is fractional (see the module docstring)."""
+    label, count = _labels(p)
+    pieces = _Pieces(len(p.offer))
+    offers_in = _distinct_per(label, p.offer, count)
+    needs_in = _distinct_per(label, p.need, count)
+    pure_edge = (p.lot == 1) & (p.ratio == 1.0)
+    all_pure = np.bincount(label, ~pure_edge, minlength=count) == 0
+    offer_star = offers_in[label] == 1
+    need_star = ~offer_star & (needs_in[label] == 1) & all_pure[label]
+    if offer_star.any():
+        edges = np.flatnonzero(offer_star)
+        hub = p.offer_capacity[p.offer[edges]] // p.lot[edges]
+        pieces.lots[edges] = _stars(p, edges, label[edges], hub)
+    if need_star.any():
+        edges = np.flatnonzero(need_star)
+        pieces.lots[edges] = _stars(p, edges, label[edges], p.need_capacity[p.need[edges]])
+    rest = np.flatnonzero(~offer_star & ~need_star)
+    rest = rest[np.lexsort((rest, label[rest]))]
+    for batch in _batches(label[rest], rest):
+        _solve_batch(p, batch, label, pieces, time_limit, gap, milp_max_edges)
+    quantity = pieces.lots * p.lot
     objective = float(np.dot(p.value, quantity))
-    return Allocation(quantity, objective, _verdict(statuses, worst_gap), len(components))
+    if not pieces.remarks:
+        return Allocation(quantity, objective, "optimal", count, objective)
+    unproven = np.concatenate(pieces.unproven_edges)
+    proven_part = objective - float(np.dot(p.value[unproven], quantity[unproven]))
+    bound = proven_part + max(pieces.unproven_bound, objective - proven_part)
+    return Allocation(quantity, objective, _verdict(pieces.remarks, objective, bound), count,
+                      bound)
 
 
-def _verdict(statuses: set[str], worst_gap: float) -> str:
-    problems = sorted(s for s in statuses if s != "optimal")
-    if not problems:
-        return "optimal"
-    return "; ".join(problems) + f" (gap {worst_gap:.2e})"
+def _batches(labels: IntArray, edges: IntArray) -> list[list[IntArray]]:
+    """Components (edges grouped by label, in label order) gathered into LP batches."""
+    if not len(edges):
+        return []
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    groups = np.split(edges, starts[1:])
+    batches: list[list[IntArray]] = []
+    current: list[IntArray] = []
+    size = 0
+    for group in groups:
+        if len(group) >= LP_SOLO_EDGES:
+            batches.append([group])
+            continue
+        current.append(group)
+        size += len(group)
+        if size >= LP_BATCH_EDGES:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _solve_batch(p: Problem, batch: list[IntArray], label: IntArray, pieces: _Pieces,
+                 time_limit: float, gap: float, milp_max_edges: int) -> None:
+    edges = np.concatenate(batch)
+    relaxed = _solve_relaxation(p, edges)
+    if relaxed is None:  # HiGHS failed on the batch: each component as a MILP
+        for component in batch:
+            solved, status, _ = _solve_milp(p, component, time_limit, gap)
+            pieces.settle(p, component, solved, status, math.inf)
+        return
+    rounded = np.round(relaxed)
+    off = np.abs(relaxed - rounded)
+    bounds = p.value[edges] * p.lot[edges] * relaxed
+    starts = np.r_[0, np.cumsum([len(c) for c in batch])[:-1]]
+    worst_off = np.maximum.reduceat(off, starts)
+    lp_value = np.add.reduceat(bounds, starts)
+    whole = rounded.astype(np.int64)
+    pieces.lots[edges] = whole
+    for k in np.flatnonzero(worst_off > INTEGRAL_TOLERANCE):
+        component = batch[k]
+        part = slice(int(starts[k]), int(starts[k]) + len(component))
+        if len(component) <= milp_max_edges:
+            solved, status, _ = _solve_milp(p, component, time_limit, gap)
+        else:
+            floor = _fit(p, component, np.floor(relaxed[part] + INTEGRAL_TOLERANCE)
+                         .astype(np.int64))
+            solved, status = _greedy_fill(p, component, floor), "rounded from the LP"
+        if status != "optimal":  # the LP rounding may beat a stopped MILP
+            floor = _fit(p, component, np.floor(relaxed[part] + INTEGRAL_TOLERANCE)
+                         .astype(np.int64))
+            repaired = _greedy_fill(p, component, floor)
+            value = p.value[component] * p.lot[component]
+            if float(np.dot(value, repaired)) > float(np.dot(value, solved)):
+                solved = repaired
+        pieces.settle(p, component, solved, status, float(lp_value[k]))
+
+
+def _verdict(remarks: dict[str, int], objective: float, bound: float) -> str:
+    details = ", ".join(f"{count} piece{'s' if count > 1 else ''} {status}"
+                        for status, count in sorted(remarks.items()))
+    if not math.isfinite(bound):
+        return f"feasible (no LP bound; {details})"
+    gap = (bound - objective) / bound if bound > 0 else 0.0
+    return f"feasible (gap {gap:.3%} to LP bound; {details})"

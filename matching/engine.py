@@ -99,10 +99,12 @@ def allocate_candidates(table: CandidateTable, policy: Policy) -> Allocation:
         ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
         need_capacity=book.need_quantity,
     )
-    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap)
+    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap,
+                      policy.milp_max_edges)
     quantity = np.zeros(len(pairs), dtype=np.int64)
     quantity[kept] = solved.quantity
-    return Allocation(quantity, solved.objective, solved.status, solved.components)
+    return Allocation(quantity, solved.objective, solved.status, solved.components,
+                      solved.upper_bound)
 
 
 def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,

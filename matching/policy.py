@@ -31,6 +31,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "limits": {
         "min_score": 0.2, "max_candidates_per_offer": 25, "max_candidates_per_need": 25,
         "max_neighbours": 50, "milp_time_limit_s": 10.0, "mip_rel_gap": 1e-4,
+        "milp_max_edges": 2000,
     },
 }
 
@@ -120,6 +121,7 @@ class Policy:
     mip_rel_gap: float
     units: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     related: frozenset[tuple[str, str]] = frozenset()
+    milp_max_edges: int = 2000
 
     @classmethod
     def from_mapping(
@@ -167,6 +169,7 @@ class Policy:
             mip_rel_gap=_number("limits.mip_rel_gap", lim["mip_rel_gap"], 0.0, 1.0),
             units=MappingProxyType(_units(units or {})),
             related=pairs,
+            milp_max_edges=_integer("limits.milp_max_edges", lim["milp_max_edges"], 0),
         )
 
     def unit_ratio(self, offer_unit: str, need_unit: str) -> float | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -12,6 +12,9 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    api_user = g.get("api_user")
+    if api_user is not None and api_user.language in languages:
+        return str(api_user.language)
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return str(current_user.language)
     chosen = session.get("language")

@@ -51,7 +51,7 @@ def _links(operation: str, parameter: str) -> dict[str, Any]:
     """OpenAPI links from a create's 201 to the read of what it made."""
     return {
         "responses": {
-            "201": {
+            201: {
                 "links": {
                     "read": {
                         "operationId": operation,

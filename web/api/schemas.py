@@ -46,12 +46,6 @@ class SearchQuery(Schema):
     lang = fields.String(load_default=None, validate=validate.OneOf(("el", "en")))
 
 
-class VersionBody(Schema):
-    """The version an editor read, to refuse a lost update."""
-
-    version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-
-
 class PostOut(Schema):
     """Fields offers and needs share."""
 

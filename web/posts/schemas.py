@@ -12,7 +12,6 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
-    EXCLUDE,
     Schema,
     ValidationError,
     fields,
@@ -51,9 +50,18 @@ def text(low: int = 0, high: int = MAX_DESCRIPTION, **kwargs: Any) -> fields.Str
     )
 
 
+class WholeNumber(fields.Integer):
+    """An integer from JSON or a form; 1.5 is refused, not truncated."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)  # type: ignore[no-any-return]
+
+
 def whole_number(low: int, high: int, **kwargs: Any) -> fields.Integer:
     """A bounded integer."""
-    return fields.Integer(
+    return WholeNumber(
         strict=False,
         validate=validate.Range(
             min=low,
@@ -214,18 +222,13 @@ class NeedInput(PostInput):
             errors["needed_by"] = [_l("The date must not be in the past.")]
 
 
-class VersionInput(Schema):
-    """Optimistic locking: the version the editor started from."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    version = whole_number(1, 2**31 - 1, load_default=None)
-
-
 class OfferChanges(OfferInput):
-    """Changes to an offer: any subset of its fields."""
+    """Changes to an offer: any subset of its fields, and the version they were made on."""
+
+    version = whole_number(1, 2**31 - 1, metadata={"description": "Refuse if changed since"})
 
 
 class NeedChanges(NeedInput):
-    """Changes to a need: any subset of its fields."""
+    """Changes to a need: any subset of its fields, and the version they were made on."""
+
+    version = whole_number(1, 2**31 - 1, metadata={"description": "Refuse if changed since"})
