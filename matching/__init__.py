@@ -17,6 +17,7 @@ from matching.engine import (
     propose_for_offer,
 )
 from matching.errors import InputError, MatchingError, PolicyError
+from matching.index import OpenIndex
 from matching.model import KINDS, URGENCIES, Candidate, Need, Offer, Proposal
 from matching.policy import COMPONENTS, Policy
 
@@ -31,6 +32,7 @@ __all__ = [
     "MatchingError",
     "Need",
     "Offer",
+    "OpenIndex",
     "Policy",
     "PolicyError",
     "Proposal",

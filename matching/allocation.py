@@ -32,7 +32,7 @@ IntArray = NDArray[np.int64]
 LP_BATCH_EDGES = 20_000  # small components are solved together, up to this many edges
 LP_SOLO_EDGES = 500  # a component this large is solved alone (a smaller LP is faster)
 INTEGRAL_TOLERANCE = 1e-6
-MILP_MAX_EDGES = 2_000  # default: larger fractional pieces are rounded from the LP
+MILP_MAX_EDGES = 50  # default: larger fractional pieces are rounded near the LP vertex
 # Measured on transportation LPs of 1k-100k edges: presolve costs more than it saves, and
 # steepest edge pricing takes the fewest iterations.
 LP_OPTIONS = {"presolve": False, "simplex_dual_edge_weight_strategy": "steepest"}
@@ -279,8 +279,10 @@ def allocate(p: Problem, time_limit: float = 10.0, gap: float = 1e-6,
         pieces.lots[edges] = _stars(p, edges, label[edges], p.need_capacity[p.need[edges]])
     rest = np.flatnonzero(~offer_star & ~need_star)
     rest = rest[np.lexsort((rest, label[rest]))]
+    fractional: list[tuple[IntArray, FloatArray, float]] = []
     for batch in _batches(label[rest], rest):
-        _solve_batch(p, batch, label, pieces, time_limit, gap, milp_max_edges)
+        _solve_batch(p, batch, pieces, fractional, time_limit, gap)
+    _settle_fractional(p, fractional, pieces, time_limit, gap, milp_max_edges)
     quantity = pieces.lots * p.lot
     objective = float(np.dot(p.value, quantity))
     if not pieces.remarks:
@@ -315,8 +317,9 @@ def _batches(labels: IntArray, edges: IntArray) -> list[list[IntArray]]:
     return batches
 
 
-def _solve_batch(p: Problem, batch: list[IntArray], label: IntArray, pieces: _Pieces,
-                 time_limit: float, gap: float, milp_max_edges: int) -> None:
+def _solve_batch(p: Problem, batch: list[IntArray], pieces: _Pieces,
+                 fractional: list[tuple[IntArray, FloatArray, float]],
+                 time_limit: float, gap: float) -> None:
     edges = np.concatenate(batch)
     relaxed = _solve_relaxation(p, edges)
     if relaxed is None:  # HiGHS failed on the batch: each component as a MILP
@@ -333,22 +336,88 @@ def _solve_batch(p: Problem, batch: list[IntArray], label: IntArray, pieces: _Pi
     whole = rounded.astype(np.int64)
     pieces.lots[edges] = whole
     for k in np.flatnonzero(worst_off > INTEGRAL_TOLERANCE):
-        component = batch[k]
-        part = slice(int(starts[k]), int(starts[k]) + len(component))
-        if len(component) <= milp_max_edges:
-            solved, status, _ = _solve_milp(p, component, time_limit, gap)
+        part = slice(int(starts[k]), int(starts[k]) + len(batch[k]))
+        fractional.append((batch[k], relaxed[part], float(lp_value[k])))
+
+
+def _settle_fractional(p: Problem, fractional: list[tuple[IntArray, FloatArray, float]],
+                       pieces: _Pieces, time_limit: float, gap: float,
+                       milp_max_edges: int) -> None:
+    """Components whose LP vertex is fractional: near the vertex first, all of them in one
+    MILP; exact MILPs (again all in one) only for the small ones that this did not bring
+    within the policy's gap of their LP bound; the rest keep the near-vertex solution."""
+    if not fractional:
+        return
+    edges = np.concatenate([component for component, _, _ in fractional])
+    near = _neighbourhood(p, edges, np.concatenate([y for _, y, _ in fractional]),
+                          time_limit, gap)
+    value = p.value * p.lot
+    offset = 0
+    small: list[tuple[IntArray, IntArray, float]] = []
+    for component, _, bound in fractional:
+        found = near[offset:offset + len(component)]
+        offset += len(component)
+        if float(np.dot(value[component], found)) >= bound * (1 - gap) - 1e-12:
+            pieces.settle(p, component, found, "optimal", bound)
+        elif len(component) <= milp_max_edges:
+            small.append((component, found, bound))
         else:
-            floor = _fit(p, component, np.floor(relaxed[part] + INTEGRAL_TOLERANCE)
-                         .astype(np.int64))
-            solved, status = _greedy_fill(p, component, floor), "rounded from the LP"
-        if status != "optimal":  # the LP rounding may beat a stopped MILP
-            floor = _fit(p, component, np.floor(relaxed[part] + INTEGRAL_TOLERANCE)
-                         .astype(np.int64))
-            repaired = _greedy_fill(p, component, floor)
-            value = p.value[component] * p.lot[component]
-            if float(np.dot(value, repaired)) > float(np.dot(value, solved)):
-                solved = repaired
-        pieces.settle(p, component, solved, status, float(lp_value[k]))
+            pieces.settle(p, component, found, "rounded from the LP", bound)
+    if not small:
+        return
+    exact, status, _ = _solve_milp(p, np.concatenate([c for c, _, _ in small]), time_limit,
+                                   gap)
+    offset = 0
+    for component, found, bound in small:
+        mine = exact[offset:offset + len(component)]
+        offset += len(component)
+        better = float(np.dot(value[component], mine)) >= float(np.dot(value[component], found))
+        pieces.settle(p, component, mine if status == "optimal" or better else found,
+                      status, bound)
+
+
+def _neighbourhood(p: Problem, edges: IntArray, relaxed: FloatArray, time_limit: float,
+                   gap: float) -> IntArray:
+    """Whole lots near the LP vertex `relaxed`: edges it left whole stay fixed, except those
+    touching an offer or need of a fractional edge, which a small MILP settles on what the
+    fixed edges leave (never worse, per component, than the vertex rounded down and filled
+    greedily). `edges` may hold several components."""
+    rounded = np.round(relaxed)
+    fractional = np.abs(relaxed - rounded) > INTEGRAL_TOLERANCE
+    touched = (np.isin(p.offer[edges], p.offer[edges[fractional]])
+               | np.isin(p.need[edges], p.need[edges[fractional]]))
+    fixed = np.where(touched, 0, rounded).astype(np.int64)
+    given = fixed * p.lot[edges]
+    offer_capacity = p.offer_capacity.copy()
+    need_capacity = p.need_capacity.astype(np.float64)
+    np.subtract.at(offer_capacity, p.offer[edges], given)
+    np.subtract.at(need_capacity, p.need[edges], given * p.ratio[edges])
+    rest = Problem(p.offer, p.need, p.value, p.lot, p.ratio, np.maximum(offer_capacity, 0),
+                   np.maximum(np.floor(need_capacity + 1e-9), 0).astype(np.int64))
+    free = np.flatnonzero(touched)
+    lots, _, _ = _solve_milp(rest, edges[free], time_limit, gap)
+    fixed[free] = lots
+    floor = _fit(p, edges, np.floor(relaxed + INTEGRAL_TOLERANCE).astype(np.int64))
+    repaired = _greedy_fill(p, edges, floor)
+    # keep, component by component, the better of the two (components share no node)
+    value = p.value[edges] * p.lot[edges]
+    label = _edge_components(p, edges)
+    ahead = np.bincount(label, value * fixed) >= np.bincount(label, value * repaired)
+    result: IntArray = np.where(ahead[label], fixed, repaired)
+    return result
+
+
+def _edge_components(p: Problem, edges: IntArray) -> IntArray:
+    """Connected component of each of `edges`, within them alone."""
+    _, offer_at = np.unique(p.offer[edges], return_inverse=True)
+    _, need_at = np.unique(p.need[edges], return_inverse=True)
+    n_offers = int(offer_at.max(initial=-1)) + 1
+    size = n_offers + int(need_at.max(initial=-1)) + 1
+    graph = coo_matrix((np.ones(len(edges)), (offer_at, need_at + n_offers)),
+                       shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    result: IntArray = labels[offer_at].astype(np.int64)
+    return result
 
 
 def _verdict(remarks: dict[str, int], objective: float, bound: float) -> str:

@@ -171,9 +171,10 @@ def _block_pairs(
     parts_o, parts_n, parts_d = [], [], []
     remote = offers[book.offer_remote[offers]]
     if len(remote):
-        parts_o.append(np.repeat(remote, len(needs)))
-        parts_n.append(np.tile(needs, len(remote)))
-        parts_d.append(np.full(len(remote) * len(needs), np.nan))
+        o, n = _remote_pairs(book, policy, remote, needs, trees[1], keys[1])
+        parts_o.append(o)
+        parts_n.append(n)
+        parts_d.append(np.full(len(o), np.nan))
     local_o = offers[~book.offer_remote[offers]]
     if len(local_o):
         radius = min(float(book.offer_reach[local_o].max()), policy.max_distance_km)
@@ -197,12 +198,55 @@ def _block_pairs(
     return np.concatenate(parts_o), np.concatenate(parts_n), np.concatenate(parts_d)
 
 
+def _remote_pairs(book: Book, policy: Policy, remote: IntArray, needs: IntArray,
+                  trees: _Trees, key: tuple[str, Path]) -> tuple[IntArray, IntArray]:
+    """Remote offers of a block and the needs they meet: all of them, or with a neighbour
+    limit k, each offer's k nearest located needs (ties by id), then unlocated ones by id;
+    an offer without a location meets the block's first k needs by id."""
+    k = policy.max_neighbours
+    if k == 0 or len(needs) <= k:
+        return np.repeat(remote, len(needs)), np.tile(needs, len(remote))
+    located_n, tree_n = trees.get(key, needs)
+    unlocated_n = needs[np.isnan(book.need_xyz[needs, 0])]
+    placed = ~np.isnan(book.offer_xyz[remote, 0])
+    parts_o, parts_n = [np.repeat(remote[~placed], k)], [np.tile(needs[:k], int((~placed).sum()))]
+    located_o = remote[placed]
+    if len(located_o):
+        if len(located_n) >= k:
+            o, n, _ = _nearest(book, located_o, located_n, tree_n, np.inf, k)
+            parts_o.append(o)
+            parts_n.append(n)
+        else:
+            extra = unlocated_n[:k - len(located_n)]
+            chosen = np.sort(np.concatenate((located_n, extra)))
+            parts_o.append(np.repeat(located_o, len(chosen)))
+            parts_n.append(np.tile(chosen, len(located_o)))
+    return np.concatenate(parts_o), np.concatenate(parts_n)
+
+
 def _nearest(book: Book, located_o: IntArray, located_n: IntArray, tree_n: cKDTree,
              chord: float, k: int) -> tuple[IntArray, IntArray, FloatArray]:
-    """Each offer's `k` nearest needs of a block within `chord` (a dense city has more)."""
+    """Each offer's `k` nearest needs of a block within `chord` (a dense city has more).
+
+    Needs at the same distance as the k-th are taken in id order, so the choice depends
+    only on the needs near the offer, not on the rest of the block.
+    """
     k = min(k, len(located_n))
-    distance, index = tree_n.query(book.offer_xyz[located_o], k=k, distance_upper_bound=chord)
-    distance, index = distance.reshape(len(located_o), k), index.reshape(len(located_o), k)
+    wanted = min(k + 1, len(located_n))
+    points = book.offer_xyz[located_o]
+    distance, index = tree_n.query(points, k=wanted, distance_upper_bound=chord)
+    distance = distance.reshape(len(located_o), wanted)
+    index = index.reshape(len(located_o), wanted)
+    if wanted > k:
+        tied = np.flatnonzero(np.isfinite(distance[:, k]) & (distance[:, k] == distance[:, k - 1]))
+        distance, index = distance[:, :k].copy(), index[:, :k].copy()
+        for row in tied:
+            near = np.array(tree_n.query_ball_point(points[row], distance[row, k - 1] * (
+                1 + 1e-12)), dtype=np.int64)
+            gaps = np.linalg.norm(tree_n.data[near] - points[row], axis=1)
+            pick = near[np.lexsort((near, gaps))[:k]]
+            index[row] = pick
+            distance[row] = np.linalg.norm(tree_n.data[pick] - points[row], axis=1)
     found = index < len(located_n)
     rows = np.repeat(located_o, k).reshape(len(located_o), k)
     return rows[found], located_n[index[found]], geo.arc_km(distance[found])

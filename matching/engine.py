@@ -12,6 +12,7 @@ import numpy as np
 from matching.allocation import Allocation, Problem, allocate
 from matching.candidates import Book, Pairs, find_pairs
 from matching.categories import Path, closeness
+from matching.index import OpenIndex
 from matching.model import Candidate, Need, Offer, Proposal
 from matching.policy import COMPONENTS, Policy
 from matching.scoring import Scores, prune, score_pairs
@@ -146,7 +147,13 @@ class _Compatible(dict[Path, bool]):
 
 def propose_for_offer(offer: Offer, open_needs: Sequence[Need], policy: Policy,
                       today: date) -> Result:
-    """The best allocation of one new offer against the open needs (fast: for a request)."""
+    """The best allocation of one new offer against the open needs (fast: for a request).
+
+    `open_needs` may be an `OpenIndex` of them, built once for many calls: the same result,
+    without a scan of every open need.
+    """
+    if isinstance(open_needs, OpenIndex):
+        return propose([offer], open_needs.near(offer, policy), policy, today)
     fits = _Compatible(offer.category_path, policy, as_offer=True)
     kind = offer.kind
     return propose([offer], [n for n in open_needs if n.kind == kind and fits[n.category_path]],
@@ -155,7 +162,13 @@ def propose_for_offer(offer: Offer, open_needs: Sequence[Need], policy: Policy,
 
 def propose_for_need(need: Need, open_offers: Sequence[Offer], policy: Policy,
                      today: date) -> Result:
-    """The best allocation of open offers to one new need (fast: for a request)."""
+    """The best allocation of open offers to one new need (fast: for a request).
+
+    `open_offers` may be an `OpenIndex` of them, built once for many calls: the same result,
+    without a scan of every open offer.
+    """
+    if isinstance(open_offers, OpenIndex):
+        return propose(open_offers.near(need, policy), [need], policy, today)
     fits = _Compatible(need.category_path, policy, as_offer=False)
     kind = need.kind
     return propose([o for o in open_offers if o.kind == kind and fits[o.category_path]],

@@ -31,7 +31,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "limits": {
         "min_score": 0.2, "max_candidates_per_offer": 25, "max_candidates_per_need": 25,
         "max_neighbours": 50, "milp_time_limit_s": 10.0, "mip_rel_gap": 1e-4,
-        "milp_max_edges": 2000,
+        "milp_max_edges": 50,
     },
 }
 
@@ -121,7 +121,7 @@ class Policy:
     mip_rel_gap: float
     units: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     related: frozenset[tuple[str, str]] = frozenset()
-    milp_max_edges: int = 2000
+    milp_max_edges: int = 50
 
     @classmethod
     def from_mapping(

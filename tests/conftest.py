@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from tests.helpers import PASSWORD, POSTGRES_URL
 from web import create_app
@@ -233,5 +233,36 @@ def make_need(make_user: Callable[..., User]) -> Callable[..., Need]:
 
     def build(poster: User | None = None, **overrides: Any) -> Need:
         return post_need(poster or make_user("ngo"), need_fields(**overrides))
+
+    return build
+
+
+@pytest.fixture
+def make_match(app: Flask) -> Callable[..., Any]:
+    """Record a proposal of `quantity` from an offer to a need, as the engine would."""
+    from web.matches.models import Match
+
+    def build(offer: Offer, need: Need, quantity: int | None = None, **fields: Any) -> Match:
+        amount = quantity or min(offer.remaining_quantity, need.remaining_quantity)
+        # Posting already ran the engine: set its proposal for this pair aside.
+        db.session.execute(
+            update(Match)
+            .where(Match.offer_id == offer.id, Match.need_id == need.id, Match.status == "proposed")
+            .values(status="superseded")
+        )
+        match = Match(
+            offer_id=offer.id,
+            need_id=need.id,
+            quantity=amount,
+            need_quantity=amount,
+            proposed_quantity=amount,
+            score=0.8,
+            value=0.5,
+            breakdown={"category": 1.0},
+            **fields,
+        )
+        db.session.add(match)
+        db.session.commit()
+        return match
 
     return build

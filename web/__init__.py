@@ -46,11 +46,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_reference_data(app: Flask) -> None:
-    """Load and validate the taxonomy and the places; a bad file stops start-up here."""
+    """Load and validate the taxonomy, the places and the engine's policy; a bad file stops
+    start-up here."""
+    from web.matches import bridge
     from web.reference import load_gazetteer, load_taxonomy
 
     app.extensions["komvos.taxonomy"] = load_taxonomy(app.config["TAXONOMY_FILE"])
     app.extensions["komvos.places"] = load_gazetteer(app.config["PLACES_FILE"])
+    bridge.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -58,12 +61,14 @@ def register_blueprints(app: Flask) -> None:
     from web import api
     from web.auth.views import bp as auth_bp
     from web.main.views import bp as main_bp
+    from web.matches.views import bp as matches_bp
     from web.posts.views import bp as posts_bp
     from web.staff.views import bp as staff_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
+    app.register_blueprint(matches_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     api.init_app(app)
 

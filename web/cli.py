@@ -13,6 +13,8 @@ def init_app(app: Flask) -> None:
     """Register the commands on the app's CLI."""
     app.cli.add_command(create_staff_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(match_group)
+    app.cli.add_command(expire_command)
 
 
 @click.command("create-staff")
@@ -47,3 +49,31 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     for role, email in summary.logins:
         click.echo(f"  {role:<14} {email}")
+
+
+@click.group("match")
+def match_group() -> None:
+    """The matching engine."""
+
+
+@match_group.command("run")
+@with_appcontext
+def match_run_command() -> None:
+    """Re-optimise every open offer and need (confirmed matches stay as they are)."""
+    from web.matches.services import run_matching
+
+    run = run_matching("full")
+    click.echo(
+        f"Run {run.id}: {run.offers} offers, {run.needs} needs, {run.candidates} candidates, "
+        f"{run.proposals} proposals ({run.superseded} replaced), objective {run.objective:.4f}, "
+        f"{run.duration_ms:.0f} ms, {run.solver_status}."
+    )
+
+
+@click.command("expire")
+@with_appcontext
+def expire_command() -> None:
+    """Expire offers past their end and needs past their deadline (run it daily)."""
+    from web.matches.services import expire_due
+
+    click.echo(f"Expired {expire_due()} offers and needs.")

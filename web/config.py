@@ -124,4 +124,5 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "TAXONOMY_FILE": str(CONFIG_DIR / settings["taxonomy_file"]),
         "PLACES_FILE": str(CONFIG_DIR / settings["places_file"]),
+        "MATCHING_FILE": str(CONFIG_DIR / settings["matching_file"]),
     }

@@ -29,12 +29,13 @@ class SeedSummary:
     users: int = 0
     offers: int = 0
     needs: int = 0
+    proposals: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"{self.organisations} organisations, {self.users} people, "
-            f"{self.offers} offers, {self.needs} needs"
+            f"{self.offers} offers, {self.needs} needs, {self.proposals} proposals"
         )
 
 
@@ -79,6 +80,7 @@ def seed_demo() -> SeedSummary:
 
 def _seed_posts(summary: SeedSummary) -> None:
     """Post the demo offers and needs through the same services people use."""
+    from web.matches.services import run_matching
     from web.posts.services import post_need, post_offer
 
     with POSTS_FILE.open("rb") as handle:
@@ -90,14 +92,16 @@ def _seed_posts(summary: SeedSummary) -> None:
         raw["available_from"] = (start + timedelta(days=entry["available_from"])).isoformat()
         raw["available_until"] = (start + timedelta(days=entry["available_until"])).isoformat()
         raw["restrict_sectors"] = entry.get("sectors", [])
-        post_offer(donor, raw)
+        post_offer(donor, raw, propose=False)
         summary.offers += 1
     for entry in posts.get("need", []):
         poster = _user(entry["poster"])
         raw = {k: entry[k] for k in _NEED_KEYS if k in entry}
         raw["needed_by"] = (start + timedelta(days=entry["needed_by"])).isoformat()
-        post_need(poster, raw)
+        post_need(poster, raw, propose=False)
         summary.needs += 1
+    # One full run proposes for everything at once (better and quicker than one by one).
+    summary.proposals = run_matching("full").proposals
 
 
 _OFFER_KEYS = (

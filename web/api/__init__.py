@@ -37,11 +37,18 @@ API_SETTINGS = {
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
-    from web.api import posts, reference
+    from web.api import matches, posts, reference
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
     api.init_app(app)
-    for blueprint in (reference.blp, posts.offers_blp, posts.needs_blp, posts.open_needs_blp):
+    blueprints = (
+        reference.blp,
+        posts.offers_blp,
+        posts.needs_blp,
+        posts.open_needs_blp,
+        matches.blp,
+    )
+    for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

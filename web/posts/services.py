@@ -117,8 +117,8 @@ def _require_poster(user: User, role: str) -> None:
         raise PermissionError("this account cannot post here")
 
 
-def post_offer(user: User, raw: Mapping[str, Any]) -> Offer:
-    """A donor posts an offer."""
+def post_offer(user: User, raw: Mapping[str, Any], propose: bool = True) -> Offer:
+    """A donor posts an offer; the engine proposes for it at once unless told not to."""
     _require_poster(user, "donor")
     data = _validated(OfferInput(), raw)
     offer = Offer(donor=user, organisation=user.organisation)
@@ -127,6 +127,8 @@ def post_offer(user: User, raw: Mapping[str, Any]) -> Offer:
     db.session.flush()
     record_event("offer.posted", actor=user, target=offer, quantity=offer.quantity)
     db.session.commit()
+    if propose:
+        _propose("offer", offer.id)
     return offer
 
 
@@ -168,6 +170,7 @@ def update_offer(
     _apply(offer, data)
     record_event("offer.edited", actor=user, target=offer, fields=sorted(changes))
     _commit_edit(offer)
+    _propose("offer", offer.id)
     return offer
 
 
@@ -197,6 +200,7 @@ def _withdraw(model: type[Offer] | type[Need], post: Offer | Need, user: User, a
             ),
         )
     record_event(action, actor=user, target=post)
+    _withdraw_proposals(model, post.id)
     db.session.commit()
     db.session.refresh(post)
 
@@ -206,7 +210,7 @@ def list_offers(
 ) -> Page[Offer]:
     """The user's offers, newest first, filtered and paged."""
     query = _filtered(offers_of(user), Offer, filters)
-    return _paged(query.order_by(Offer.created_at.desc(), Offer.id.desc()), page, per_page)
+    return paginate(query.order_by(Offer.created_at.desc(), Offer.id.desc()), page, per_page)
 
 
 # Needs --------------------------------------------------------------------------------------
@@ -219,8 +223,8 @@ def needs_of(user: User) -> Select[tuple[Need]]:
     return select(Need).where(False)
 
 
-def post_need(user: User, raw: Mapping[str, Any]) -> Need:
-    """An NGO representative posts a need for the organisation."""
+def post_need(user: User, raw: Mapping[str, Any], propose: bool = True) -> Need:
+    """An NGO representative posts a need; the engine proposes for it unless told not to."""
     _require_poster(user, "ngo")
     data = _validated(NeedInput(), raw)
     need = Need(organisation=user.organisation, poster=user)
@@ -229,6 +233,8 @@ def post_need(user: User, raw: Mapping[str, Any]) -> Need:
     db.session.flush()
     record_event("need.posted", actor=user, target=need, quantity=need.quantity)
     db.session.commit()
+    if propose:
+        _propose("need", need.id)
     return need
 
 
@@ -251,6 +257,7 @@ def update_need(
     _apply(need, data)
     record_event("need.edited", actor=user, target=need, fields=sorted(changes))
     _commit_edit(need)
+    _propose("need", need.id)
     return need
 
 
@@ -266,13 +273,13 @@ def list_needs(
 ) -> Page[Need]:
     """The organisation's needs, most urgent and soonest first."""
     query = _filtered(needs_of(user), Need, filters)
-    return _paged(_by_urgency(query), page, per_page)
+    return paginate(_by_urgency(query), page, per_page)
 
 
 def open_needs(filters: Mapping[str, Any], page: int = 1, per_page: int = 20) -> Page[Need]:
     """Open needs for the public page: most urgent and soonest first."""
     query = _filtered(select(Need).where(Need.status.in_(ACTIVE_STATUSES)), Need, filters)
-    return _paged(_by_urgency(query), page, per_page)
+    return paginate(_by_urgency(query), page, per_page)
 
 
 def _by_urgency(query: Select[tuple[Need]]) -> Select[tuple[Need]]:
@@ -280,6 +287,38 @@ def _by_urgency(query: Select[tuple[Need]]) -> Select[tuple[Need]]:
 
 
 # Shared -------------------------------------------------------------------------------------
+
+
+def _propose(side: str, post_id: int) -> None:
+    """Run the incremental engine for a new or changed post, in the same request.
+
+    The post is committed first: if the engine fails, the post stands and the next full
+    run proposes for it.
+    """
+    from matching import MatchingError
+    from web.matches import services as matches
+
+    try:
+        if side == "offer":
+            matches.propose_for_offer(post_id)
+        else:
+            matches.propose_for_need(post_id)
+    except MatchingError:
+        db.session.rollback()
+        current_app.logger.exception("incremental matching failed for %s %s", side, post_id)
+
+
+def _withdraw_proposals(model: type[Offer] | type[Need], post_id: int) -> None:
+    """Proposals of a withdrawn post lapse (confirmed matches stay until cancelled)."""
+    from web.matches.models import Match
+
+    side = Match.offer_id if model is Offer else Match.need_id
+    db.session.execute(
+        update(Match)
+        .where(side == post_id, Match.status == "proposed")
+        .values(status="superseded")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _filtered(
@@ -307,7 +346,8 @@ def _filtered(
     return query
 
 
-def _paged(query: Select[Any], page: int, per_page: int) -> Page[Any]:
+def paginate(query: Select[Any], page: int, per_page: int) -> Page[Any]:
+    """Run `query` for one page, with the total count."""
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = max(page, 1)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

@@ -1,0 +1,151 @@
+"""Matches over JSON: each side's list, staff decisions, receipts, cancellations."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from flask import abort, g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from web.api.auth import BEARER, require_api_user
+from web.api.schemas import PageQuery, page_of
+from web.matches import queries, services
+
+blp = Blueprint("matches_api", __name__, url_prefix="/api/v1/matches", description="Matches")
+
+
+@blp.before_request
+def _authenticate() -> None:
+    g.api_user = require_api_user()
+
+
+class MatchOut(Schema):
+    """A match as either side sees it; contacts only once confirmed."""
+
+    id = fields.Integer(required=True)
+    offer_id = fields.Integer(required=True)
+    need_id = fields.Integer(required=True)
+    quantity = fields.Integer(required=True, metadata={"description": "In the offer's unit"})
+    need_quantity = fields.Integer(required=True, metadata={"description": "In the need's unit"})
+    received_quantity = fields.Integer(allow_none=True)
+    status = fields.String(required=True)
+    score = fields.Float()
+    breakdown = fields.Dict(keys=fields.String(), values=fields.Float())
+    created_at = fields.DateTime()
+    confirmed_at = fields.DateTime(allow_none=True)
+    contact = fields.Method("other_side", allow_none=True)
+
+    def other_side(self, match: Any) -> dict[str, str] | None:
+        """The other side's organisation and contact person, once confirmed."""
+        if not match.contacts_visible:
+            return None
+        user = g.api_user
+        if user.role == "ngo":
+            person, organisation = match.offer.donor, match.offer.organisation
+        else:
+            person, organisation = match.need.poster, match.need.organisation
+        return {
+            "organisation": organisation.name if organisation else "",
+            "person": person.full_name,
+            "email": person.email,
+            "phone": person.phone or (organisation.phone if organisation else ""),
+        }
+
+
+class ConfirmIn(Schema):
+    """Confirm as proposed, or for less."""
+
+    quantity = fields.Integer(validate=validate.Range(min=1, max=1_000_000))
+
+
+class ReasonIn(Schema):
+    """Why a match is rejected or cancelled."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class ReceiptIn(Schema):
+    """What actually arrived, in the need's unit."""
+
+    received = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+
+
+def _errors(*codes: HTTPStatus) -> Any:
+    def decorate(view: Any) -> Any:
+        for code in codes:
+            view = blp.alt_response(int(code), response=code.name)(view)
+        return view
+
+    return decorate
+
+
+def _run(action: Any, *args: Any) -> Any:
+    try:
+        return action(g.api_user, *args)
+    except PermissionError:
+        abort(403)
+    except LookupError:
+        abort(404)
+
+
+@blp.get("")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, page_of(MatchOut))
+@blp.doc(operationId="listMatches", **BEARER)
+@_errors(HTTPStatus.UNAUTHORIZED)
+def list_matches(args: dict[str, Any]) -> dict[str, Any]:
+    """Your matches: a donor's offers' or an NGO's needs' (staff: the proposals to review)."""
+    user = g.api_user
+    if user.is_staff:
+        found = queries.review_queue({}, args["page"], args["per_page"])
+    else:
+        found = queries.matches_of(user, args["page"], args["per_page"])
+    return {
+        "items": found.items,
+        "total": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+        "pages": found.pages,
+    }
+
+
+@blp.post("/<int:match_id>/confirm")
+@blp.arguments(ConfirmIn)
+@blp.response(200, MatchOut)
+@blp.doc(operationId="confirmMatch", **BEARER)
+@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+def confirm(body: dict[str, Any], match_id: int) -> Any:
+    """Staff confirm a proposal (idempotent)."""
+    return _run(services.confirm_match, match_id, body.get("quantity"))
+
+
+@blp.post("/<int:match_id>/reject")
+@blp.arguments(ReasonIn)
+@blp.response(200, MatchOut)
+@blp.doc(operationId="rejectMatch", **BEARER)
+@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+def reject(body: dict[str, Any], match_id: int) -> Any:
+    """Staff reject a proposal."""
+    return _run(services.reject_match, match_id, body["reason"])
+
+
+@blp.post("/<int:match_id>/receipt")
+@blp.arguments(ReceiptIn)
+@blp.response(200, MatchOut)
+@blp.doc(operationId="recordReceipt", **BEARER)
+@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+def receipt(body: dict[str, Any], match_id: int) -> Any:
+    """The NGO records what arrived."""
+    return _run(services.record_receipt, match_id, body["received"])
+
+
+@blp.post("/<int:match_id>/cancel")
+@blp.arguments(ReasonIn)
+@blp.response(200, MatchOut)
+@blp.doc(operationId="cancelMatch", **BEARER)
+@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+def cancel(body: dict[str, Any], match_id: int) -> Any:
+    """Either side or staff cancel a confirmed match."""
+    return _run(services.cancel_match, match_id, body["reason"])

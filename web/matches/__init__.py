@@ -1,0 +1,1 @@
+"""Matches: the engine's proposals, the staff's decisions, and the quantity ledger."""

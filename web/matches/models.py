@@ -1,0 +1,95 @@
+"""Matches and the engine runs that proposed them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from web.extensions import db
+from web.models import User, one_of, utcnow
+from web.posts.models import Need, Offer
+
+MATCH_STATUSES = ("proposed", "confirmed", "fulfilled", "rejected", "cancelled", "superseded")
+# Only these consume an offer's and a need's quantity.
+LEDGER_STATUSES = ("confirmed", "fulfilled")
+LIVE_STATUSES = ("proposed", "confirmed")
+RUN_TRIGGERS = ("offer", "need", "full", "released")
+
+
+class MatchRun(db.Model):
+    """One run of the engine: what triggered it, how big it was, what it found."""
+
+    __tablename__ = "match_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    duration_ms: Mapped[float] = mapped_column(default=0.0)
+    offers: Mapped[int] = mapped_column(default=0)
+    needs: Mapped[int] = mapped_column(default=0)
+    candidates: Mapped[int] = mapped_column(default=0)
+    proposals: Mapped[int] = mapped_column(default=0)
+    superseded: Mapped[int] = mapped_column(default=0)
+    objective: Mapped[float] = mapped_column(default=0.0)
+    solver_status: Mapped[str] = mapped_column(String(200), default="")
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    started_by: Mapped[User | None] = relationship()
+
+
+class Match(db.Model):
+    """A proposed, confirmed or fulfilled transfer of `quantity` from an offer to a need.
+
+    `quantity` is in the offer's unit, `need_quantity` the same amount in the need's unit.
+    """
+
+    __tablename__ = "match"
+    __table_args__ = (
+        CheckConstraint(one_of("status", MATCH_STATUSES), name="status"),
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("need_quantity > 0", name="need_quantity"),
+        # At most one open proposal per pair (a pair may also hold earlier confirmed matches).
+        Index(
+            "uq_match_proposed_pair",
+            "offer_id",
+            "need_id",
+            unique=True,
+            postgresql_where=text("status = 'proposed'"),
+            sqlite_where=text("status = 'proposed'"),
+        ),
+        Index("ix_match_status_value", "status", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id"), index=True)
+    quantity: Mapped[int]
+    need_quantity: Mapped[int]
+    proposed_quantity: Mapped[int]
+    received_quantity: Mapped[int | None]
+    score: Mapped[float] = mapped_column(default=0.0)
+    value: Mapped[float] = mapped_column(default=0.0)
+    breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    distance_km: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("match_run.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    fulfilled_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    offer: Mapped[Offer] = relationship()
+    need: Mapped[Need] = relationship()
+    run: Mapped[MatchRun | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+    @property
+    def contacts_visible(self) -> bool:
+        """The two sides see each other's contact only once staff confirmed the match."""
+        return self.status in ("confirmed", "fulfilled") or self.confirmed_at is not None

@@ -1,0 +1,220 @@
+"""Pages of matches: the staff's review queue, runs and health; each side's matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from web.auth.login import signed_in_user, staff_required
+from web.clock import today
+from web.extensions import db
+from web.i18n import current_language
+from web.matches import ledger, queries, services
+from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
+from web.matches.models import MatchRun
+from web.models import Organisation
+from web.posts.labels import URGENCY_LABELS
+from web.posts.models import URGENCIES
+from web.reference import SECTORS
+from web.validation import InvalidInput
+
+bp = Blueprint("matches", __name__)
+
+
+class ActionForm(FlaskForm):
+    """Carries the CSRF token; the fields are read and validated by the services."""
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+
+
+def _queue_filters() -> dict[str, Any]:
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    places = current_app.extensions["komvos.places"]
+    args = request.args
+    organisation = args.get("organisation", "")
+    return {
+        "sector": args.get("sector") if args.get("sector") in SECTORS else None,
+        "category": args.get("category") if args.get("category") in taxonomy else None,
+        "place": args.get("place") if args.get("place") in places else None,
+        "urgency": args.get("urgency") if args.get("urgency") in URGENCIES else None,
+        "organisation": int(organisation)
+        if organisation.isdigit() and len(organisation) < 10
+        else None,
+    }
+
+
+@bp.get("/staff/matches")
+@staff_required
+def queue() -> str:
+    """Proposals to review, most valuable first, each with why it was proposed."""
+    services.expire_due()
+    filters = _queue_filters()
+    found = queries.review_queue(filters, _page_number())
+    fairness = services.received_recently()
+    language = current_language()
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    places = current_app.extensions["komvos.places"]
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.status == "approved", Organisation.kind != "centre")
+        .order_by(Organisation.name)
+    ).all()
+    return render_template(
+        "matches/queue.html",
+        page=found,
+        filters=filters,
+        form=ActionForm(),
+        fairness=fairness,
+        median=services.median_received(),
+        today=today(),
+        weights=current_app.extensions["komvos.policy"].weights,
+        component_labels=COMPONENT_LABELS,
+        urgency_labels=URGENCY_LABELS,
+        sectors=SECTORS,
+        urgencies=URGENCIES,
+        organisations=organisations,
+        categories=sorted(taxonomy.categories.values(), key=lambda c: c.label(language)),
+        places=sorted(places.places.values(), key=lambda p: p.name(language)),
+    )
+
+
+def _quantity(match_id: int) -> int | None:
+    raw = request.form.get(f"quantity-{match_id}", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 7:
+        raise InvalidInput("quantity", _("Enter a whole number."))
+    return int(raw)
+
+
+@bp.post("/staff/matches/confirm")
+@staff_required
+def confirm() -> Response:
+    """Confirm one proposal (perhaps for less) or several at once."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    only = request.form.get("only", "")
+    chosen = [only] if only else request.form.getlist("match_id")
+    ids = [int(i) for i in chosen if i.isdigit() and len(i) < 10][:200]
+    if not ids:
+        flash(_("Choose at least one proposal."), "error")
+        return redirect(url_for("matches.queue"))
+    staff = signed_in_user()
+    done, refused = 0, []
+    for match_id in ids:
+        try:
+            services.confirm_match(staff, match_id, _quantity(match_id))
+            done += 1
+        except InvalidInput as error:
+            refused.append(f"#{match_id}: {error.message}")
+        except LookupError:
+            refused.append(f"#{match_id}: {_('Not found.')}")
+    if done:
+        flash(_("%(n)d confirmed.", n=done), "success")
+    for message in refused:
+        flash(message, "error")
+    return redirect(url_for("matches.queue", **{k: v for k, v in request.args.items()}))
+
+
+@bp.post("/staff/matches/<int:match_id>/reject")
+@staff_required
+def reject(match_id: int) -> Response:
+    """Turn a proposal down, with a reason."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.reject_match(signed_in_user(), match_id, request.form.get("reason", ""))
+        flash(_("The proposal is rejected."), "success")
+    except InvalidInput as error:
+        flash(error.message, "error")
+    except LookupError:
+        abort(404)
+    return redirect(url_for("matches.queue"))
+
+
+@bp.post("/staff/matches/run")
+@staff_required
+def run() -> Response:
+    """Re-optimise everything that is open now."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    result = services.run_matching("full", signed_in_user())
+    flash(_("Matching ran: %(n)d proposals.", n=result.proposals), "success")
+    return redirect(url_for("matches.runs"))
+
+
+@bp.get("/staff/runs")
+@staff_required
+def runs() -> str:
+    """The engine's recent runs."""
+    found = db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc()).limit(100)).all()
+    return render_template("matches/runs.html", runs=found, form=ActionForm())
+
+
+@bp.get("/staff/health")
+@staff_required
+def health() -> str:
+    """Whether the ledger adds up."""
+    return render_template("matches/health.html", violations=ledger.violations())
+
+
+@bp.get("/matches")
+@login_required
+def mine() -> str:
+    """A donor's or an NGO's matches with their timeline; contacts once confirmed."""
+    if current_user.role not in ("donor", "ngo"):
+        abort(403)
+    user = signed_in_user()
+    found = queries.matches_of(user, _page_number())
+    return render_template(
+        "matches/mine.html",
+        page=found,
+        form=ActionForm(),
+        timeline=services.timeline,
+        status_labels=MATCH_STATUS_LABELS,
+        is_ngo=user.role == "ngo",
+    )
+
+
+@bp.post("/matches/<int:match_id>/cancel")
+@login_required
+def cancel(match_id: int) -> Response:
+    """Either side (or staff) calls off a confirmed match, with a reason."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_match(signed_in_user(), match_id, request.form.get("reason", ""))
+        flash(_("The match is cancelled."), "success")
+    except InvalidInput as error:
+        flash(error.message, "error")
+    except LookupError:
+        abort(404)
+    target = "matches.queue" if current_user.is_staff else "matches.mine"
+    return redirect(url_for(target))
+
+
+@bp.post("/matches/<int:match_id>/receipt")
+@login_required
+def receipt(match_id: int) -> Response:
+    """The NGO records what actually arrived."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    raw = request.form.get("received", "").strip()
+    received = int(raw) if raw.isdigit() and len(raw) <= 7 else 0  # 0 is refused with a message
+    try:
+        services.record_receipt(signed_in_user(), match_id, received)
+        flash(_("Thank you. The receipt is recorded."), "success")
+    except InvalidInput as error:
+        flash(error.message, "error")
+    except LookupError:
+        abort(404)
+    return redirect(url_for("matches.mine"))
