@@ -21,7 +21,7 @@ translations: $(STAMP)
 run: $(STAMP) translations
 	$(BIN)/flask --app web db upgrade
 	$(BIN)/flask --app web seed-demo --if-empty
-	$(BIN)/flask --app web run --host $(HOST) --port $(PORT)
+	KOMVOS_MAIL_WORKER_THREAD=true $(BIN)/flask --app web run --host $(HOST) --port $(PORT)
 
 test: $(STAMP) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

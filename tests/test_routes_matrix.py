@@ -74,6 +74,7 @@ MATRIX = {
     "matches.run": ("POST", "/staff/matches/run", [302, 403, 403, 403, 403, 302, 302]),
     "matches.runs": ("GET", "/staff/runs", [302, 403, 403, 403, 403, 200, 200]),
     "matches.health": ("GET", "/staff/health", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.offers": ("GET", "/staff/offers", [302, 403, 403, 403, 403, 200, 200]),
     "matches.mine": ("GET", "/matches", [302, 200, 200, 200, 200, 403, 403]),
     "matches.cancel": ("POST", "/matches/{match}/cancel", [302, 404, 404, 404, 404, 302, 302]),
     "matches.receipt": ("POST", "/matches/{match}/receipt", [302, 404, 404, 404, 404, 404, 404]),
@@ -82,6 +83,13 @@ MATRIX = {
     "matches_api.reject": ("POST", "/api/v1/matches/{match}/reject", [401] * 7),
     "matches_api.receipt": ("POST", "/api/v1/matches/{match}/receipt", [401] * 7),
     "matches_api.cancel": ("POST", "/api/v1/matches/{match}/cancel", [401] * 7),
+    # Notifications: everyone signed in has an inbox; unsubscribing needs no sign-in.
+    "notifications.inbox": ("GET", "/inbox", [302, 200, 200, 200, 200, 200, 200]),
+    "notifications.mark_read": ("POST", "/inbox/999/read", [302, 404, 404, 404, 404, 404, 404]),
+    "notifications.mark_all_read": ("POST", "/inbox/read", [302] * 7),
+    "notifications.save_preferences": ("POST", "/account/preferences", [302] * 7),
+    "notifications.unsubscribe": ("GET", "/unsubscribe/not-a-token", [404] * 7),
+    "notifications.mail_status": ("GET", "/staff/mail", [302, 403, 403, 403, 403, 200, 200]),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from web import database, i18n
     from web.auth import login
     from web.extensions import babel, csrf, db, migrate
+    from web.notifications import delivery
 
     db.init_app(app)
     database.init_app(app)
@@ -43,17 +44,22 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     login.init_app(app)
     i18n.init_app(app)
+    delivery.init_app(app)
+    if app.config["MAIL_WORKER_THREAD"]:
+        delivery.start_thread(app)
 
 
 def register_reference_data(app: Flask) -> None:
     """Load and validate the taxonomy, the places and the engine's policy; a bad file stops
     start-up here."""
+    from web import maps
     from web.matches import bridge
     from web.reference import load_gazetteer, load_taxonomy
 
     app.extensions["komvos.taxonomy"] = load_taxonomy(app.config["TAXONOMY_FILE"])
     app.extensions["komvos.places"] = load_gazetteer(app.config["PLACES_FILE"])
     bridge.init_app(app)
+    maps.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -62,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from web.auth.views import bp as auth_bp
     from web.main.views import bp as main_bp
     from web.matches.views import bp as matches_bp
+    from web.notifications.views import bp as notifications_bp
     from web.posts.views import bp as posts_bp
     from web.staff.views import bp as staff_bp
 
@@ -69,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
     app.register_blueprint(matches_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     api.init_app(app)
 

@@ -15,6 +15,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(match_group)
     app.cli.add_command(expire_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(digest_command)
+    app.cli.add_command(remind_command)
 
 
 @click.command("create-staff")
@@ -77,3 +80,32 @@ def expire_command() -> None:
     from web.matches.services import expire_due
 
     click.echo(f"Expired {expire_due()} offers and needs.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due, then exit.")
+@with_appcontext
+def worker_command(once: bool) -> None:
+    """Send the outbox's mail, retrying temporary failures with back-off."""
+    from web.notifications.delivery import run_worker
+
+    sent = run_worker(once=once)
+    click.echo(f"Sent {sent} messages.")
+
+
+@click.command("digest")
+@with_appcontext
+def digest_command() -> None:
+    """Write the staff's digest of waiting proposals and people's daily digests (daily)."""
+    from web.notifications.digests import daily_digests, staff_digest
+
+    click.echo(f"Digests: {staff_digest()} to staff, {daily_digests()} daily.")
+
+
+@click.command("remind")
+@with_appcontext
+def remind_command() -> None:
+    """Remind posters of needs nearing their deadline and offers ending unmatched (daily)."""
+    from web.notifications.digests import reminders
+
+    click.echo(f"Reminders: {reminders()}.")

@@ -78,6 +78,7 @@ def _check(settings: Mapping[str, Any]) -> None:
         raise ConfigError(f"KOMVOS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     if settings["default_language"] not in settings["languages"]:
         raise ConfigError("KOMVOS_DEFAULT_LANGUAGE must be one of KOMVOS_LANGUAGES")
+    _check_tiles_url(settings["map_tiles_url"])
     if env == "production":
         secret = settings["secret_key"]
         if not secret or secret == DEFAULT_SECRET_KEY or len(secret) < 32:
@@ -88,6 +89,15 @@ def _check(settings: Mapping[str, Any]) -> None:
             )
         if not settings["database_url"]:
             raise ConfigError("set KOMVOS_DATABASE_URL (postgresql+psycopg://...) in production")
+
+
+def _check_tiles_url(url: str) -> None:
+    placeholders = all(part in url for part in ("{z}", "{x}", "{y}"))
+    if not placeholders or not url.startswith(("https://", "http://", "/")):
+        raise ConfigError(
+            "KOMVOS_MAP_TILES_URL must be an http(s) URL or a path with {z}, {x} and {y}, "
+            f"e.g. https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png, not {url!r}"
+        )
 
 
 def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, Any]:
@@ -114,6 +124,12 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "MAIL_USERNAME": settings["mail_username"] or None,
         "MAIL_PASSWORD": settings["mail_password"] or None,
         "MAIL_DEFAULT_SENDER": settings["mail_default_sender"],
+        # The outbox worker decides what to send; Flask-Mail must not silently drop in tests.
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_RETRY_BASE_SECONDS": settings["mail_retry_base_seconds"],
+        "MAIL_RETRY_CAP_SECONDS": settings["mail_retry_cap_seconds"],
+        "MAIL_RETRY_BUDGET_HOURS": settings["mail_retry_budget_hours"],
+        "MAIL_WORKER_THREAD": settings["mail_worker_thread"] and settings["env"] != "testing",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -125,4 +141,6 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "TAXONOMY_FILE": str(CONFIG_DIR / settings["taxonomy_file"]),
         "PLACES_FILE": str(CONFIG_DIR / settings["places_file"]),
         "MATCHING_FILE": str(CONFIG_DIR / settings["matching_file"]),
+        "MAP_TILES_URL": settings["map_tiles_url"],
+        "MAP_TILES_ATTRIBUTION": settings["map_tiles_attribution"],
     }

@@ -55,7 +55,10 @@ def sector_label(code: str | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Give templates the language and the locale-aware formatters."""
+    from web.notifications.views import unread_count
+
     app.jinja_env.globals.update(
+        unread_count=unread_count,
         category_label=category_label,
         place_name=place_name,
         unit_label=unit_label,

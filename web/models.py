@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -14,6 +14,8 @@ from web.extensions import db
 ORGANISATION_KINDS = ("ngo", "company", "centre")
 ORGANISATION_STATUSES = ("pending", "approved", "rejected")
 ROLES = ("donor", "ngo", "staff", "admin")
+# How a person wants non-essential mail (digests, reminders): essential mail always goes.
+MAIL_MODES = ("immediate", "daily", "off")
 LANGUAGES = ("el", "en")
 
 
@@ -68,6 +70,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint(one_of("language", LANGUAGES), name="language"),
+        CheckConstraint(one_of("mail_mode", MAIL_MODES), name="mail_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +84,11 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    mail_mode: Mapped[str] = mapped_column(
+        String(16), default="immediate", server_default="immediate"
+    )
+    # Representatives may also receive mail about what their colleagues posted.
+    colleague_mail: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="members", foreign_keys=[organisation_id]

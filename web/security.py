@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from urllib.parse import urlsplit
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from flask import Flask, Response, current_app
+
+
+def content_security_policy(tiles_url: str) -> str:
+    """The policy: our own scripts and styles only; images also from the map's tile host."""
+    images = " ".join(["img-src 'self' data:", tile_source(tiles_url)]).strip()
+    return "; ".join(
+        [
+            "default-src 'self'",
+            images,
+            "style-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def tile_source(tiles_url: str) -> str:
+    """The CSP source of a tile URL template: its origin, `{s}` subdomains as a wildcard."""
+    parts = urlsplit(tiles_url)
+    if not parts.scheme or not parts.netloc:
+        return ""  # a path on this site: 'self' covers it
+    host = parts.netloc.replace("{s}.", "*.")
+    return f"{parts.scheme}://{host}"
 
 
 def init_app(app: Flask) -> None:
     """Add the security headers to every response."""
+    app.extensions["komvos.csp"] = content_security_policy(app.config["MAP_TILES_URL"])
     app.after_request(_add_headers)
 
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", current_app.extensions["komvos.csp"])
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")

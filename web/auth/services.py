@@ -187,8 +187,22 @@ def decide_organisation(
     assert organisation is not None
     db.session.refresh(organisation)
     record_event(f"organisation.{new_status}", actor=staff, target=organisation, reason=reason)
+    _tell_representatives(organisation, new_status, reason)
     db.session.commit()
     return organisation
+
+
+def _tell_representatives(organisation: Organisation, status: str, reason: str) -> None:
+    """Every representative hears of the decision, in their own language."""
+    from web.notifications.outbox import notify
+
+    for member in organisation.members:
+        notify(
+            member,
+            f"organisation_{status}",
+            {"name": organisation.name, "reason": reason.strip()},
+            link="/organisation",
+        )
 
 
 def _token_hash(token: str) -> str:

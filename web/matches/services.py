@@ -487,7 +487,28 @@ def _status_message(match: Match) -> str:
 
 
 def _notify(match: Match, event: str) -> None:
-    """Hook for the outbox (both sides are told of confirmations and changes)."""
+    """Write the messages to both sides into this transaction's outbox.
+
+    Confirmations and cancellations reach both sides (with the other side's contact once
+    confirmed); a fulfilment thanks the donor's side with what was received.
+    """
+    from web.notifications.outbox import notify, representatives
+
+    db.session.flush()
+    db.session.refresh(match)
+    offer, need = match.offer, match.need
+    sides = [("donor", representatives(offer.organisation, offer.donor))]
+    if event != "fulfilled":
+        sides.append(("ngo", representatives(need.organisation, need.poster)))
+    for role, people in sides:
+        title = offer.title if role == "donor" else need.title
+        for person in people:
+            notify(
+                person,
+                f"match_{event}",
+                {"match": match, "offer": offer, "need": need, "role": role, "title": title},
+                link=f"/matches#match-{match.id}",
+            )
 
 
 # Expiry -------------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""Scheduled messages: the staff's digest of proposals, people's daily digests, reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale, format_date
+from sqlalchemy import func, select, update
+
+from web.clock import today
+from web.extensions import db
+from web.i18n import unit_label
+from web.matches.models import Match
+from web.models import User, utcnow
+from web.notifications.models import Notification
+from web.notifications.outbox import notify, staff_members
+from web.posts.models import ACTIVE_STATUSES, Need, Offer
+
+REMIND_DAYS = 3
+
+
+def staff_digest(now: datetime | None = None) -> int:
+    """Tell staff how many proposals wait, with the most valuable (at most once a day)."""
+    now = now or utcnow()
+    waiting = (
+        db.session.scalar(select(func.count()).select_from(Match).where(Match.status == "proposed"))
+        or 0
+    )
+    if not waiting:
+        return 0
+    top = list(
+        db.session.scalars(
+            select(Match)
+            .where(Match.status == "proposed")
+            .order_by(Match.value.desc(), Match.id)
+            .limit(10)
+        )
+    )
+    day = now.date().isoformat()
+    made = 0
+    for member in staff_members():
+        if member.mail_mode == "off" or _exists(f"proposals_digest:{day}:{member.id}"):
+            continue
+        notify(
+            member,
+            "proposals_digest",
+            {"count": waiting, "matches": top},
+            link="/staff/matches",
+            dedupe_key=f"proposals_digest:{day}:{member.id}",
+        )
+        made += 1
+    db.session.commit()
+    return made
+
+
+def daily_digests(now: datetime | None = None) -> int:
+    """Bundle each person's waiting non-essential messages into one mail a day."""
+    now = now or utcnow()
+    waiting = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.status == "digest")
+            .order_by(Notification.user_id, Notification.id)
+        )
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for row in waiting:
+        by_user.setdefault(row.user_id, []).append(row)
+    made = 0
+    for user_id, rows in by_user.items():
+        user = db.session.get(User, user_id)
+        if user is None or user.mail_mode == "off":
+            continue
+        notify(user, "daily_digest", {"count": len(rows), "items": rows}, link="/inbox")
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id.in_([r.id for r in rows]))
+            .values(status="skipped")
+            .execution_options(synchronize_session=False)
+        )
+        made += 1
+    db.session.commit()
+    return made
+
+
+def reminders() -> int:
+    """Remind posters of needs nearing their deadline uncovered and offers ending unmatched."""
+    soon = today() + timedelta(days=REMIND_DAYS)
+    made = 0
+    needs = db.session.scalars(
+        select(Need).where(
+            Need.status.in_(ACTIVE_STATUSES),
+            Need.needed_by <= soon,
+            Need.needed_by >= today(),
+            Need.committed_quantity < Need.quantity,
+        )
+    )
+    for need in needs:
+        key = f"need_deadline:{need.id}:{need.poster_id}"
+        if _exists(key):
+            continue
+        with force_locale(need.poster.language):
+            context = {
+                "title": need.title,
+                "date": format_date(need.needed_by),
+                "left": need.remaining_quantity,
+                "unit": unit_label(need.unit),
+            }
+        notify(need.poster, "need_deadline", context, link="/needs/ours", dedupe_key=key)
+        made += 1
+    offers = db.session.scalars(
+        select(Offer).where(
+            Offer.status == "open",
+            Offer.available_until.is_not(None),
+            Offer.available_until <= soon,
+            Offer.available_until >= today(),
+        )
+    )
+    for offer in offers:
+        key = f"offer_ending:{offer.id}:{offer.donor_id}"
+        if _exists(key):
+            continue
+        with force_locale(offer.donor.language):
+            context = {"title": offer.title, "date": format_date(offer.available_until)}
+        notify(offer.donor, "offer_ending", context, link="/offers/mine", dedupe_key=key)
+        made += 1
+    db.session.commit()
+    return made
+
+
+def _exists(dedupe_key: str) -> bool:
+    return (
+        db.session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key))
+        is not None
+    )

@@ -1,0 +1,119 @@
+"""Writing messages to the outbox, in the recipient's language, inside the caller's
+transaction: a rollback leaves no message, a commit leaves exactly the messages it caused."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from web.extensions import db
+from web.models import Organisation, User
+from web.notifications.models import Notification
+
+
+class HeaderInjection(ValueError):
+    """A subject or address carries a line break: refused, nothing written."""
+
+
+def _check_header(value: str, what: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise HeaderInjection(f"{what} contains a line break")
+    return value
+
+
+def message_id() -> str:
+    """A fixed, unique Message-ID, so a resend is recognisably the same message."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "komvos.local"
+    return f"<komvos.{uuid.uuid4().hex}@{host}>"
+
+
+SUBJECTS = {
+    "match_confirmed": lambda c: _("Match confirmed: %(title)s", title=c["title"]),
+    "match_cancelled": lambda c: _("Match cancelled: %(title)s", title=c["title"]),
+    "match_fulfilled": lambda c: _("Thank you: %(title)s was received", title=c["title"]),
+    "organisation_approved": lambda c: _("%(name)s is approved on Komvos", name=c["name"]),
+    "organisation_rejected": lambda c: _("%(name)s was not approved on Komvos", name=c["name"]),
+    "proposals_digest": lambda c: _("%(n)s proposals are waiting for review", n=c["count"]),
+    "need_deadline": lambda c: _(
+        "Still uncovered, needed by %(date)s: %(title)s", date=c["date"], title=c["title"]
+    ),
+    "offer_ending": lambda c: _(
+        "Your offer ends on %(date)s: %(title)s", date=c["date"], title=c["title"]
+    ),
+    "daily_digest": lambda c: _("Your Komvos digest: %(n)s updates", n=c["count"]),
+}
+NON_ESSENTIAL = {"proposals_digest", "need_deadline", "offer_ending", "daily_digest"}
+
+
+def notify(
+    user: User,
+    kind: str,
+    context: Mapping[str, Any],
+    link: str = "",
+    dedupe_key: str | None = None,
+) -> Notification:
+    """Add one message for `user` to the session, rendered in their language.
+
+    Essential messages are mailed at once; non-essential ones follow the person's choice
+    (at once, in the daily digest, or not mailed). Either way the inbox shows it.
+    """
+    essential = kind not in NON_ESSENTIAL
+    with force_locale(user.language):
+        subject = _check_header(str(SUBJECTS[kind](context)), "subject")
+        base = {**context, "user": user, "link": link, "base_url": current_app.config["BASE_URL"]}
+        text = render_template(f"mail/{kind}.txt", **base)
+        html = render_template(
+            "mail/layout.html",
+            body=render_template(f"mail/{kind}.html", **base),
+            subject=subject,
+            **base,
+        )
+    _check_header(user.email, "recipient")
+    _check_header(user.full_name, "recipient name")
+    status = "pending"
+    if not essential and kind != "daily_digest":
+        status = {"immediate": "pending", "daily": "digest", "off": "skipped"}[user.mail_mode]
+    notification = Notification(
+        user=user,
+        email=user.email,
+        language=user.language,
+        kind=kind,
+        essential=essential,
+        subject=subject[:200],
+        body_text=text,
+        body_html=html,
+        link=link[:200],
+        message_id=message_id(),
+        dedupe_key=dedupe_key,
+        status=status,
+    )
+    db.session.add(notification)
+    return notification
+
+
+def representatives(organisation: Organisation | None, poster: User) -> list[User]:
+    """Who hears about a post: the person who posted, and colleagues who opted in."""
+    people = [poster]
+    if organisation is not None:
+        people += [
+            member
+            for member in organisation.members
+            if member.id != poster.id and member.active and member.colleague_mail
+        ]
+    return people
+
+
+def staff_members() -> Iterable[User]:
+    """Active centre staff and administrators."""
+    return db.session.scalars(
+        select(User)
+        .where(User.role.in_(("staff", "admin")), User.active.is_(True))
+        .order_by(User.id)
+    )

@@ -1,0 +1,139 @@
+"""The inbox, mail preferences and one-click unsubscribe."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select, update
+from werkzeug.wrappers import Response
+
+from web.auth.login import signed_in_user, staff_required
+from web.extensions import csrf, db
+from web.models import utcnow
+from web.notifications import preferences
+from web.notifications.models import Notification
+from web.posts.services import paginate
+from web.validation import InvalidInput
+
+bp = Blueprint("notifications", __name__)
+
+
+class ActionForm(FlaskForm):
+    """Carries the CSRF token."""
+
+
+def unread_count() -> int:
+    """Unread notifications of the signed-in person (0 for visitors)."""
+    if not current_user.is_authenticated:
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+@bp.get("/inbox")
+@login_required
+def inbox() -> str:
+    """Every notification, newest first."""
+    raw = request.args.get("page", "1")
+    page = int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+    query = (
+        select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return render_template(
+        "notifications/inbox.html", page=paginate(query, page, 20), form=ActionForm()
+    )
+
+
+@bp.post("/inbox/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id: int) -> Response:
+    """Mark one notification read."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    changed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.user_id == current_user.id)
+        .values(read_at=func.coalesce(Notification.read_at, utcnow()))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("notifications.inbox"))
+
+
+@bp.post("/inbox/read")
+@login_required
+def mark_all_read() -> Response:
+    """Mark everything read."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return redirect(url_for("notifications.inbox"))
+
+
+@bp.post("/account/preferences")
+@login_required
+def save_preferences() -> Response:
+    """Language and mail preferences."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = signed_in_user()
+    try:
+        preferences.save_preferences(
+            user,
+            request.form.get("language", user.language),
+            request.form.get("mail_mode", user.mail_mode),
+            request.form.get("colleague_mail") == "on",
+        )
+        flash(_("Your preferences are saved."), "success")
+    except InvalidInput:  # only a tampered form gets here
+        flash(_("Choose one of the listed values."), "error")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str) -> tuple[str, int] | str:
+    """One click turns digests and reminders off (RFC 8058), with no sign-in."""
+    user = preferences.user_from_token(token)
+    if user is None:
+        return render_template("notifications/unsubscribe.html", done=False, invalid=True), 404
+    if request.method == "POST":
+        preferences.unsubscribe(user)
+        return render_template("notifications/unsubscribe.html", done=True, invalid=False)
+    return render_template("notifications/unsubscribe.html", done=False, invalid=False, token=token)
+
+
+@bp.get("/staff/mail")
+@staff_required
+def mail_status() -> str:
+    """Mail that failed for good, and how much is waiting."""
+    failed = db.session.scalars(
+        select(Notification)
+        .where(Notification.status == "failed")
+        .order_by(Notification.created_at.desc())
+        .limit(200)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Notification.status, func.count()).group_by(Notification.status)
+        ).all()
+    )
+    return render_template("notifications/mail_status.html", failed=failed, counts=counts)
