@@ -102,7 +102,7 @@ def test_api_search_keeps_greek_readable(client):
 
 
 def test_unexpected_errors_get_a_friendly_500_and_roll_back(make_app):
-    app = make_app()
+    app = make_app(base_url="http://fresh.test")  # an app of its own: this test adds a route
 
     @app.get("/boom")
     def boom():

@@ -54,10 +54,10 @@ def register_reference_data(app: Flask) -> None:
     start-up here."""
     from web import maps
     from web.matches import bridge
-    from web.reference import load_gazetteer, load_taxonomy
+    from web.reference import load_gazetteer, load_taxonomy, loaded_once
 
-    app.extensions["komvos.taxonomy"] = load_taxonomy(app.config["TAXONOMY_FILE"])
-    app.extensions["komvos.places"] = load_gazetteer(app.config["PLACES_FILE"])
+    app.extensions["komvos.taxonomy"] = loaded_once(load_taxonomy, app.config["TAXONOMY_FILE"])
+    app.extensions["komvos.places"] = loaded_once(load_gazetteer, app.config["PLACES_FILE"])
     bridge.init_app(app)
     maps.init_app(app)
 

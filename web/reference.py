@@ -200,6 +200,21 @@ class Gazetteer:
         return sorted(found, key=lambda p: p.names["en"])
 
 
+_LOADED: dict[tuple[Any, str, int], Any] = {}
+
+
+def loaded_once(loader: Any, path: Path | str) -> Any:
+    """`loader(path)`, read again only when the file changes (apps in one process share it;
+    the loaded values are never modified)."""
+    if not Path(path).is_file():
+        return loader(path)  # it says which file is missing
+    stat = Path(path).stat()
+    cache_key = (loader, str(path), stat.st_mtime_ns)
+    if cache_key not in _LOADED:
+        _LOADED[cache_key] = loader(path)
+    return _LOADED[cache_key]
+
+
 def _load(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
