@@ -294,3 +294,16 @@ def test_the_public_page_pages_through_many_needs(client, make_user, make_need):
     second = client.get("/needs?page=2").get_data(as_text=True)
     assert first.count("<h2>Need number") == 20 and second.count("<h2>Need number") == 3
     assert "Σελίδα 1 από 2" in first
+
+
+def test_a_need_past_its_deadline_leaves_the_public_page_on_the_next_read(client, make_user,
+                                                                          make_need):
+    from sqlalchemy import update
+
+    need = make_need(make_user("ngo"), title="Needed until yesterday")
+    db.session.execute(update(Need).where(Need.id == need.id)
+                       .values(needed_by=today() - timedelta(days=1)))
+    db.session.commit()
+    assert "Needed until yesterday" not in client.get("/needs").get_data(as_text=True)
+    db.session.refresh(need)
+    assert need.status == "expired"

@@ -173,6 +173,7 @@ def mine() -> str:
     """A donor's or an NGO's matches with their timeline; contacts once confirmed."""
     if current_user.role not in ("donor", "ngo"):
         abort(403)
+    services.expire_due()
     user = signed_in_user()
     found = queries.matches_of(user, _page_number())
     return render_template(

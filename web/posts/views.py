@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from web.auth.login import login_manager, signed_in_user
 from web.i18n import current_language
+from web.matches.services import expire_due
 from web.posts import services
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
 from web.posts.models import URGENCIES, Need, Offer
@@ -162,6 +163,7 @@ def new_offer() -> Any:
 @poster_required("donor")
 def my_offers() -> str:
     """The donor's offers with their status and what is still available."""
+    expire_due()
     found = services.list_offers(signed_in_user(), {}, _page_number(), 20)
     return render_template(
         "posts/my_offers.html",
@@ -246,6 +248,7 @@ def new_need() -> Any:
 @poster_required("ngo")
 def our_needs() -> str:
     """The organisation's needs, with how much of each is covered."""
+    expire_due()
     found = services.list_needs(signed_in_user(), {}, _page_number(), 20)
     return render_template(
         "posts/our_needs.html",
@@ -291,6 +294,7 @@ def close_need(need_id: int) -> Response:
 @bp.get("/needs")
 def open_needs() -> str:
     """The public page: open needs, filterable, with no personal data."""
+    expire_due()
     taxonomy = current_app.extensions["komvos.taxonomy"]
     places = current_app.extensions["komvos.places"]
     filters = {
