@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from web.api.auth import BEARER, require_api_user
 from web.api.schemas import PageQuery, page_of
 from web.matches import queries, services
+from web.views_common import documented_errors
 
 blp = Blueprint("matches_api", __name__, url_prefix="/api/v1/matches", description="Matches")
 
@@ -72,15 +73,6 @@ class ReceiptIn(Schema):
     received = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
 
 
-def _errors(*codes: HTTPStatus) -> Any:
-    def decorate(view: Any) -> Any:
-        for code in codes:
-            view = blp.alt_response(int(code), response=code.name)(view)
-        return view
-
-    return decorate
-
-
 def _run(action: Any, *args: Any) -> Any:
     try:
         return action(g.api_user, *args)
@@ -94,7 +86,7 @@ def _run(action: Any, *args: Any) -> Any:
 @blp.arguments(PageQuery, location="query")
 @blp.response(200, page_of(MatchOut))
 @blp.doc(operationId="listMatches", **BEARER)
-@_errors(HTTPStatus.UNAUTHORIZED)
+@documented_errors(blp, HTTPStatus.UNAUTHORIZED)
 def list_matches(args: dict[str, Any]) -> dict[str, Any]:
     """Your matches: a donor's offers' or an NGO's needs' (staff: the proposals to review)."""
     user = g.api_user
@@ -115,7 +107,7 @@ def list_matches(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(ConfirmIn)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="confirmMatch", **BEARER)
-@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+@documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 def confirm(body: dict[str, Any], match_id: int) -> Any:
     """Staff confirm a proposal (idempotent)."""
     return _run(services.confirm_match, match_id, body.get("quantity"))
@@ -125,7 +117,7 @@ def confirm(body: dict[str, Any], match_id: int) -> Any:
 @blp.arguments(ReasonIn)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="rejectMatch", **BEARER)
-@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+@documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 def reject(body: dict[str, Any], match_id: int) -> Any:
     """Staff reject a proposal."""
     return _run(services.reject_match, match_id, body["reason"])
@@ -135,7 +127,7 @@ def reject(body: dict[str, Any], match_id: int) -> Any:
 @blp.arguments(ReceiptIn)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="recordReceipt", **BEARER)
-@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+@documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 def receipt(body: dict[str, Any], match_id: int) -> Any:
     """The NGO records what arrived."""
     return _run(services.record_receipt, match_id, body["received"])
@@ -145,7 +137,7 @@ def receipt(body: dict[str, Any], match_id: int) -> Any:
 @blp.arguments(ReasonIn)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="cancelMatch", **BEARER)
-@_errors(HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+@documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 def cancel(body: dict[str, Any], match_id: int) -> Any:
     """Either side or staff cancel a confirmed match."""
     return _run(services.cancel_match, match_id, body["reason"])

@@ -20,6 +20,7 @@ from web.api.schemas import (
 from web.posts import services
 from web.posts.schemas import NeedChanges, NeedInput, OfferChanges, OfferInput
 from web.validation import InvalidInput
+from web.views_common import documented_errors
 
 offers_blp = Blueprint("offers", __name__, url_prefix="/api/v1/offers", description="Offers")
 needs_blp = Blueprint("needs", __name__, url_prefix="/api/v1/needs", description="Needs")
@@ -34,17 +35,6 @@ def _authenticate() -> None:
 
 for _blueprint in (offers_blp, needs_blp):
     _blueprint.before_request(_authenticate)
-
-
-def _errors(blueprint: Blueprint, *codes: HTTPStatus) -> Any:
-    """Document the error responses an operation can give (the shared error schema)."""
-
-    def decorate(view: Any) -> Any:
-        for code in codes:
-            view = blueprint.alt_response(int(code), response=code.name)(view)
-        return view
-
-    return decorate
 
 
 def _links(operation: str, parameter: str) -> dict[str, Any]:
@@ -103,7 +93,7 @@ def _owned(getter: Any, user: Any, object_id: int) -> Any:
 @offers_blp.arguments(PostQuery, location="query")
 @offers_blp.response(200, page_of(OfferOut))
 @offers_blp.doc(operationId="listOffers", **BEARER)
-@_errors(offers_blp, HTTPStatus.UNAUTHORIZED)
+@documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED)
 def list_offers(args: dict[str, Any]) -> dict[str, Any]:
     """Your offers (a company's are shared by its representatives), newest first."""
     user = g.api_user
@@ -115,7 +105,7 @@ def list_offers(args: dict[str, Any]) -> dict[str, Any]:
 @offers_blp.arguments(OfferInput, as_kwargs=False)
 @offers_blp.response(201, OfferOut)
 @offers_blp.doc(operationId="createOffer", **BEARER, **_links("getOffer", "offer_id"))
-@_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+@documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
 def create_offer(_data: dict[str, Any]) -> Any:
     """Post an offer."""
     user = g.api_user
@@ -128,7 +118,7 @@ def create_offer(_data: dict[str, Any]) -> Any:
 @offers_blp.get("/<int:offer_id>")
 @offers_blp.response(200, OfferOut)
 @offers_blp.doc(operationId="getOffer", **BEARER)
-@_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+@documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 def get_offer(offer_id: int) -> Any:
     """One of your offers."""
     return _owned(services.get_offer, g.api_user, offer_id)
@@ -138,7 +128,7 @@ def get_offer(offer_id: int) -> Any:
 @offers_blp.arguments(OfferChanges(partial=True), as_kwargs=False)
 @offers_blp.response(200, OfferOut)
 @offers_blp.doc(operationId="updateOffer", **BEARER)
-@_errors(
+@documented_errors(
     offers_blp,
     HTTPStatus.UNAUTHORIZED,
     HTTPStatus.FORBIDDEN,
@@ -160,7 +150,9 @@ def update_offer(_data: dict[str, Any], offer_id: int) -> Any:
 @offers_blp.delete("/<int:offer_id>")
 @offers_blp.response(200, OfferOut)
 @offers_blp.doc(operationId="withdrawOffer", **BEARER)
-@_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY)
+@documented_errors(
+    offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY
+)
 def withdraw_offer(offer_id: int) -> Any:
     """Withdraw an open offer (it stays, with status `withdrawn`)."""
     user = g.api_user
@@ -175,7 +167,7 @@ def withdraw_offer(offer_id: int) -> Any:
 @needs_blp.arguments(NeedQuery, location="query")
 @needs_blp.response(200, page_of(NeedOut))
 @needs_blp.doc(operationId="listNeeds", **BEARER)
-@_errors(needs_blp, HTTPStatus.UNAUTHORIZED)
+@documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED)
 def list_needs(args: dict[str, Any]) -> dict[str, Any]:
     """Your organisation's needs, most urgent and soonest first."""
     user = g.api_user
@@ -187,7 +179,7 @@ def list_needs(args: dict[str, Any]) -> dict[str, Any]:
 @needs_blp.arguments(NeedInput, as_kwargs=False)
 @needs_blp.response(201, NeedOut)
 @needs_blp.doc(operationId="createNeed", **BEARER, **_links("getNeed", "need_id"))
-@_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+@documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
 def create_need(_data: dict[str, Any]) -> Any:
     """Post a need for your organisation."""
     user = g.api_user
@@ -200,7 +192,7 @@ def create_need(_data: dict[str, Any]) -> Any:
 @needs_blp.get("/<int:need_id>")
 @needs_blp.response(200, NeedOut)
 @needs_blp.doc(operationId="getNeed", **BEARER)
-@_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+@documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 def get_need(need_id: int) -> Any:
     """One of your organisation's needs."""
     return _owned(services.get_need, g.api_user, need_id)
@@ -210,7 +202,7 @@ def get_need(need_id: int) -> Any:
 @needs_blp.arguments(NeedChanges(partial=True), as_kwargs=False)
 @needs_blp.response(200, NeedOut)
 @needs_blp.doc(operationId="updateNeed", **BEARER)
-@_errors(
+@documented_errors(
     needs_blp,
     HTTPStatus.UNAUTHORIZED,
     HTTPStatus.FORBIDDEN,
@@ -232,7 +224,9 @@ def update_need(_data: dict[str, Any], need_id: int) -> Any:
 @needs_blp.delete("/<int:need_id>")
 @needs_blp.response(200, NeedOut)
 @needs_blp.doc(operationId="closeNeed", **BEARER)
-@_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY)
+@documented_errors(
+    needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY
+)
 def close_need(need_id: int) -> Any:
     """Close an open need (it stays, with status `withdrawn`)."""
     user = g.api_user

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -23,17 +22,9 @@ from web.posts.labels import URGENCY_LABELS
 from web.posts.models import URGENCIES
 from web.reference import SECTORS
 from web.validation import InvalidInput
+from web.views_common import ActionForm, page_number
 
 bp = Blueprint("matches", __name__)
-
-
-class ActionForm(FlaskForm):
-    """Carries the CSRF token; the fields are read and validated by the services."""
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
 
 
 def _queue_filters() -> dict[str, Any]:
@@ -58,7 +49,7 @@ def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
     services.expire_due()
     filters = _queue_filters()
-    found = queries.review_queue(filters, _page_number())
+    found = queries.review_queue(filters, page_number())
     fairness = services.received_recently()
     language = current_language()
     taxonomy = current_app.extensions["komvos.taxonomy"]
@@ -175,7 +166,7 @@ def mine() -> str:
         abort(403)
     services.expire_due()
     user = signed_in_user()
-    found = queries.matches_of(user, _page_number())
+    found = queries.matches_of(user, page_number())
     return render_template(
         "matches/mine.html",
         page=found,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 from werkzeug.wrappers import Response
 
@@ -16,12 +15,9 @@ from web.notifications import preferences
 from web.notifications.models import Notification
 from web.posts.services import paginate
 from web.validation import InvalidInput
+from web.views_common import ActionForm, page_number
 
 bp = Blueprint("notifications", __name__)
-
-
-class ActionForm(FlaskForm):
-    """Carries the CSRF token."""
 
 
 def unread_count() -> int:
@@ -42,8 +38,7 @@ def unread_count() -> int:
 @login_required
 def inbox() -> str:
     """Every notification, newest first."""
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+    page = page_number()
     query = (
         select(Notification)
         .where(Notification.user_id == current_user.id)

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from web.auth.login import login_manager, signed_in_user
@@ -20,6 +19,7 @@ from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
 from web.posts.models import URGENCIES, Need, Offer
 from web.reference import SECTORS
 from web.validation import Conflict, InvalidFields, InvalidInput
+from web.views_common import ActionForm, page_number
 
 bp = Blueprint("posts", __name__)
 OFFER_FIELDS = (
@@ -46,10 +46,6 @@ NEED_FIELDS = (
     "place",
     "reach_km",
 )
-
-
-class ActionForm(FlaskForm):
-    """A form that carries only its CSRF token; the fields are validated by the services."""
 
 
 def poster_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -130,11 +126,6 @@ def _values_of(post: Offer | Need) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in values.items()}
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
-
-
 # Offers -------------------------------------------------------------------------------------
 
 
@@ -164,7 +155,7 @@ def new_offer() -> Any:
 def my_offers() -> str:
     """The donor's offers with their status and what is still available."""
     expire_due()
-    found = services.list_offers(signed_in_user(), {}, _page_number(), 20)
+    found = services.list_offers(signed_in_user(), {}, page_number(), 20)
     return render_template(
         "posts/my_offers.html",
         page=found,
@@ -249,7 +240,7 @@ def new_need() -> Any:
 def our_needs() -> str:
     """The organisation's needs, with how much of each is covered."""
     expire_due()
-    found = services.list_needs(signed_in_user(), {}, _page_number(), 20)
+    found = services.list_needs(signed_in_user(), {}, page_number(), 20)
     return render_template(
         "posts/our_needs.html",
         page=found,
@@ -307,7 +298,7 @@ def open_needs() -> str:
         if request.args.get("urgency") in URGENCIES
         else None,
     }
-    found = services.open_needs(filters, _page_number(), 20)
+    found = services.open_needs(filters, page_number(), 20)
     return render_template(
         "posts/open_needs.html",
         page=found,
