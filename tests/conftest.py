@@ -104,7 +104,7 @@ def _empty_database(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def shared_app(database_url: str) -> Flask:
+def shared_app(database_url: str) -> Iterator[Flask]:
     """The default test app, built once (building one costs ~0.3 s); its database is
     emptied before every test."""
     app = create_app(settings_for_tests(database_url))
@@ -112,7 +112,10 @@ def shared_app(database_url: str) -> Flask:
     if not POSTGRES_URL:
         with app.app_context():
             db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the interpreter has to
 
 
 class RequestIsolatingClient(FlaskClient):
