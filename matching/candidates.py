@@ -11,13 +11,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from matching import geo
-from matching.categories import Path, compatible_pairs
+from matching.categories import Path, closeness, compatible_pairs
 from matching.errors import InputError
 from matching.model import Need, Offer
 from matching.policy import Policy
@@ -57,10 +58,13 @@ class Book:
     offer_lot: IntArray
     offer_reach: FloatArray
     offer_remote: BoolArray
+    offer_in_person: BoolArray
     offer_start: IntArray
     need_quantity: IntArray
     need_reach: FloatArray
     need_due: IntArray
+    need_online_ok: BoolArray
+    need_in_person_ok: BoolArray
 
     @classmethod
     def of(cls, offers: Sequence[Offer], needs: Sequence[Need], today: date) -> Book:
@@ -87,6 +91,7 @@ class Book:
             offer_lot=np.array([o.lot for o in live_offers], dtype=np.int64),
             offer_reach=np.array([o.reach_km for o in live_offers], dtype=np.float64),
             offer_remote=np.array([o.remote for o in live_offers], dtype=np.bool_),
+            offer_in_person=np.array([bool(o.in_person) for o in live_offers], dtype=np.bool_),
             offer_start=np.array(
                 [max(day, o.available_from.toordinal() if o.available_from else day)
                  for o in live_offers], dtype=np.int64),
@@ -97,15 +102,17 @@ class Book:
             need_due=np.array(
                 [NO_DEADLINE if n.needed_by is None else n.needed_by.toordinal()
                  for n in live_needs], dtype=np.int64),
+            need_online_ok=np.array([n.online_ok for n in live_needs], dtype=np.bool_),
+            need_in_person_ok=np.array([n.in_person_ok for n in live_needs], dtype=np.bool_),
         )
 
     def offer_docs(self) -> list[str]:
-        """Folded, sorted words of each offer's text and category terms."""
-        return [document(o.text, o.category_terms) for o in self.offers]
+        """Sorted word stems of each offer's own text, with the concepts it names."""
+        return [document(o.text, o.concepts) for o in self.offers]
 
     def need_docs(self) -> list[str]:
-        """Folded, sorted words of each need's text and category terms."""
-        return [document(n.text, n.category_terms) for n in self.needs]
+        """Sorted word stems of each need's own text, with the concepts it names."""
+        return [document(n.text, n.concepts) for n in self.needs]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -114,9 +121,12 @@ class Pairs:
 
     offer: IntArray
     need: IntArray
-    distance_km: FloatArray  # NaN for a remote offer
+    distance_km: FloatArray  # NaN for a pair met online
     closeness: FloatArray
     ratio: FloatArray  # need units per offer unit
+    attributes: FloatArray  # agreement of the attributes both state (see `_attributes`)
+    broader: BoolArray  # the offer's category is broader than the need's
+    agreed: BoolArray  # at least one attribute stated by both, with a common value
 
     def __len__(self) -> int:
         return len(self.offer)
@@ -124,7 +134,8 @@ class Pairs:
     def take(self, keep: IntArray | BoolArray) -> Pairs:
         """The pairs selected by `keep` (an index or a mask)."""
         return Pairs(self.offer[keep], self.need[keep], self.distance_km[keep],
-                     self.closeness[keep], self.ratio[keep])
+                     self.closeness[keep], self.ratio[keep], self.attributes[keep],
+                     self.broader[keep], self.agreed[keep])
 
 
 def _groups(items: Sequence[Offer | Need]) -> dict[tuple[str, Path], IntArray]:
@@ -154,9 +165,10 @@ class _Trees:
 
     def __init__(self, xyz: FloatArray) -> None:
         self.xyz = xyz
-        self.cache: dict[tuple[str, Path], tuple[IntArray, cKDTree]] = {}
+        self.cache: dict[tuple[str, ...] | tuple[str, Path], tuple[IntArray, cKDTree]] = {}
 
-    def get(self, key: tuple[str, Path], members: IntArray) -> tuple[IntArray, cKDTree]:
+    def get(self, key: tuple[str, ...] | tuple[str, Path], members: IntArray
+            ) -> tuple[IntArray, cKDTree]:
         if key not in self.cache:
             located = members[~np.isnan(self.xyz[members, 0])]
             self.cache[key] = (located, cKDTree(self.xyz[located]))
@@ -175,10 +187,11 @@ def _block_pairs(
         parts_o.append(o)
         parts_n.append(n)
         parts_d.append(np.full(len(o), np.nan))
+    # Offers that can be given online took the path above, whatever else they can do.
     local_o = offers[~book.offer_remote[offers]]
     if len(local_o):
         radius = min(float(book.offer_reach[local_o].max()), policy.max_distance_km)
-        located_o, tree_o = trees[0].get(keys[0], offers)
+        located_o, tree_o = trees[0].get(("in person", *keys[0]), local_o)
         located_n, tree_n = trees[1].get(keys[1], needs)
         chord = geo.chord_km(radius) * (1 + 1e-9)
         if len(located_n) and len(located_o) and policy.max_neighbours > 0:
@@ -256,34 +269,126 @@ def find_pairs(book: Book, policy: Policy) -> Pairs:
     """Every feasible pair of the book under `policy` (see the module docstring)."""
     offer_groups, need_groups = _groups(book.offers), _groups(book.needs)
     trees = (_Trees(book.offer_xyz), _Trees(book.need_xyz))
-    parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
+    parts: list[tuple[IntArray, IntArray, FloatArray, BoolArray]] = []
     for kind in sorted({kind for kind, _ in offer_groups} & {kind for kind, _ in need_groups}):
         offer_paths = [p for k, p in offer_groups if k == kind]
         need_paths = [p for k, p in need_groups if k == kind]
         for offer_path, need_path, value in compatible_pairs(offer_paths, need_paths, policy):
             keys = ((kind, offer_path), (kind, need_path))
-            o, n, d = _block_pairs(book, policy, offer_groups[keys[0]], need_groups[keys[1]],
+            o, n, _ = _block_pairs(book, policy, offer_groups[keys[0]], need_groups[keys[1]],
                                    trees, keys)
-            parts.append((o, n, d, np.full(len(o), value)))
+            broader = offer_path[-1] in need_path[:-1]
+            parts.append((o, n, np.full(len(o), value), np.full(len(o), broader)))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return Pairs(empty, empty.copy(), np.zeros(0), np.zeros(0), np.zeros(0))
-    o, n, d, c = (np.concatenate(column) for column in zip(*parts, strict=True))
+        nothing = np.zeros(0, dtype=np.bool_)
+        return Pairs(empty, empty.copy(), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0),
+                     nothing, nothing.copy())
+    o, n, c, b = (np.concatenate(column) for column in zip(*parts, strict=True))
     offer_units, need_units, table = _unit_ratios(book, policy)
     ratio = table[offer_units[o], need_units[n]]
-    keep = _feasible(book, policy, o, n, d, ratio)
+    distance = geo.arc_km(np.linalg.norm(book.offer_xyz[o] - book.need_xyz[n], axis=1))
+    online = book.offer_remote[o] & book.need_online_ok[n]
+    agreement, agreed, clash = _attributes(book, policy, o, n)
+    keep = (_feasible(book, policy, o, n, distance, online, ratio) & ~clash
+            & ~_text_veto(book, policy, o, n))
     order = np.lexsort((n[keep], o[keep]))
-    return Pairs(o[keep][order], n[keep][order], d[keep][order], c[keep][order],
-                 ratio[keep][order])
+    shown = np.where(online, np.nan, distance)
+    return Pairs(o[keep][order], n[keep][order], shown[keep][order], c[keep][order],
+                 ratio[keep][order], agreement[keep][order], b[keep][order],
+                 agreed[keep][order])
 
 
 def _feasible(book: Book, policy: Policy, o: IntArray, n: IntArray, d: FloatArray,
-              ratio: FloatArray) -> BoolArray:
-    """Reach, dates, units and lot size of each pair."""
-    remote = np.isnan(d)
-    within = remote | (
-        (d <= book.offer_reach[o]) & (d <= book.need_reach[n]) & (d <= policy.max_distance_km))
-    in_time = book.offer_start[o] <= book.need_due[n]
+              online: BoolArray, ratio: FloatArray) -> BoolArray:
+    """Reach (or online), dates, units and lot size of each pair."""
     with np.errstate(invalid="ignore"):
+        in_person = (book.offer_in_person[o] & book.need_in_person_ok[n]
+                     & (d <= book.offer_reach[o]) & (d <= book.need_reach[n])
+                     & (d <= policy.max_distance_km))
         lot_fits = book.offer_lot[o] * ratio <= book.need_quantity[n] * (1 + 1e-9)
-    return within & in_time & ~np.isnan(ratio) & lot_fits
+    in_time = book.offer_start[o] <= book.need_due[n]
+    return (online | in_person) & in_time & ~np.isnan(ratio) & lot_fits
+
+
+def _masks(items: Sequence[Offer | Need], name: str, codes: dict[str, int]
+           ) -> tuple[BoolArray, NDArray[Any]]:
+    """Whether each item's category has attribute `name`, and its values as a bit set
+    (64-bit integers, or Python integers for an attribute of more than 63 values)."""
+    declared = np.array([name in i.attributes for i in items], dtype=np.bool_)
+    dtype = np.int64 if len(codes) < 64 else object
+    bits = np.array([sum(1 << codes[v] for v in i.attributes.get(name, ())) for i in items],
+                    dtype=dtype)
+    return declared, bits
+
+
+def _attributes(book: Book, policy: Policy, o: IntArray, n: IntArray
+                ) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """Per pair: the attributes' agreement in [0, 1], whether one agrees, and a clash.
+
+    Over the attributes both categories have: 1 where both state values and share one,
+    ``policy.attribute_missing`` where one side states none; a pair with no such attribute
+    scores ``policy.attribute_none``. Values that differ clash, and so does a strict
+    attribute one side does not state.
+    """
+    names = sorted({a for item in (*book.offers, *book.needs) for a in item.attributes})
+    total, count = np.zeros(len(o)), np.zeros(len(o))
+    agreed, clash = np.zeros(len(o), dtype=np.bool_), np.zeros(len(o), dtype=np.bool_)
+    for name in names:
+        values = sorted({v for i in (*book.offers, *book.needs) for v in i.attributes.get(name, ())})
+        codes = {v: k for k, v in enumerate(values)}
+        offer_declared, offer_bits = _masks(book.offers, name, codes)
+        need_declared, need_bits = _masks(book.needs, name, codes)
+        both = offer_declared[o] & need_declared[n]
+        if not both.any():
+            continue
+        ob, nb = offer_bits[o], need_bits[n]
+        stated = both & (ob != 0) & (nb != 0)
+        common = stated & ((ob & nb) != 0).astype(np.bool_)
+        missing = both & ~stated
+        clash |= stated & ~common
+        if name in policy.strict_attributes:
+            clash |= missing
+        agreed |= common
+        total += np.where(common, 1.0, 0.0) + np.where(missing, policy.attribute_missing, 0.0)
+        count += both
+    score = np.where(count > 0, total / np.maximum(count, 1), policy.attribute_none)
+    return score, agreed, clash
+
+
+def _text_veto(book: Book, policy: Policy, o: IntArray, n: IntArray) -> BoolArray:
+    """Pairs where one side's text is about something the other side's category (and text)
+    is not: sunglasses offered under glasses for a need of prescription glasses."""
+    if not any(x.text_path for x in (*book.offers, *book.needs)):
+        return np.zeros(len(o), dtype=np.bool_)
+    offer_paths = [(x.category_path, x.text_path) for x in book.offers]
+    need_paths = [(x.category_path, x.text_path) for x in book.needs]
+    verdicts: dict[tuple[int, int], bool] = {}
+    codes_o = {p: k for k, p in enumerate(sorted(set(offer_paths)))}
+    codes_n = {p: k for k, p in enumerate(sorted(set(need_paths)))}
+    by_code_o = {k: p for p, k in codes_o.items()}
+    by_code_n = {k: p for p, k in codes_n.items()}
+    offer_code = np.array([codes_o[p] for p in offer_paths], dtype=np.int64)
+    need_code = np.array([codes_n[p] for p in need_paths], dtype=np.int64)
+    combined = offer_code[o] * max(len(codes_n), 1) + need_code[n]
+    unique, inverse = np.unique(combined, return_inverse=True)
+    for code in unique.tolist():
+        a, b = divmod(code, max(len(codes_n), 1))
+        verdicts[(a, b)] = _vetoed(by_code_o[a], by_code_n[b], policy)
+    verdict = np.array([verdicts[divmod(c, max(len(codes_n), 1))] for c in unique.tolist()],
+                       dtype=np.bool_)
+    vetoed: BoolArray = verdict[inverse.reshape(-1)] if len(o) else np.zeros(0, dtype=np.bool_)
+    return vetoed
+
+
+def _vetoed(offer: tuple[Path, Path], need: tuple[Path, Path], policy: Policy) -> bool:
+    (offer_path, offer_text), (need_path, need_text) = offer, need
+
+    def fits(a: Path, b: Path) -> bool:
+        return max(closeness(a, b, policy), closeness(b, a, policy)) >= policy.category_min
+
+    if offer_text and not fits(offer_text, need_path) and not (
+            need_text and fits(offer_text, need_text)):
+        return True
+    return bool(need_text and not fits(offer_path, need_text) and not (
+        offer_text and fits(offer_text, need_text)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from datetime import date
 
 from matching.errors import InputError
@@ -32,6 +33,16 @@ def _check_common(item: Offer | Need) -> None:
         -90.0 <= item.lat <= 90.0 and -180.0 <= item.lon <= 180.0
     ):
         raise InputError(f"{name}: coordinates out of range")
+    if not all(isinstance(v, frozenset) for v in item.attributes.values()):
+        raise InputError(f"{name}: attribute values must be frozensets")
+    # Read-only, so the frozen item cannot change through its attributes.
+    object.__setattr__(item, "attributes", MappingProxyType(dict(item.attributes)))
+    if item.text_path and not all(isinstance(c, str) and c for c in item.text_path):
+        raise InputError(f"{name}: text_path must be a tuple of category ids, root first")
+
+
+def _no_attributes() -> Mapping[str, frozenset[str]]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +52,15 @@ class Offer:
     Quantities are integers in the offer's own ``unit``; ``lot`` is the smallest part that can
     be handed over (1 for items given one by one, 50 for a box of 50 that cannot be opened).
     ``category_path`` runs root to leaf (the offer's own category last). ``text`` is the title
-    and description; ``category_terms`` are the labels and synonyms of the category in Greek
-    and English (the web copies them from the taxonomy), so that texts in different scripts
-    and languages meet. A ``remote`` offer (a skill given online) ignores distance; any other
-    needs ``lat``/``lon`` and delivers within ``reach_km``.
+    and description. ``concepts`` are ids of the categories the text itself names (the web
+    reads them with the taxonomy), so that `kouvertes` and `blankets` meet though their
+    words differ. ``text_path`` is the category path the text points to when it is clear,
+    else empty: a text about something the other side's category is not vetoes the pair.
+    ``attributes`` holds, for each attribute of the category, the values stated (an empty
+    set: not stated); two items with different values of one attribute never match.
+
+    A ``remote`` offer can be given online (distance does not count); ``in_person`` (default:
+    not remote) says it can also be given in person, within ``reach_km`` of ``lat``/``lon``.
     """
 
     id: str
@@ -54,11 +70,14 @@ class Offer:
     unit: str
     lot: int = 1
     text: str = ""
-    category_terms: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    text_path: tuple[str, ...] = ()
+    attributes: Mapping[str, frozenset[str]] = field(default_factory=_no_attributes)
     lat: float | None = None
     lon: float | None = None
     reach_km: float = 0.0
     remote: bool = False
+    in_person: bool | None = None
     available_from: date | None = None
     available_until: date | None = None
     organisation_id: str | None = None
@@ -67,8 +86,12 @@ class Offer:
         _check_common(self)
         if not isinstance(self.lot, int) or isinstance(self.lot, bool) or self.lot < 1:
             raise InputError(f"Offer {self.id!r}: lot must be a positive integer")
-        if not self.remote and self.lat is None:
-            raise InputError(f"Offer {self.id!r}: an offer that is not remote needs lat/lon")
+        if self.in_person is None:
+            object.__setattr__(self, "in_person", not self.remote)
+        if not (self.remote or self.in_person):
+            raise InputError(f"Offer {self.id!r}: give it remotely, in person or both")
+        if self.in_person and self.lat is None:
+            raise InputError(f"Offer {self.id!r}: an offer given in person needs lat/lon")
         if not (self.reach_km >= 0.0 and math.isfinite(self.reach_km)):
             raise InputError(f"Offer {self.id!r}: reach_km must be a finite number >= 0")
 
@@ -87,6 +110,9 @@ class Need:
     ``reach_km`` is how far the NGO can go to collect (None: no limit of its own).
     ``received_recently`` is how much the organisation received lately, in the web's measure
     (for instance confirmed matches in the last 90 days); less scores higher on fairness.
+    ``online_ok`` and ``in_person_ok`` say how the need may be met (a need that says "not
+    online" is ``online_ok=False``). ``concepts``, ``text_path`` and ``attributes`` are as
+    for `Offer`.
     """
 
     id: str
@@ -97,16 +123,22 @@ class Need:
     urgency: str = "normal"
     requested: int | None = None
     text: str = ""
-    category_terms: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    text_path: tuple[str, ...] = ()
+    attributes: Mapping[str, frozenset[str]] = field(default_factory=_no_attributes)
     lat: float | None = None
     lon: float | None = None
     reach_km: float | None = None
     needed_by: date | None = None
     organisation_id: str | None = None
     received_recently: float = 0.0
+    online_ok: bool = True
+    in_person_ok: bool = True
 
     def __post_init__(self) -> None:
         _check_common(self)
+        if not (self.online_ok or self.in_person_ok):
+            raise InputError(f"Need {self.id!r}: accept online, in person or both")
         if self.urgency not in URGENCIES:
             raise InputError(f"Need {self.id!r}: urgency must be one of {URGENCIES}")
         if self.requested is not None and self.requested < max(self.quantity, 1):

@@ -11,13 +11,14 @@ from typing import Any
 from matching.errors import PolicyError
 from matching.model import URGENCIES
 
-COMPONENTS = ("category", "text", "distance", "urgency", "deadline", "quantity", "fairness")
+COMPONENTS = ("category", "text", "attributes", "distance", "urgency", "deadline", "quantity",
+              "fairness")
 
 # Code defaults; config/matching.toml overrides them key by key.
 DEFAULTS: dict[str, dict[str, Any]] = {
     "weights": {
-        "category": 0.25, "text": 0.15, "distance": 0.15, "urgency": 0.15,
-        "deadline": 0.10, "quantity": 0.10, "fairness": 0.10,
+        "category": 0.20, "text": 0.15, "attributes": 0.10, "distance": 0.15, "urgency": 0.15,
+        "deadline": 0.10, "quantity": 0.05, "fairness": 0.10,
     },
     "urgency": {
         "scores": {"low": 0.25, "normal": 0.5, "high": 0.75, "emergency": 1.0},
@@ -25,6 +26,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "category": {"ancestor": 0.8, "descendant": 0.5, "sibling": 0.0, "related": 0.7,
                  "min": 0.3},
+    "text": {"evidence": 0.3},
+    "attributes": {"missing": 0.5, "none": 0.75},
     "distance": {"half_km": 10.0, "max_km": 60.0},
     "deadline": {"half_life_days": 14.0, "none": 0.3},
     "fairness": {"half": 5.0},
@@ -97,7 +100,8 @@ class Policy:
 
     ``units`` maps a unit name to (dimension, factor of the dimension's base unit): units
     convert only within a dimension, and a unit converts to itself even when not listed.
-    ``related`` holds the taxonomy's substitute pairs (either order).
+    ``related`` holds the taxonomy's substitute pairs (either order). ``strict_attributes``
+    names the attributes that two items must both state to match.
     """
 
     weights: Mapping[str, float]
@@ -122,6 +126,10 @@ class Policy:
     units: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     related: frozenset[tuple[str, str]] = frozenset()
     milp_max_edges: int = 50
+    text_evidence: float = 0.3
+    attribute_missing: float = 0.5
+    attribute_none: float = 0.75
+    strict_attributes: frozenset[str] = frozenset()
 
     @classmethod
     def from_mapping(
@@ -130,11 +138,13 @@ class Policy:
         *,
         units: Mapping[str, Any] | None = None,
         related: Iterable[tuple[str, str]] = (),
+        strict_attributes: Iterable[str] = (),
     ) -> Policy:
         """Validate `mapping` (config/matching.toml parsed) over the defaults.
 
         ``units`` is the taxonomy's ``[units]`` table as parsed; ``related`` the pairs of
-        category ids the taxonomy lists as substitutes. Raises PolicyError naming the key.
+        category ids the taxonomy lists as substitutes; ``strict_attributes`` the attributes
+        two items must both state to match. Raises PolicyError naming the key.
         """
         m = _merged(mapping or {})
         weights = _table("weights", m["weights"], COMPONENTS, math.inf)
@@ -170,6 +180,10 @@ class Policy:
             units=MappingProxyType(_units(units or {})),
             related=pairs,
             milp_max_edges=_integer("limits.milp_max_edges", lim["milp_max_edges"], 0),
+            text_evidence=_number("text.evidence", m["text"]["evidence"], 0.0, 1.0),
+            attribute_missing=_number("attributes.missing", m["attributes"]["missing"], 0.0, 1.0),
+            attribute_none=_number("attributes.none", m["attributes"]["none"], 0.0, 1.0),
+            strict_attributes=frozenset(strict_attributes),
         )
 
     def unit_ratio(self, offer_unit: str, need_unit: str) -> float | None:

@@ -78,6 +78,7 @@ def score_pairs(book: Book, pairs: Pairs, policy: Policy) -> Scores:
     columns = {
         "category": pairs.closeness,
         "text": pair_similarities(offer_docs[o].tolist(), need_docs[n].tolist()),
+        "attributes": pairs.attributes,
         "distance": distance_score(pairs.distance_km, policy.distance_half_km),
         "urgency": _need_column(book, [policy.urgency_scores[x.urgency] for x in needs], n),
         "deadline": deadline_score(book.need_due[n] - book.offer_start[o],
@@ -93,7 +94,10 @@ def score_pairs(book: Book, pairs: Pairs, policy: Policy) -> Scores:
     weighted = np.zeros(len(pairs))
     for name in COMPONENTS:  # column by column, so a pair scores the same in any batch
         weighted += columns[name] * (policy.weights[name] / total)
-    score = np.clip(weighted, 0.0, 1.0)
+    # An offer of a broader category ("interpreting") meets a narrower need ("Somali
+    # interpreting") only when an attribute or its text shows it fits.
+    unproven = pairs.broader & ~pairs.agreed & (columns["text"] < policy.text_evidence)
+    score = np.where(unproven, 0.0, np.clip(weighted, 0.0, 1.0))
     per_need = _need_column(
         book, [policy.urgency_weights[x.urgency] / x.share_denominator for x in needs], n)
     return Scores(components, score, score * per_need * pairs.ratio)

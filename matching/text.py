@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import Stemmer
 from anyascii import anyascii
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
@@ -78,19 +79,99 @@ def key(text: str) -> str:
     return skeleton
 
 
-@lru_cache(maxsize=4096)
-def _term_words(terms: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(word for term in terms for word in fold(term).split())
-
-
-def document(text: str, terms: tuple[str, ...] = ()) -> str:
-    """Fold `text` and `terms` into one string of distinct words, sorted, for comparison.
+def document(text: str, concepts: tuple[str, ...] = ()) -> str:
+    """The distinct word stems of `text` and the `concepts` it names, sorted, for comparison.
 
     Sorting once here lets the plain `fuzz.ratio` act as a token-sort ratio at a fraction of
-    its cost; words shorter than two letters carry no meaning and are dropped.
+    its cost; stems make `κουβέρτες` and `κουβέρτα` one word, and concepts (ids of the
+    categories a text names) let `kouvertes` meet `blankets`. Words shorter than two letters
+    and words that carry no meaning (`για`, `the`) are dropped.
     """
-    words = _term_words(terms).union(fold(text).split())
-    return " ".join(sorted(w for w in words if len(w) > 1))
+    stems = {stem_key(w) for w in words(text) if w not in STOP_WORDS}
+    stems.update(f"{c}*" for c in concepts)
+    return " ".join(sorted(w for w in stems if len(w) > 1))
+
+
+# Words that say nothing about what is given or needed, in both languages (accents dropped).
+STOP_WORDS = frozenset(
+    """
+    a an and are as at be by for from in is it of on or our the to we with our us your you
+    this that these those will can per each any all some very please need needs needed want
+    offer offers offering give giving donate donation donations available looking have has
+    και η ο οι το τα του της των τον την τη στο στη στην στα στους στις σε με για απο από
+    ενα ενας μια μιας ή ειναι είναι που θα να μας σας τους τις ως κατα προς χωρις
+    χρειαζομαστε ζηταμε ζητειται ζητουνται προσφερουμε προσφερω προσφορα δωρεα δωριζουμε
+    διαθετουμε διαθεσιμα διαθεσιμο αναγκη αναγκες παρακαλω πολυ λιγα καποια
+    """.split()
+)
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_GREEK_RE = re.compile("[\u0370-\u03ff]")
+_GREEK_STEMMER = Stemmer.Stemmer("greek")
+_ENGLISH_STEMMER = Stemmer.Stemmer("english")
+
+# Greeklish read back as Greek, longest spelling first, so a Latin word can meet the Greek
+# stemmer: "kouvertes" -> "κουβερτες" -> "κουβερτ".
+_LATIN_TO_GREEK = [
+    ("th", "θ"), ("ch", "χ"), ("kh", "χ"), ("ps", "ψ"), ("ks", "ξ"), ("ou", "ου"),
+    ("mp", "μπ"), ("nt", "ντ"), ("gk", "γκ"), ("ng", "γγ"), ("ph", "φ"), ("a", "α"),
+    ("b", "μπ"), ("c", "κ"), ("d", "δ"), ("e", "ε"), ("f", "φ"), ("g", "γ"), ("h", "χ"),
+    ("i", "ι"), ("j", "τζ"), ("k", "κ"), ("l", "λ"), ("m", "μ"), ("n", "ν"), ("o", "ο"),
+    ("p", "π"), ("q", "κ"), ("r", "ρ"), ("s", "σ"), ("t", "τ"), ("u", "ου"), ("v", "β"),
+    ("w", "ω"), ("x", "χ"), ("y", "υ"), ("z", "ζ"),
+]
+_LATIN_TO_GREEK_RE = re.compile("|".join(latin for latin, _ in _LATIN_TO_GREEK))
+_LATIN_TO_GREEK_MAP = dict(_LATIN_TO_GREEK)
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, casefolded, accents dropped, in their own script."""
+    return _WORD_RE.findall(strip_accents(text))
+
+
+def is_greek(word: str) -> bool:
+    """True when `word` is written (at least partly) in Greek letters."""
+    return _GREEK_RE.search(word) is not None
+
+
+def greeklish_to_greek(word: str) -> str:
+    """A Latin-script word read as Greeklish, in Greek letters (final sigma left as σ)."""
+    return _LATIN_TO_GREEK_RE.sub(lambda m: _LATIN_TO_GREEK_MAP[m.group()], word)
+
+
+@lru_cache(maxsize=65536)
+def stem_key(word: str) -> str:
+    """The skeleton of a word's Snowball stem (Greek for Greek script, else English)."""
+    if word.isdigit():
+        return word
+    stemmer = _GREEK_STEMMER if is_greek(word) else _ENGLISH_STEMMER
+    return key(stemmer.stemWord(word)) or key(word)
+
+
+@lru_cache(maxsize=65536)
+def forms(word: str) -> frozenset[str]:
+    """The forms under which a casefolded, accent-free word meets others.
+
+    ``w:`` the whole word's spelling skeleton (any script: `kouvertes` = `κουβέρτες`);
+    ``g:`` the Greek stem of a Greek word, ``e:`` the English stem of a Latin word, and
+    ``x:`` stems of four letters or more that cross scripts (a Greek word's Greek stem, a
+    Latin word's stem when read as Greeklish), so `kouverta` meets `κουβέρτες` while short
+    stems (`pan` of both `pans` and `πάνες`) stay within their script.
+    """
+    if word.isdigit():
+        return frozenset({"w:" + word})
+    found = {"w:" + key(word)}
+    if is_greek(word):
+        stem = key(_GREEK_STEMMER.stemWord(word))
+        found.add("g:" + stem)
+        if len(stem) >= 4:
+            found.add("x:" + stem)
+    else:
+        found.add("e:" + key(_ENGLISH_STEMMER.stemWord(word)))
+        stem = key(_GREEK_STEMMER.stemWord(greeklish_to_greek(word)))
+        if len(stem) >= 4:
+            found.add("x:" + stem)
+    return frozenset(f for f in found if len(f) > 2)
 
 
 def similarity(offer_doc: str, need_doc: str) -> float:

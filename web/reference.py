@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
-from matching.text import key
+from matching.attributes import AttributeSpec, Reader
+from matching.search import Entry, Hit, TermIndex
+from matching.text import key, words
 
 KINDS = ("goods", "skill", "service")
 SECTORS: dict[str, dict[str, str]] = {
@@ -30,7 +30,6 @@ SECTORS: dict[str, dict[str, str]] = {
 }
 PLACE_KINDS = ("municipality", "neighbourhood")
 _SLUG = re.compile(r"^[a-z0-9_]+$")
-FUZZY_THRESHOLD = 80
 
 
 class DataFileError(ValueError):
@@ -60,6 +59,12 @@ class Category:
     synonyms: tuple[str, ...]
     related: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
+    # Attributes where its items vary (its own, its ancestors' and its kind's), the values
+    # that the category itself implies (interpreting_somali: language somali), and the units
+    # it accepts besides those of the default unit's dimension.
+    attributes: tuple[str, ...] = ()
+    attribute_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    units: tuple[str, ...] = ()
 
     def label(self, language: str) -> str:
         """The label in `language`, falling back to English."""
@@ -69,6 +74,31 @@ class Category:
     def terms(self) -> tuple[str, ...]:
         """Every word people may use for it: labels and synonyms in both languages."""
         return (*self.labels.values(), *self.synonyms)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """An attribute of the taxonomy, with labels for it and for each of its values."""
+
+    spec: AttributeSpec
+    labels: Mapping[str, str]
+    value_labels: Mapping[str, Mapping[str, str]]
+    kinds: tuple[str, ...] = ()
+    modifier: bool = False
+
+    @property
+    def name(self) -> str:
+        """Its id."""
+        return self.spec.name
+
+    def label(self, language: str) -> str:
+        """The attribute's name in `language`."""
+        return self.labels.get(language) or self.labels["en"]
+
+    def value_label(self, value: str, language: str) -> str:
+        """A value's name in `language`."""
+        labels = self.value_labels[value]
+        return labels.get(language) or labels["en"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,53 +124,26 @@ class Place:
         return (*self.names.values(), *self.alt_names)
 
 
-@dataclass(slots=True)
-class _Index:
-    """Spelling skeletons of every term of every entry, for accent- and script-blind search."""
-
-    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def add(self, entry_id: str, terms: Iterable[str]) -> None:
-        self.keys[entry_id] = tuple(dict.fromkeys(key(t) for t in terms if key(t)))
-
-    def score(self, entry_id: str, query_key: str) -> float:
-        best = 0.0
-        for term_key in self.keys[entry_id]:
-            if term_key == query_key:
-                return 100.0
-            words = term_key.split()
-            if term_key.startswith(query_key) or any(w.startswith(query_key) for w in words):
-                best = max(best, 95.0 if len(query_key) >= 3 else 85.0)
-            elif len(query_key) >= 4:
-                best = max(best, fuzz.ratio(query_key, term_key), _best_word(query_key, words))
-        return best
-
-    def search(self, query: str, limit: int) -> list[str]:
-        query_key = key(query)
-        if not query_key:
-            return []
-        scored = [(self.score(entry_id, query_key), entry_id) for entry_id in self.keys]
-        hits = [(s, e) for s, e in scored if s >= FUZZY_THRESHOLD]
-        hits.sort(key=lambda pair: (-pair[0], pair[1]))
-        return [entry_id for _, entry_id in hits[:limit]]
-
-
-def _best_word(query_key: str, words: list[str]) -> float:
-    """Fuzzy score of a one-word query against the closest word of a longer term."""
-    if " " in query_key or len(words) < 2:
-        return 0.0
-    return max(fuzz.ratio(query_key, word) for word in words)
-
-
 class Taxonomy:
     """The categories and units, with lookup by any label or synonym in any script."""
 
-    def __init__(self, units: Mapping[str, Unit], categories: Mapping[str, Category]):
+    def __init__(self, units: Mapping[str, Unit], categories: Mapping[str, Category],
+                 attributes: Mapping[str, Attribute] | None = None):
         self.units = dict(units)
         self.categories = dict(categories)
-        self._index = _Index()
-        for category in self.categories.values():
-            self._index.add(category.id, category.terms)
+        self.attributes = dict(attributes or {})
+        self.reader = Reader(a.spec for a in self.attributes.values())
+        self.search_ignore = _modifier_words(self.attributes.values())
+        self._by_kind = {
+            kind: {c.id: c for c in self.categories.values() if c.kind == kind} for kind in KINDS
+        }
+        self._index = TermIndex(
+            Entry(c.id, c.terms, self._ancestor_terms(c), len(c.path) - 1)
+            for c in self.categories.values()
+        )
+
+    def _ancestor_terms(self, category: Category) -> tuple[str, ...]:
+        return tuple(t for a in category.path[:-1] for t in self.categories[a].terms)
 
     def __getitem__(self, category_id: str) -> Category:
         return self.categories[category_id]
@@ -152,13 +155,34 @@ class Taxonomy:
         return len(self.categories)
 
     def search(self, query: str, limit: int = 10, kind: str | None = None) -> list[Category]:
-        """Categories whose label or synonym matches `query`, best first."""
-        found = [self.categories[i] for i in self._index.search(query, limit=len(self))]
-        return [c for c in found if kind is None or c.kind == kind][:limit]
+        """Categories that best explain `query` (several words, any script, inflected,
+        misspelt), best first; only of `kind` when given."""
+        return [self.categories[h.id] for h in self.hits(query, limit, kind)]
+
+    def hits(self, query: str, limit: int = 10, kind: str | None = None) -> list[Hit]:
+        """`search` with each category's score."""
+        if kind is not None and kind not in self._by_kind:
+            return []
+        allowed = self._by_kind[kind] if kind is not None else None
+        return self._index.search(query, limit, allowed, self.search_ignore)
 
     def in_sector(self, sector: str) -> list[Category]:
         """Every category of a sector."""
         return [c for c in self.categories.values() if c.sector == sector]
+
+    def accepts_unit(self, category: Category, unit: str) -> bool:
+        """True when an item of `category` may be counted in `unit` (its default unit's, its
+        own listed units' and its ancestors' listed units' dimensions)."""
+        listed = [u for c in category.path for u in self.categories[c].units]
+        return any(self.converts(unit, allowed) for allowed in (category.unit, *listed))
+
+    def accepted_units(self, category: Category) -> list[str]:
+        """The units an item of `category` may be counted in, the default first."""
+        return [u for u in self.units if self.accepts_unit(category, u)]
+
+    def read_attributes(self, category: Category, text: str) -> dict[str, frozenset[str]]:
+        """The values of `category`'s attributes that `text` states."""
+        return self.reader.read(text, category.attributes)
 
     def converts(self, unit: str, other: str) -> bool:
         """True when quantities in `unit` can be expressed in `other`."""
@@ -169,6 +193,18 @@ class Taxonomy:
         )
 
 
+def _modifier_words(attributes: Iterable[Attribute]) -> frozenset[str]:
+    """Words that say how rather than what: keywords before values ("size", "νούμερο") and
+    one-word names of modifier values ("online", "broken"); category search skips them."""
+    found: set[str] = set()
+    for attribute in attributes:
+        found.update(w for k in attribute.spec.keywords for w in words(k))
+        if attribute.modifier:
+            for phrases in attribute.spec.phrases.values():
+                found.update(w for p in phrases if len(words(p)) == 1 for w in words(p))
+    return frozenset(found)
+
+
 class Gazetteer:
     """The places of Attica, with lookup by any name in any script."""
 
@@ -177,9 +213,16 @@ class Gazetteer:
     ):
         self.places = dict(places)
         self.regional_units = dict(regional_units)
-        self._index = _Index()
-        for place in self.places.values():
-            self._index.add(place.id, place.terms)
+        self._index = TermIndex(
+            Entry(p.id, p.terms, self._context(p), 0 if p.kind == "municipality" else 1)
+            for p in self.places.values()
+        )
+
+    def _context(self, place: Place) -> tuple[str, ...]:
+        """The names of what a place lies in: its municipality and regional unit."""
+        municipality = self.places.get(place.municipality)
+        names = tuple(municipality.terms) if municipality and municipality is not place else ()
+        return names + tuple(self.regional_units.get(place.regional_unit, {}).values())
 
     def __getitem__(self, place_id: str) -> Place:
         return self.places[place_id]
@@ -191,8 +234,9 @@ class Gazetteer:
         return len(self.places)
 
     def search(self, query: str, limit: int = 10) -> list[Place]:
-        """Places whose name matches `query`, best first."""
-        return [self.places[i] for i in self._index.search(query, limit)]
+        """Places whose name matches `query` (a neighbourhood with its municipality, any
+        script, misspelt), best first."""
+        return [self.places[h.id] for h in self._index.search(query, limit)]
 
     def municipalities(self) -> list[Place]:
         """The municipalities, by English name."""
@@ -292,7 +336,44 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
         if category.id in categories:
             raise DataFileError(f"{path.name}: category '{category.id}' is defined twice")
         categories[category.id] = category
-    return Taxonomy(units, _link_categories(path.name, categories))
+    attributes = _load_attributes(path.name, data.get("attributes", {}))
+    return Taxonomy(units, _link_categories(path.name, categories, attributes), attributes)
+
+
+def _load_attributes(file_name: str, raw: Any) -> dict[str, Attribute]:
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{file_name}: [attributes] must be a table")
+    attributes = {}
+    for name, entry in raw.items():
+        check = _Checker(file_name, f"attribute '{name}'", entry)
+        values = entry.get("value")
+        if not isinstance(values, list) or not values:
+            raise check.fail("needs [[attributes.NAME.value]] entries")
+        ids, phrases, labels = [], {}, {}
+        for number, value in enumerate(values, start=1):
+            value_check = _Checker(file_name, f"attribute '{name}' value #{number}", value)
+            value_id = value_check.text("id").casefold()
+            ids.append(value_id)
+            phrases[value_id] = value_check.words("words")
+            labels[value_id] = {"el": value_check.text("label_el"),
+                                "en": value_check.text("label_en")}
+        kinds = check.words("kinds")
+        if any(kind not in KINDS for kind in kinds):
+            raise check.fail(f"'kinds' must name kinds among {', '.join(KINDS)}")
+        keywords = check.words("keywords")
+        try:
+            spec = AttributeSpec(
+                name=name, values=tuple(ids), phrases=phrases, keywords=keywords,
+                strict=bool(entry.get("strict", False)),
+                default=frozenset(v.casefold() for v in check.words("default")))
+        except ValueError as error:
+            raise check.fail(str(error)) from error
+        if len(set(ids)) != len(ids):
+            raise check.fail("lists a value twice")
+        attributes[name] = Attribute(
+            spec, {"el": check.text("label_el"), "en": check.text("label_en")}, labels, kinds,
+            modifier=bool(entry.get("modifier", False)))
+    return attributes
 
 
 def _load_units(file_name: str, raw: Any) -> dict[str, Unit]:
@@ -326,11 +407,37 @@ def _read_category(file_name: str, number: int, entry: Any, units: Mapping[str, 
         labels={"el": check.text("label_el"), "en": check.text("label_en")},
         synonyms=synonyms,
         related=check.words("related"),
+        attributes=check.words("attributes"),
+        attribute_values=_fixed_values(check, entry.get("attribute_values", {})),
+        units=_accepted_units(check, units),
     )
 
 
-def _link_categories(file_name: str, categories: dict[str, Category]) -> dict[str, Category]:
-    """Check parents and related ids, reject cycles, and give every category its path."""
+def _fixed_values(check: _Checker, raw: Any) -> dict[str, frozenset[str]]:
+    if not isinstance(raw, dict):
+        raise check.fail("'attribute_values' must be a table of attribute = [values]")
+    fixed = {}
+    for name, values in raw.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise check.fail(f"attribute_values.{name} must be a value or a list of values")
+        fixed[name] = frozenset(v.casefold() for v in values)
+    return fixed
+
+
+def _accepted_units(check: _Checker, units: Mapping[str, Unit]) -> tuple[str, ...]:
+    accepted = check.words("units")
+    for unit in accepted:
+        if unit not in units:
+            raise check.fail(f"unit '{unit}' is not defined in [units]")
+    return accepted
+
+
+def _link_categories(file_name: str, categories: dict[str, Category],
+                     attributes: Mapping[str, Attribute]) -> dict[str, Category]:
+    """Check parents, related ids and attributes, reject cycles, and give every category
+    its path and the attributes it inherits."""
     linked = {}
     for category in categories.values():
         prefix = f"{file_name}: category '{category.id}'"
@@ -349,11 +456,32 @@ def _link_categories(file_name: str, categories: dict[str, Category]) -> dict[st
                 raise DataFileError(f"{prefix}: its parents form a cycle")
             path.append(parent.id)
             node = parent
+        full_path = tuple(reversed(path))
         linked[category.id] = Category(
-            **{f: getattr(category, f) for f in Category.__slots__ if f != "path"},
-            path=tuple(reversed(path)),
+            **{f: getattr(category, f) for f in Category.__slots__
+               if f not in ("path", "attributes", "attribute_values")},
+            path=full_path,
+            **_inherited(prefix, [categories[c] for c in full_path], attributes),
         )
     return linked
+
+
+def _inherited(prefix: str, lineage: list[Category], attributes: Mapping[str, Attribute]
+               ) -> dict[str, Any]:
+    """A category's attributes and implied values: its kind's, its ancestors', its own."""
+    names = [a.name for a in attributes.values() if lineage[-1].kind in a.kinds]
+    fixed: dict[str, frozenset[str]] = {}
+    for node in lineage:
+        names.extend(node.attributes)
+        fixed.update(node.attribute_values)
+    for name in [*names, *fixed]:
+        if name not in attributes:
+            raise DataFileError(f"{prefix}: attribute '{name}' is not defined in [attributes]")
+    for name, values in fixed.items():
+        unknown = sorted(values - set(attributes[name].spec.values))
+        if unknown:
+            raise DataFileError(f"{prefix}: attribute '{name}' has no value {unknown[0]!r}")
+    return {"attributes": tuple(dict.fromkeys([*names, *fixed])), "attribute_values": fixed}
 
 
 def load_gazetteer(path: Path | str) -> Gazetteer:

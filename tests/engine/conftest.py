@@ -40,7 +40,7 @@ def make_offer() -> Callable[..., Offer]:
         values: dict[str, Any] = {
             "id": f"o{next(counter):03d}", "kind": "goods", "category_path": BLANKETS,
             "quantity": 10, "unit": "piece", "lat": SYNTAGMA[0], "lon": SYNTAGMA[1],
-            "reach_km": 15.0, "text": "κουβέρτες", "category_terms": BLANKET_TERMS,
+            "reach_km": 15.0, "text": "κουβέρτες", "concepts": ("blankets",),
         }
         values.update(fields)
         return Offer(**values)
@@ -57,7 +57,7 @@ def make_need() -> Callable[..., Need]:
         values: dict[str, Any] = {
             "id": f"n{next(counter):03d}", "kind": "goods", "category_path": BLANKETS,
             "quantity": 10, "unit": "piece", "lat": SYNTAGMA[0] + 0.009, "lon": SYNTAGMA[1],
-            "text": "blankets", "category_terms": BLANKET_TERMS, "organisation_id": "ngo1",
+            "text": "blankets", "concepts": ("blankets",), "organisation_id": "ngo1",
         }
         values.update(fields)
         return Need(**values)

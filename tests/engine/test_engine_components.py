@@ -81,10 +81,16 @@ def test_text_similarity_of_documents(a, b, at_least):
     assert similarity(document(a), document(b)) >= at_least
 
 
-def test_category_terms_make_synonyms_meet():
-    terms = ("Κουβέρτες", "blankets")
-    assert similarity(document("kouvertes", terms), document("blankets", terms)) == 1.0
+def test_concepts_named_by_both_texts_make_words_of_two_languages_meet():
+    concepts = ("blankets",)
+    assert similarity(document("kouvertes", concepts), document("κουβέρτα", concepts)) == 1.0
+    assert similarity(document("kouvertes", concepts), document("blankets", concepts)) > 0.75
     assert similarity(document("kouvertes"), document("blankets")) < 0.5
+
+
+def test_a_document_is_its_own_words_stemmed_without_words_that_say_nothing():
+    assert document("Κουβέρτες για τα παιδιά") == document("ΚΟΥΒΕΡΤΑ παιδια")
+    assert document("Blankets for the children") == document("blanket children")
 
 
 @pytest.mark.parametrize("km", [0.0, 1.0, 35.0, 400.0])
@@ -98,8 +104,8 @@ def test_chord_and_arc_agree_with_haversine(km):
     ({"weights": {"text": -1}}, "weights.text"),
     ({"weights": {"txt": 1}}, "weights.txt"),
     ({"wieghts": {}}, "wieghts"),
-    ({"weights": {k: 0 for k in ("category", "text", "distance", "urgency", "deadline",
-                                 "quantity", "fairness")}}, "weights"),
+    ({"weights": {k: 0 for k in ("category", "text", "attributes", "distance", "urgency",
+                                 "deadline", "quantity", "fairness")}}, "weights"),
     ({"urgency": {"weights": {"low": 1, "normal": 1, "high": 1}}}, "urgency.weights.emergency"),
     ({"urgency": {"scores": {"low": 2, "normal": 1, "high": 1, "emergency": 1}}},
      "urgency.scores.low"),

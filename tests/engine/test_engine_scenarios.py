@@ -73,12 +73,12 @@ def test_kouvertes_matches_greek_and_english_blankets(policy, today, make_offer,
     english = make_need(text="blankets")
     result = propose([offer], [greek, english], policy, today)
     assert allocated(result) == {(offer.id, greek.id): 10, (offer.id, english.id): 10}
-    assert all(c.breakdown["text"] >= 0.8 for c in result.candidates)
+    assert all(c.breakdown["text"] >= 0.75 for c in result.candidates)
 
 
 def test_kouvertes_meets_koyvertes_without_taxonomy_terms(policy, today, make_offer, make_need):
-    offer = make_offer(text="kouvertes", category_terms=())
-    need = make_need(text="Κουβέρτες", category_terms=())
+    offer = make_offer(text="kouvertes", concepts=())
+    need = make_need(text="Κουβέρτες", concepts=())
     assert propose([offer], [need], policy, today).candidates[0].breakdown["text"] == 1.0
 
 
@@ -112,8 +112,8 @@ def test_kinds_must_agree(policy, today, make_offer, make_need):
 
 def test_units_convert_within_a_dimension(policy, today, make_offer, make_need):
     rice = ("basic_goods", "food", "rice")
-    offer = make_offer(category_path=rice, unit="kg", quantity=5, category_terms=())
-    need = make_need(category_path=rice, unit="g", quantity=3000, category_terms=())
+    offer = make_offer(category_path=rice, unit="kg", quantity=5, concepts=())
+    need = make_need(category_path=rice, unit="g", quantity=3000, concepts=())
     result = propose([offer], [need], policy, today)
     [proposal] = result.proposals
     assert (proposal.quantity, proposal.need_quantity) == (3, 3000.0)
@@ -181,5 +181,6 @@ def test_candidates_read_like_a_sequence(policy, today, make_offer, make_need):
     table = propose([offer], needs, policy, today).candidates
     assert [c.need_id for c in table[::-1]] == [needs[1].id, needs[0].id]
     assert table[-1] == list(table)[1]
-    assert set(table[0].breakdown) == {"category", "text", "distance", "urgency", "deadline",
+    assert set(table[0].breakdown) == {"category", "text", "attributes", "distance", "urgency",
+                                       "deadline",
                                        "quantity", "fairness"}

@@ -1,0 +1,145 @@
+"""Attributes where a category varies (size, stage, language, in person or online, ...),
+read from what people write.
+
+A value is named by phrases (`size 4` is not needed for `νεογέννητα`) or, for ordered values
+such as sizes, by a keyword followed by values: `size 4`, `νούμερο 3-4`, `No 38, 39 και 40`,
+`μέγεθος S έως L`. A phrase right after a negation (`όχι online`, `not broken`) rules its
+value out instead. Every reader is given the specs; nothing here knows the taxonomy file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from matching.text import forms, strip_accents
+
+NEGATIONS = frozenset({"not", "no", "non", "never", "without", "δεν", "οχι", "μη", "μην",
+                       "χωρις", "ουτε"})
+_RANGE_WORDS = frozenset({"-", "–", "έως", "εως", "to", "till", "until", "μεχρι", "ως"})
+_LIST_WORDS = frozenset({",", "/", "&", "+", "and", "or", "και", "ή", "η"})
+_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[-–,/&+]")
+
+
+def tokens(text: str) -> list[str]:
+    """Words, numbers and list marks of `text`, casefolded without accents: `No4` is
+    `no`, `4`."""
+    return _TOKEN_RE.findall(strip_accents(text))
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeSpec:
+    """One attribute: its values in order, the phrases that name each value, and the
+    keywords after which values are listed by name (`size` 4, `νούμερο` 38)."""
+
+    name: str
+    values: tuple[str, ...]
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()
+    strict: bool = False
+    default: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = [v for v in (*self.phrases, *self.default) if v not in self.values]
+        if unknown:
+            raise ValueError(f"attribute {self.name!r}: unknown values {unknown}")
+
+
+def _phrase_forms(phrase: str) -> tuple[frozenset[str], ...]:
+    return tuple(forms(t) for t in tokens(phrase) if t.isalnum())
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    spec: AttributeSpec
+    phrases: tuple[tuple[str, tuple[frozenset[str], ...]], ...]
+    keywords: tuple[tuple[frozenset[str], ...], ...]
+    tokens: Mapping[str, str]  # a value's own spelling (folded) -> value
+
+
+def _compile(spec: AttributeSpec) -> _Compiled:
+    phrases = tuple(sorted(
+        ((value, _phrase_forms(p)) for value, ps in spec.phrases.items() for p in ps),
+        key=lambda item: -len(item[1])))
+    keywords = tuple(_phrase_forms(k) for k in spec.keywords)
+    tokens = {strip_accents(v): v for v in spec.values}
+    return _Compiled(spec, tuple(p for p in phrases if p[1]), tuple(k for k in keywords if k),
+                     tokens)
+
+
+class Reader:
+    """Reads the values of given attributes from texts."""
+
+    def __init__(self, specs: Iterable[AttributeSpec]) -> None:
+        self.specs = {spec.name: spec for spec in specs}
+        self._compiled = {name: _compile(spec) for name, spec in self.specs.items()}
+
+    def read(self, text: str, names: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The values of each attribute in `names` that `text` states (absent when none)."""
+        found_tokens = tokens(text)
+        token_forms = [forms(t) if t.isalnum() else frozenset() for t in found_tokens]
+        found: dict[str, frozenset[str]] = {}
+        for name in names:
+            compiled = self._compiled.get(name)
+            if compiled is None:
+                continue
+            values = _read_one(compiled, found_tokens, token_forms)
+            if values:
+                found[name] = values
+        return found
+
+
+def _matches_at(pattern: tuple[frozenset[str], ...], token_forms: list[frozenset[str]],
+                start: int) -> bool:
+    if start + len(pattern) > len(token_forms):
+        return False
+    return all(pattern[k] & token_forms[start + k] for k in range(len(pattern)))
+
+
+def _read_one(compiled: _Compiled, text_tokens: list[str],
+              token_forms: list[frozenset[str]]) -> frozenset[str]:
+    said: set[str] = set()
+    ruled_out: set[str] = set()
+    for start in range(len(text_tokens)):
+        for value, pattern in compiled.phrases:
+            if _matches_at(pattern, token_forms, start):
+                negated = any(text_tokens[k] in NEGATIONS
+                              for k in range(max(start - 2, 0), start))
+                (ruled_out if negated else said).add(value)
+        for keyword in compiled.keywords:
+            if _matches_at(keyword, token_forms, start):
+                said.update(_listed(compiled, text_tokens, start + len(keyword)))
+    said -= ruled_out
+    if not said and ruled_out:
+        return frozenset(v for v in compiled.spec.values if v not in ruled_out)
+    return frozenset(said)
+
+
+def _listed(compiled: _Compiled, text_tokens: list[str], start: int) -> set[str]:
+    """Values listed right after a keyword: `4`, `3-4`, `38, 39 και 40`, `s εως l`."""
+    order = compiled.spec.values
+    found: set[str] = set()
+    previous: str | None = None
+    ranging = False
+    position = start
+    while position < len(text_tokens):
+        token = text_tokens[position]
+        value = compiled.tokens.get(token)
+        if value is not None:
+            if ranging and previous is not None:
+                low, high = sorted((order.index(previous), order.index(value)))
+                found.update(order[low:high + 1])
+            found.add(value)
+            previous, ranging = value, False
+        elif token in _RANGE_WORDS and previous is not None:
+            ranging = True
+        elif token in _LIST_WORDS and previous is not None:
+            ranging = False
+        elif token in (":", ".", "#") or (previous is None and position == start
+                                          and token in ("no", "νο", "n")):
+            pass
+        else:
+            break
+        position += 1
+    return found

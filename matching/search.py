@@ -1,0 +1,201 @@
+"""Search over named entries (categories, places) by what people type.
+
+Every word is reduced to a few forms (`text.forms`: spelling skeleton, Snowball stem, the
+stem of Greeklish read as Greek). A query word meets an entry's word when they share a form,
+when it is the start of the entry's word (people type a word's first letters) or when their
+skeletons are a typo apart. An entry scores by the share of the query it explains, each
+query word weighted by how rare its match is among entries, so `baby diapers` finds
+nappies (rare `diapers` outweighs common `baby`) and the words of an entry's parent (its
+*context*: a category's ancestors, a neighbourhood's municipality) count for less.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from matching.text import STOP_WORDS, forms, key, words
+
+PREFIX_MATCH = 0.85  # a query word that starts an entry's word (typing in progress)
+CONTEXT_MATCH = 0.6  # a word found only among the entry's parent's words
+TYPO_CUTOFF = 80  # rapidfuzz ratio of two skeletons, from which a word counts as misspelt
+MIN_SCORE = 0.34  # entries explaining less of the query are not hits
+UNKNOWN_WEIGHT = 0.35  # the weight, relative to the rarest word, of a word no entry uses
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An entry found, with its score in [0, 1] (1: every query word is explained)."""
+
+    id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What an index holds of one entry: its terms and its parent's terms."""
+
+    id: str
+    terms: tuple[str, ...]
+    context: tuple[str, ...] = ()
+    depth: int = 0
+
+
+def query_words(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The words of `text` that can say what it is about (no stop words, numbers or
+    words in `ignore`), in order, without repeats."""
+    seen: dict[str, None] = {}
+    for word in words(text):
+        if word in STOP_WORDS or word in ignore or word.isdigit() or len(word) < 2:
+            continue
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+class TermIndex:
+    """Entries indexed by the forms of their words; see the module docstring."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: dict[str, Entry] = {}
+        self._vocabulary: list[str] = []  # distinct words of every entry
+        word_ids: dict[str, int] = {}
+        self._own: dict[str, list[frozenset[int]]] = {}  # entry -> word ids of each term
+        self._context: dict[str, frozenset[int]] = {}
+        postings: dict[int, set[str]] = defaultdict(set)
+        for entry in entries:
+            self.entries[entry.id] = entry
+            terms = []
+            for term in entry.terms:
+                ids = frozenset(self._word_id(w, word_ids) for w in query_words(term))
+                if ids:
+                    terms.append(ids)
+                    for word_id in ids:
+                        postings[word_id].add(entry.id)
+            self._own[entry.id] = terms
+            self._context[entry.id] = frozenset(
+                self._word_id(w, word_ids) for t in entry.context for w in query_words(t))
+        total = max(len(self.entries), 1)
+        self._idf = [math.log(1.0 + total / max(len(postings.get(i, ())), 1))
+                     for i in range(len(self._vocabulary))]
+        self._unknown = UNKNOWN_WEIGHT * max(self._idf, default=1.0)
+        self._by_form: dict[str, list[int]] = defaultdict(list)
+        for word_id, word in enumerate(self._vocabulary):
+            for form in forms(word):
+                self._by_form[form].append(word_id)
+        self._skeletons = [key(w) for w in self._vocabulary]
+        self._sorted = sorted((s, i) for i, s in enumerate(self._skeletons))
+        # Which entries use each word, as their own or in their context.
+        self._postings: dict[int, list[str]] = defaultdict(list)
+        for entry_id in self.entries:
+            own = frozenset().union(*self._own[entry_id])
+            for word_id in sorted(own | self._context[entry_id]):
+                self._postings[word_id].append(entry_id)
+
+    def _word_id(self, word: str, ids: dict[str, int]) -> int:
+        if word not in ids:
+            ids[word] = len(self._vocabulary)
+            self._vocabulary.append(word)
+        return ids[word]
+
+    def matches(self, word: str) -> dict[int, float]:
+        """Vocabulary words that `word` meets, with how well (1 same, less for a prefix
+        or a typo)."""
+        found: dict[int, float] = {}
+        for form in forms(word):
+            for word_id in self._by_form.get(form, ()):
+                found[word_id] = 1.0
+        skeleton = key(word)
+        if len(skeleton) >= 3:
+            start = bisect_left(self._sorted, (skeleton, -1))
+            for other, word_id in self._sorted[start:]:
+                if not other.startswith(skeleton):
+                    break
+                found.setdefault(word_id, PREFIX_MATCH)
+        if len(skeleton) >= 4:
+            # Short words tolerate less: one letter of four is a different word.
+            cutoff = TYPO_CUTOFF if len(skeleton) >= 8 else 83 if len(skeleton) >= 6 else 88
+            for _, score, word_id in process.extract(
+                    skeleton, self._skeletons, scorer=fuzz.ratio, score_cutoff=cutoff,
+                    limit=None):
+                if len(self._skeletons[word_id]) >= 4:
+                    value = 0.5 + 0.35 * (score - cutoff) / (100 - cutoff)
+                    found[word_id] = max(found.get(word_id, 0.0), value)
+        return found
+
+    def _weighted(self, query: Sequence[str]) -> list[tuple[dict[int, float], float]]:
+        weighted = []
+        for word in query:
+            found = self.matches(word)
+            weight = max((self._idf[i] for i in found), default=self._unknown)
+            weighted.append((found, weight))
+        return weighted
+
+    def scores(self, query: Sequence[str], allowed: Mapping[str, object] | None = None
+               ) -> dict[str, float]:
+        """Each entry's share of `query` (a list of words) explained, for entries that
+        explain any of it (only ids in `allowed`, when given)."""
+        weighted = self._weighted(query)
+        total = sum(weight for _, weight in weighted)
+        if not weighted or total <= 0.0:
+            return {}
+        touched = {e for found, _ in weighted for i in found for e in self._entries_of(i)}
+        result = {}
+        for entry_id in touched:
+            if allowed is not None and entry_id not in allowed:
+                continue
+            result[entry_id] = self._score(entry_id, weighted, total)
+        return result
+
+    def _entries_of(self, word_id: int) -> Iterable[str]:
+        return self._postings.get(word_id, ())
+
+    def _score(self, entry_id: str, weighted: list[tuple[dict[int, float], float]],
+               total: float) -> float:
+        terms, context = self._own[entry_id], self._context[entry_id]
+        own = frozenset().union(*terms) if terms else frozenset()
+        explained = 0.0
+        used: set[int] = set()
+        for found, weight in weighted:
+            best_own = max((v for i, v in found.items() if i in own), default=0.0)
+            best_context = max((v for i, v in found.items() if i in context), default=0.0)
+            explained += weight * max(best_own, CONTEXT_MATCH * best_context)
+            used.update(i for i, v in found.items() if i in own and v >= best_own > 0.0)
+        # A term all of whose words were asked for beats one that was only partly asked for.
+        complete = max((len(t & used) / len(t) for t in terms), default=0.0)
+        return (explained / total) * (0.85 + 0.15 * complete)
+
+    def search(self, text: str, limit: int = 10, allowed: Mapping[str, object] | None = None,
+               ignore: frozenset[str] = frozenset()) -> list[Hit]:
+        """The entries that best explain `text`, best first (ties: shallower, then id)."""
+        query = query_words(text, ignore)
+        scored = self.scores(query, allowed)
+        hits = [Hit(e, round(s, 6)) for e, s in scored.items() if s >= MIN_SCORE]
+        hits.sort(key=lambda h: (-h.score, self.entries[h.id].depth, h.id))
+        return hits[:limit]
+
+    def coverage(self, text: str, allowed: Mapping[str, object] | None = None,
+                 ignore: frozenset[str] = frozenset()) -> dict[str, float]:
+        """For each entry, the best share of one of its terms that `text` contains
+        (weighted by rarity): how fully a long text names the entry."""
+        present: dict[int, float] = {}
+        for word in query_words(text, ignore):
+            for word_id, value in self.matches(word).items():
+                if value >= 1.0 or value >= PREFIX_MATCH and len(key(word)) >= 5:
+                    present[word_id] = max(present.get(word_id, 0.0), value)
+        result: dict[str, float] = {}
+        for word_id in present:
+            for entry_id in self._entries_of(word_id):
+                if entry_id in result or (allowed is not None and entry_id not in allowed):
+                    continue
+                best = 0.0
+                for term in self._own[entry_id]:
+                    weight = sum(self._idf[i] for i in term)
+                    got = sum(self._idf[i] * present.get(i, 0.0) for i in term)
+                    best = max(best, got / weight if weight else 0.0)
+                result[entry_id] = best
+        return result
