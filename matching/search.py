@@ -178,6 +178,11 @@ class TermIndex:
         hits.sort(key=lambda h: (-h.score, self.entries[h.id].depth, h.id))
         return hits[:limit]
 
+    def named(self, text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+        """Entries one of whose terms `text` contains word for word (in any form)."""
+        return sorted(e for e, share in self.coverage(text, ignore=ignore).items()
+                      if share >= 0.999)
+
     def coverage(self, text: str, allowed: Mapping[str, object] | None = None,
                  ignore: frozenset[str] = frozenset()) -> dict[str, float]:
         """For each entry, the best share of one of its terms that `text` contains

@@ -50,6 +50,7 @@ MATRIX = {
     # The API authenticates with tokens only: a browser session is not enough.
     "reference.health": ("GET", "/api/v1/health", [200] * 7),
     "reference.categories": ("GET", "/api/v1/categories?q=blankets", [200] * 7),
+    "reference.suggest": ("GET", "/api/v1/categories/suggest?text=Κουβέρτες", [200] * 7),
     "reference.places": ("GET", "/api/v1/places?q=kypseli", [200] * 7),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", [200] * 7),
     "open_needs.list_open_needs": ("GET", "/api/v1/open-needs", [200] * 7),

@@ -76,6 +76,19 @@ class Category:
         return (*self.labels.values(), *self.synonyms)
 
 
+SUGGESTION_FLOOR = 0.2  # suggestions less likely than this are not offered
+CONFIDENT = 0.6  # a suggestion at least this likely ...
+CONFIDENT_LEAD = 0.15  # ... and this far ahead of any unrelated one may stand on its own
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A category suggested for a post, with how likely it is, in [0, 1]."""
+
+    category: Category
+    confidence: float
+
+
 @dataclass(frozen=True, slots=True)
 class Attribute:
     """An attribute of the taxonomy, with labels for it and for each of its values."""
@@ -165,6 +178,55 @@ class Taxonomy:
             return []
         allowed = self._by_kind[kind] if kind is not None else None
         return self._index.search(query, limit, allowed, self.search_ignore)
+
+    def suggest(self, title: str, description: str = "", kind: str | None = None,
+                limit: int = 3) -> list[Suggestion]:
+        """The categories a post is most likely about, from its title and description alone,
+        best first, each with a confidence in [0, 1]."""
+        if kind is not None and kind not in self._by_kind:
+            return []
+        allowed = self._by_kind[kind] if kind is not None else None
+        ignore = self.search_ignore
+        asked = {h.id: h.score for h in self._index.search(title, 50, allowed, ignore)}
+        in_title = self._index.coverage(title, allowed, ignore)
+        in_text = self._index.coverage(f"{title}\n{description}", allowed, ignore)
+        scores: dict[str, float] = {}
+        for category_id in {*asked, *in_title, *in_text}:
+            scores[category_id] = (0.5 * asked.get(category_id, 0.0)
+                                   + 0.3 * in_title.get(category_id, 0.0)
+                                   + 0.2 * in_text.get(category_id, 0.0))
+        ranked = sorted(scores.items(), key=lambda item: (
+            -round(item[1], 6), len(self.categories[item[0]].path), item[0]))
+        return [Suggestion(self.categories[c], round(score, 3))
+                for c, score in ranked[:limit] if score >= SUGGESTION_FLOOR]
+
+    def confident(self, suggestions: list[Suggestion]) -> Category | None:
+        """The first suggestion, when it is clear enough to stand without the poster: high
+        enough, and ahead of any other that is not its own ancestor or descendant."""
+        if not suggestions or suggestions[0].confidence < CONFIDENT:
+            return None
+        best = suggestions[0].category
+        for other in suggestions[1:]:
+            related = best.id in other.category.path or other.category.id in best.path
+            if not related and other.confidence > suggestions[0].confidence - CONFIDENT_LEAD:
+                return None
+        return best
+
+    def text_category(self, title: str, description: str = "", kind: str | None = None
+                      ) -> Category | None:
+        """The category a post's words clearly point to (the deepest likely one below the
+        confident first suggestion), or None when they do not."""
+        suggestions = self.suggest(title, description, kind, limit=8)
+        best = self.confident(suggestions)
+        if best is None:
+            return None
+        deeper = [s.category for s in suggestions
+                  if best.id in s.category.path[:-1] and s.confidence >= CONFIDENT]
+        return max(deeper, key=lambda c: len(c.path), default=best)
+
+    def concepts(self, text: str) -> list[str]:
+        """Ids of the categories that `text` names word for word."""
+        return self._index.named(text, self.search_ignore)
 
     def in_sector(self, sector: str) -> list[Category]:
         """Every category of a sector."""

@@ -46,6 +46,21 @@ class SearchQuery(Schema):
     lang = fields.String(load_default=None, validate=validate.OneOf(("el", "en")))
 
 
+class CategorySearchQuery(SearchQuery):
+    """A search of categories, perhaps of one kind."""
+
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+
+
+class SuggestQuery(Schema):
+    """A post's title and description, to suggest its category."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4120),
+                         metadata={"description": "The title, then the description"})
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    lang = fields.String(load_default=None, validate=validate.OneOf(("el", "en")))
+
+
 class PostOut(Schema):
     """Fields offers and needs share."""
 
@@ -62,6 +77,12 @@ class PostOut(Schema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     reach_km = fields.Integer()
+    attributes = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()),
+        metadata={"description": "Attribute values stated by the poster or read from the text"})
+    category_suggested = fields.Boolean(
+        metadata={"description": "True when the category was chosen from the title and "
+                  "description because none was sent"})
     status = fields.String(required=True)
     version = fields.Integer(required=True)
     created_at = fields.DateTime()
@@ -120,6 +141,16 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
     )
 
 
+class AttributeOut(Schema):
+    """An attribute of a category and its values."""
+
+    id = fields.String(required=True)
+    label = fields.String(required=True)
+    values = fields.List(fields.Dict(), required=True,
+                         metadata={"description": "Each value's `id` and `label`"})
+    strict = fields.Boolean(metadata={"description": "Both sides must state it to match"})
+
+
 class CategoryOut(Schema):
     """A category of the taxonomy."""
 
@@ -128,7 +159,26 @@ class CategoryOut(Schema):
     kind = fields.String(required=True)
     sector = fields.String(required=True)
     unit = fields.String(required=True)
+    units = fields.List(fields.String(), metadata={"description": "Units it accepts"})
     path = fields.List(fields.String())
+    attributes = fields.List(fields.Nested(AttributeOut))
+    score = fields.Float(metadata={"description": "How much of the query it explains, 0-1"})
+
+
+class SuggestionOut(CategoryOut):
+    """A category suggested for a text, how likely, and the attribute values read."""
+
+    confidence = fields.Float(required=True)
+    read = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                       metadata={"description": "Attribute values the text states"})
+
+
+class SuggestionsOut(Schema):
+    """Suggested categories, best first, and the one confident enough to be chosen."""
+
+    items = fields.List(fields.Nested(SuggestionOut), required=True)
+    chosen = fields.String(allow_none=True, metadata={
+        "description": "The id a post without a category would get, or null"})
 
 
 class PlaceOut(Schema):

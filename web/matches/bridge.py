@@ -12,7 +12,8 @@ from flask import Flask, current_app
 import matching
 from matching.geo import haversine_km
 from web.posts.models import Need, Offer
-from web.reference import Gazetteer, Taxonomy
+from web.posts.reading import effective_attributes, modes
+from web.reference import Category, Gazetteer, Taxonomy
 
 
 def load_policy(path: Path | str, taxonomy: Taxonomy) -> matching.Policy:
@@ -24,7 +25,9 @@ def load_policy(path: Path | str, taxonomy: Taxonomy) -> matching.Policy:
         for name, unit in taxonomy.units.items()
     }
     related = [(c.id, other) for c in taxonomy.categories.values() for other in c.related]
-    return matching.Policy.from_mapping(mapping, units=units, related=related)
+    strict = [name for name, a in taxonomy.attributes.items() if a.spec.strict]
+    return matching.Policy.from_mapping(mapping, units=units, related=related,
+                                        strict_attributes=strict)
 
 
 def init_app(app: Flask) -> None:
@@ -51,18 +54,35 @@ def coordinates(post: Offer | Need) -> tuple[float, float]:
 
 
 def distance_km(offer: Offer, need: Need) -> float | None:
-    """How far apart the two are (None for an offer given online)."""
-    if offer.remote:
+    """How far apart the two are (None when the offer is given online to this need)."""
+    accepted = modes(need.attributes or {}, remote=False)
+    if "online" in modes(offer.attributes or {}, offer.remote) and (
+            not accepted or "online" in accepted):
         return None
     return haversine_km(*coordinates(offer), *coordinates(need))
 
 
+def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
+    """The post's category as the engine sees it (refined when its words point below the
+    posted one: "glasses" that say "sunglasses"), and what its words say."""
+    taxonomy = _registries()[0]
+    posted = taxonomy[post.category_id]
+    pointed = taxonomy.categories.get(post.text_category_id or "")
+    category = pointed if pointed is not None and posted.id in pointed.path[:-1] else posted
+    return category, {
+        "text": f"{post.title}\n{post.description}",
+        "concepts": tuple(post.concepts or ()),
+        "text_path": pointed.path if pointed is not None else (),
+        "attributes": effective_attributes(taxonomy, category, post.attributes or {}),
+    }
+
+
 def engine_offer(offer: Offer, reserved: int = 0) -> matching.Offer:
     """An offer as the engine sees it: what is left after confirmed matches and `reserved`."""
-    taxonomy = _registries()[0]
-    category = taxonomy[offer.category_id]
+    category, words = _read(offer)
     lat, lon = coordinates(offer)
     left = max(offer.remaining_quantity - reserved, 0)
+    given = modes(offer.attributes or {}, offer.remote)
     return matching.Offer(
         id=str(offer.id),
         kind=offer.kind,
@@ -70,25 +90,25 @@ def engine_offer(offer: Offer, reserved: int = 0) -> matching.Offer:
         quantity=left - left % offer.lot,
         unit=offer.unit,
         lot=offer.lot,
-        text=f"{offer.title}\n{offer.description}",
-        category_terms=category.terms,
         lat=lat,
         lon=lon,
         reach_km=float(offer.reach_km),
-        remote=offer.remote,
+        remote="online" in given,
+        in_person=not given or "in_person" in given,
         available_from=offer.available_from,
         available_until=offer.available_until,
         organisation_id=f"o{offer.organisation_id}"
         if offer.organisation_id
         else f"u{offer.donor_id}",
+        **words,  # type: ignore[arg-type]
     )
 
 
 def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -> matching.Need:
     """A need as the engine sees it: what still lacks after confirmed matches and `reserved`."""
-    taxonomy = _registries()[0]
-    category = taxonomy[need.category_id]
+    category, words = _read(need)
     lat, lon = coordinates(need)
+    accepted = modes(need.attributes or {}, remote=False)
     return matching.Need(
         id=str(need.id),
         kind=need.kind,
@@ -97,14 +117,15 @@ def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -
         unit=need.unit,
         urgency=need.urgency,
         requested=need.quantity,
-        text=f"{need.title}\n{need.description}",
-        category_terms=category.terms,
         lat=lat,
         lon=lon,
         reach_km=float(need.reach_km) if need.reach_km else None,
         needed_by=need.needed_by,
         organisation_id=f"o{need.organisation_id}",
         received_recently=received_recently,
+        online_ok=not accepted or "online" in accepted,
+        in_person_ok=not accepted or "in_person" in accepted,
+        **words,  # type: ignore[arg-type]
     )
 
 
@@ -148,6 +169,7 @@ def unit_ratio(offer_unit: str, need_unit: str) -> float:
 BREAKDOWN_ORDER: Mapping[str, int] = {
     name: i
     for i, name in enumerate(
-        ("category", "text", "distance", "urgency", "deadline", "quantity", "fairness")
+        ("category", "text", "attributes", "distance", "urgency", "deadline", "quantity",
+         "fairness")
     )
 }

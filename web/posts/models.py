@@ -35,6 +35,13 @@ class _Post:
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     reach_km: Mapped[int] = mapped_column(default=0)
+    # What the post's words say (web/posts/reading.py): attribute values stated by the poster
+    # or read from the text, the categories it names, and the category it points to.
+    attributes: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    concepts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    text_category_id: Mapped[str | None] = mapped_column(String(64))
+    # Not a column: set on a post just saved whose category was chosen from its words.
+    category_suggested = False
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

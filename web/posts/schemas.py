@@ -108,7 +108,11 @@ class PostInput(Schema):
     class Meta:
         ordered = True
 
-    category = text(1, 64, required=True, metadata={"description": "Category id (see /categories)"})
+    category = text(
+        1, 64, load_default=None,
+        metadata={"description": "Category id (see /categories). May be left out when the "
+                  "title and description make the category clear (see /categories/suggest): "
+                  "the answer's `category` and `category_suggested` say which was chosen"})
     kind = choice(
         KINDS, load_default=None, metadata={"description": "Must equal the category's kind"}
     )
@@ -122,6 +126,15 @@ class PostInput(Schema):
     latitude = coordinate(34.0, 42.0)
     longitude = coordinate(19.0, 30.0)
     reach_km = whole_number(0, MAX_REACH_KM, load_default=10)
+    attributes = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=32)),
+        values=fields.List(fields.String(validate=validate.Length(max=32)),
+                           validate=validate.Length(max=60)),
+        load_default=None, validate=validate.Length(max=20),
+        metadata={"description": "Values of the category's attributes (see /categories), "
+                  "e.g. {\"nappy_size\": [\"4\"]}; those not given are read from the title and "
+                  "description. An empty list says: not stated."},
+    )
 
     @pre_load
     def drop_blanks(self, data: Any, **_kwargs: Any) -> Any:
@@ -150,8 +163,10 @@ class PostInput(Schema):
         """Category known, kind and unit agree with it, place known, coordinates paired."""
         taxonomy = current_app.extensions["komvos.taxonomy"]
         places = current_app.extensions["komvos.places"]
-        category = taxonomy.categories.get(data.get("category", ""))
-        if "category" in data and category is None:
+        if not data.get("category") and "title" in data:
+            self.suggest_category(taxonomy, data)
+        category = taxonomy.categories.get(data.get("category") or "")
+        if category is None and ("category" in data or "title" in data):
             errors["category"] = [_l("Choose a category from the list.")]
         if category is not None:
             if data.get("kind") and data["kind"] != category.kind:
@@ -160,9 +175,14 @@ class PostInput(Schema):
                 ]
             data["kind"] = category.kind
             data["unit"] = data.get("unit") or category.unit
-            if not taxonomy.converts(data["unit"], category.unit):
-                label = taxonomy.units[category.unit].labels[current_language()]
-                errors["unit"] = [_l("Use a unit of the same kind as %(unit)s.", unit=label)]
+            if not taxonomy.accepts_unit(category, data["unit"]):
+                labels = [taxonomy.units[u].labels[current_language()]
+                          for u in taxonomy.accepted_units(category)]
+                errors["unit"] = [_l("For this category use one of: %(units)s.",
+                                     units=", ".join(labels))]
+            problem = _attribute_problem(taxonomy, category, data.get("attributes"))
+            if problem:
+                errors["attributes"] = [problem]
         if "place" in data and data["place"] not in places:
             errors["place"] = [_l("We do not know this place; try the municipality's name.")]
         if (data.get("latitude") is None) != (data.get("longitude") is None):
@@ -170,6 +190,28 @@ class PostInput(Schema):
 
     def check_specific(self, data: dict[str, Any], errors: dict[str, list[Any]]) -> None:
         """Rules of one side only."""
+
+    def suggest_category(self, taxonomy: Any, data: dict[str, Any]) -> None:
+        """Choose the category from the title and description when they make it clear."""
+        suggestions = taxonomy.suggest(data["title"], data.get("description", ""),
+                                       data.get("kind"))
+        chosen = taxonomy.confident(suggestions)
+        if chosen is not None:
+            data["category"] = chosen.id
+            data["category_suggested"] = True
+
+
+def _attribute_problem(taxonomy: Any, category: Any, given: Any) -> Any:
+    """A message when `given` names an attribute the category lacks or an unknown value."""
+    for name, values in (given or {}).items():
+        if name not in category.attributes:
+            return _l("This category has no detail called %(name)s.", name=name)
+        allowed = taxonomy.attributes[name].spec.values
+        unknown = [v for v in values if v.casefold() not in allowed]
+        if unknown:
+            return _l("%(value)s is not one of the values of %(name)s.", value=unknown[0],
+                      name=name)
+    return None
 
 
 class OfferInput(PostInput):

@@ -17,6 +17,7 @@ from web.extensions import db
 from web.models import User
 from web.posts.labels import STATUS_LABELS
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.posts.reading import read_post
 from web.posts.schemas import NeedInput, OfferInput, PostInput
 from web.validation import Conflict, InvalidFields, InvalidInput, plain_messages
 
@@ -71,6 +72,7 @@ def _validated(schema: PostInput, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _apply(post: Offer | Need, data: Mapping[str, Any]) -> None:
+    _read(post, data)
     post.kind = data["kind"]
     post.category_id = data["category"]
     post.place_id = data["place"]
@@ -79,6 +81,25 @@ def _apply(post: Offer | Need, data: Mapping[str, Any]) -> None:
     fields = _OFFER_FIELDS if isinstance(post, Offer) else _NEED_FIELDS
     for name in fields:
         setattr(post, name, data[name])
+
+
+def _read(post: Offer | Need, data: Mapping[str, Any]) -> None:
+    """Store what the post's words say; an edit that leaves its words and category alone
+    keeps the attributes it had (perhaps set by the poster)."""
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    given = data.get("attributes")
+    same_words = post.id is not None and (post.title, post.description, post.category_id) == (
+        data["title"], data["description"], data["category"])
+    if given is None and same_words:
+        given = post.attributes
+    given = {name: [v.casefold() for v in values] for name, values in (given or {}).items()}
+    reading = read_post(taxonomy, taxonomy[data["category"]], data["title"],
+                        data["description"], given)
+    post.attributes = reading.attributes
+    post.concepts = reading.concepts
+    post.text_category_id = reading.text_category
+    # Not stored: the answer to this request says the category was chosen for the poster.
+    post.category_suggested = bool(data.get("category_suggested"))
 
 
 def _current_values(post: Offer | Need) -> dict[str, Any]:
