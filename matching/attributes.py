@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 
 from matching.text import forms, strip_accents
 
-NEGATIONS = frozenset({"not", "no", "non", "never", "without", "δεν", "οχι", "μη", "μην",
-                       "χωρις", "ουτε"})
-_RANGE_WORDS = frozenset({"-", "–", "έως", "εως", "to", "till", "until", "μεχρι", "ως"})
-_LIST_WORDS = frozenset({",", "/", "&", "+", "and", "or", "και", "ή", "η"})
-_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[-–,/&+]")
+def _folded(words: str) -> frozenset[str]:
+    return frozenset(strip_accents(w) for w in words.split())
+
+
+NEGATIONS = _folded("not no non never without nor δεν όχι μη μην χωρίς ούτε")
+_RANGE_WORDS = _folded("- – έως to till until μέχρι ως")
+_LIST_WORDS = _folded(", / & + and or και ή")
+_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[-–,/&+.:;!?()]")
 
 
 def tokens(text: str) -> list[str]:
@@ -39,9 +42,16 @@ class AttributeSpec:
     keywords: tuple[str, ...] = ()
     strict: bool = False
     default: frozenset[str] = frozenset()
+    # Values read only from offers: a need never asks for broken things, though it may
+    # speak of "a broken leg".
+    offers_only: frozenset[str] = frozenset()
+    # Values that go without saying (Greek, for interpreting in Athens): compared only when
+    # an item states nothing else.
+    background: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        unknown = [v for v in (*self.phrases, *self.default) if v not in self.values]
+        unknown = [v for v in (*self.phrases, *self.default, *self.offers_only,
+                               *self.background) if v not in self.values]
         if unknown:
             raise ValueError(f"attribute {self.name!r}: unknown values {unknown}")
 
@@ -75,8 +85,10 @@ class Reader:
         self.specs = {spec.name: spec for spec in specs}
         self._compiled = {name: _compile(spec) for name, spec in self.specs.items()}
 
-    def read(self, text: str, names: Iterable[str]) -> dict[str, frozenset[str]]:
-        """The values of each attribute in `names` that `text` states (absent when none)."""
+    def read(self, text: str, names: Iterable[str], side: str = "offer"
+             ) -> dict[str, frozenset[str]]:
+        """The values of each attribute in `names` that `text` (of an offer or a need, by
+        `side`) states; attributes it says nothing of are absent."""
         found_tokens = tokens(text)
         token_forms = [forms(t) if t.isalnum() else frozenset() for t in found_tokens]
         found: dict[str, frozenset[str]] = {}
@@ -85,6 +97,8 @@ class Reader:
             if compiled is None:
                 continue
             values = _read_one(compiled, found_tokens, token_forms)
+            if side != "offer":
+                values -= compiled.spec.offers_only
             if values:
                 found[name] = values
         return found
@@ -104,8 +118,7 @@ def _read_one(compiled: _Compiled, text_tokens: list[str],
     for start in range(len(text_tokens)):
         for value, pattern in compiled.phrases:
             if _matches_at(pattern, token_forms, start):
-                negated = any(text_tokens[k] in NEGATIONS
-                              for k in range(max(start - 2, 0), start))
+                negated = _negated(text_tokens, start)
                 (ruled_out if negated else said).add(value)
         for keyword in compiled.keywords:
             if _matches_at(keyword, token_forms, start):
@@ -114,6 +127,12 @@ def _read_one(compiled: _Compiled, text_tokens: list[str],
     if not said and ruled_out:
         return frozenset(v for v in compiled.spec.values if v not in ruled_out)
     return frozenset(said)
+
+
+def _negated(text_tokens: list[str], start: int) -> bool:
+    """A negation right before `start`: "όχι online", "not broken" (a wider window caught
+    "not online. In person" as a negated "in person")."""
+    return start > 0 and text_tokens[start - 1] in NEGATIONS
 
 
 def _listed(compiled: _Compiled, text_tokens: list[str], start: int) -> set[str]:
@@ -136,8 +155,7 @@ def _listed(compiled: _Compiled, text_tokens: list[str], start: int) -> set[str]
             ranging = True
         elif token in _LIST_WORDS and previous is not None:
             ranging = False
-        elif token in (":", ".", "#") or (previous is None and position == start
-                                          and token in ("no", "νο", "n")):
+        elif token in (":", ".") and previous is None:
             pass
         else:
             break

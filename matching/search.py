@@ -180,27 +180,33 @@ class TermIndex:
 
     def named(self, text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
         """Entries one of whose terms `text` contains word for word (in any form)."""
-        return sorted(e for e, share in self.coverage(text, ignore=ignore).items()
+        return sorted(e for e, (share, _) in self.coverage(text, ignore=ignore).items()
                       if share >= 0.999)
 
     def coverage(self, text: str, allowed: Mapping[str, object] | None = None,
-                 ignore: frozenset[str] = frozenset()) -> dict[str, float]:
+                 ignore: frozenset[str] = frozenset()
+                 ) -> dict[str, tuple[float, frozenset[str]]]:
         """For each entry, the best share of one of its terms that `text` contains
-        (weighted by rarity): how fully a long text names the entry."""
+        (weighted by rarity): how fully a long text names the entry; with the words of
+        `text` that this term used."""
         present: dict[int, float] = {}
+        said: dict[int, set[str]] = defaultdict(set)
         for word in query_words(text, ignore):
             for word_id, value in self.matches(word).items():
                 if value >= 1.0 or value >= PREFIX_MATCH and len(key(word)) >= 5:
                     present[word_id] = max(present.get(word_id, 0.0), value)
-        result: dict[str, float] = {}
+                    said[word_id].add(word)
+        result: dict[str, tuple[float, frozenset[str]]] = {}
         for word_id in present:
             for entry_id in self._entries_of(word_id):
                 if entry_id in result or (allowed is not None and entry_id not in allowed):
                     continue
-                best = 0.0
+                best: tuple[float, frozenset[str]] = (0.0, frozenset())
                 for term in self._own[entry_id]:
                     weight = sum(self._idf[i] for i in term)
                     got = sum(self._idf[i] * present.get(i, 0.0) for i in term)
-                    best = max(best, got / weight if weight else 0.0)
+                    share = got / weight if weight else 0.0
+                    if share > best[0]:
+                        best = (share, frozenset(w for i in term for w in said.get(i, ())))
                 result[entry_id] = best
         return result

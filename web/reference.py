@@ -65,6 +65,8 @@ class Category:
     attributes: tuple[str, ...] = ()
     attribute_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
     units: tuple[str, ...] = ()
+    # Units that mean another for this category: "10 pieces" of shoes are 10 pairs.
+    counts_as: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         """The label in `language`, falling back to English."""
@@ -87,6 +89,7 @@ class Suggestion:
 
     category: Category
     confidence: float
+    words: frozenset[str] = frozenset()  # the words of the text that name it
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +154,21 @@ class Taxonomy:
             kind: {c.id: c for c in self.categories.values() if c.kind == kind} for kind in KINDS
         }
         self._index = TermIndex(
-            Entry(c.id, c.terms, self._ancestor_terms(c), len(c.path) - 1)
+            Entry(c.id, (*c.terms, *self._value_terms(c)), self._ancestor_terms(c),
+                  len(c.path) - 1)
             for c in self.categories.values()
+        )
+
+    def _value_terms(self, category: Category) -> tuple[str, ...]:
+        """The words of the values a category fixes: Russian interpreting is found by
+        every word for Russian."""
+        return tuple(
+            dict.fromkeys(
+                word
+                for name, values in category.attribute_values.items()
+                for value in sorted(values)
+                for word in self.attributes[name].spec.phrases.get(value, ())
+            )
         )
 
     def _ancestor_terms(self, category: Category) -> tuple[str, ...]:
@@ -190,14 +206,15 @@ class Taxonomy:
         asked = {h.id: h.score for h in self._index.search(title, 50, allowed, ignore)}
         in_title = self._index.coverage(title, allowed, ignore)
         in_text = self._index.coverage(f"{title}\n{description}", allowed, ignore)
+        nothing = (0.0, frozenset[str]())
         scores: dict[str, float] = {}
         for category_id in {*asked, *in_title, *in_text}:
             scores[category_id] = (0.5 * asked.get(category_id, 0.0)
-                                   + 0.3 * in_title.get(category_id, 0.0)
-                                   + 0.2 * in_text.get(category_id, 0.0))
+                                   + 0.3 * in_title.get(category_id, nothing)[0]
+                                   + 0.2 * in_text.get(category_id, nothing)[0])
         ranked = sorted(scores.items(), key=lambda item: (
             -round(item[1], 6), len(self.categories[item[0]].path), item[0]))
-        return [Suggestion(self.categories[c], round(score, 3))
+        return [Suggestion(self.categories[c], round(score, 3), in_text.get(c, nothing)[1])
                 for c, score in ranked[:limit] if score >= SUGGESTION_FLOOR]
 
     def confident(self, suggestions: list[Suggestion]) -> Category | None:
@@ -212,17 +229,41 @@ class Taxonomy:
                 return None
         return best
 
-    def text_category(self, title: str, description: str = "", kind: str | None = None
-                      ) -> Category | None:
-        """The category a post's words clearly point to (the deepest likely one below the
-        confident first suggestion), or None when they do not."""
+    def text_category(self, title: str, description: str = "", kind: str | None = None,
+                      posted: Category | None = None) -> Category | None:
+        """The category a post's words clearly point to beyond its `posted` one, or None.
+
+        Below the posted category: the deepest likely one that clearly leads its siblings
+        ("glasses" whose words say "sunglasses"). Elsewhere: only a category whose words
+        contain every word that named the posted one ("laptop bags" posted as laptops), so a
+        text that merely mentions something else ("laundry for the shelter") points nowhere.
+        """
         suggestions = self.suggest(title, description, kind, limit=8)
         best = self.confident(suggestions)
         if best is None:
             return None
-        deeper = [s.category for s in suggestions
-                  if best.id in s.category.path[:-1] and s.confidence >= CONFIDENT]
-        return max(deeper, key=lambda c: len(c.path), default=best)
+        if posted is None or posted.id in best.path:
+            return self._deepest_below(best, suggestions)
+        if best.id in posted.path or self._related(best, posted):
+            return None
+        by_id = {s.category.id: s for s in suggestions}
+        named_posted = by_id[posted.id].words if posted.id in by_id else frozenset()
+        if named_posted and named_posted < by_id[best.id].words:
+            return best
+        return None
+
+    def _deepest_below(self, best: Category, suggestions: list[Suggestion]) -> Category:
+        """The deepest suggestion under `best` that is likely and leads its siblings."""
+        chosen = best
+        while True:
+            below = [s for s in suggestions if s.category.parent == chosen.id]
+            if not below or below[0].confidence < CONFIDENT or (
+                    len(below) > 1 and below[1].confidence > below[0].confidence - CONFIDENT_LEAD):
+                return chosen
+            chosen = below[0].category
+
+    def _related(self, one: Category, other: Category) -> bool:
+        return other.id in one.related or one.id in other.related
 
     def concepts(self, text: str) -> list[str]:
         """Ids of the categories that `text` names word for word."""
@@ -242,9 +283,20 @@ class Taxonomy:
         """The units an item of `category` may be counted in, the default first."""
         return [u for u in self.units if self.accepts_unit(category, u)]
 
-    def read_attributes(self, category: Category, text: str) -> dict[str, frozenset[str]]:
-        """The values of `category`'s attributes that `text` states."""
-        return self.reader.read(text, category.attributes)
+    def counted_unit(self, category: Category, unit: str) -> str:
+        """The unit a quantity in `unit` of `category` is counted in ("pieces" of shoes
+        are pairs), for comparing it with others."""
+        for node in reversed(category.path):
+            meant = self.categories[node].counts_as.get(unit)
+            if meant is not None:
+                return meant
+        return unit
+
+    def read_attributes(self, category: Category, text: str, side: str = "offer"
+                        ) -> dict[str, frozenset[str]]:
+        """The values of `category`'s attributes that the `text` of an offer or a need
+        (`side`) states."""
+        return self.reader.read(text, category.attributes, side)
 
     def converts(self, unit: str, other: str) -> bool:
         """True when quantities in `unit` can be expressed in `other`."""
@@ -411,11 +463,13 @@ def _load_attributes(file_name: str, raw: Any) -> dict[str, Attribute]:
         values = entry.get("value")
         if not isinstance(values, list) or not values:
             raise check.fail("needs [[attributes.NAME.value]] entries")
-        ids, phrases, labels = [], {}, {}
+        ids, phrases, labels, offers_only = [], {}, {}, set()
         for number, value in enumerate(values, start=1):
             value_check = _Checker(file_name, f"attribute '{name}' value #{number}", value)
             value_id = value_check.text("id").casefold()
             ids.append(value_id)
+            if value.get("offers_only", False) is True:
+                offers_only.add(value_id)
             phrases[value_id] = value_check.words("words")
             labels[value_id] = {"el": value_check.text("label_el"),
                                 "en": value_check.text("label_en")}
@@ -427,7 +481,9 @@ def _load_attributes(file_name: str, raw: Any) -> dict[str, Attribute]:
             spec = AttributeSpec(
                 name=name, values=tuple(ids), phrases=phrases, keywords=keywords,
                 strict=bool(entry.get("strict", False)),
-                default=frozenset(v.casefold() for v in check.words("default")))
+                default=frozenset(v.casefold() for v in check.words("default")),
+                offers_only=frozenset(offers_only),
+                background=frozenset(v.casefold() for v in check.words("background")))
         except ValueError as error:
             raise check.fail(str(error)) from error
         if len(set(ids)) != len(ids):
@@ -472,7 +528,15 @@ def _read_category(file_name: str, number: int, entry: Any, units: Mapping[str, 
         attributes=check.words("attributes"),
         attribute_values=_fixed_values(check, entry.get("attribute_values", {})),
         units=_accepted_units(check, units),
+        counts_as=_counts_as(check, entry.get("counts_as", {}), units),
     )
+
+
+def _counts_as(check: _Checker, raw: Any, units: Mapping[str, Unit]) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(
+            isinstance(v, str) and v in units and k in units for k, v in raw.items()):
+        raise check.fail("'counts_as' must map units of [units] to units of [units]")
+    return dict(raw)
 
 
 def _fixed_values(check: _Checker, raw: Any) -> dict[str, frozenset[str]]:

@@ -24,17 +24,18 @@ class Reading:
 
 
 def read_post(taxonomy: Taxonomy, category: Category, title: str, description: str,
-              given: Mapping[str, list[str]] | None = None) -> Reading:
-    """Read a post; attributes the poster gave win over what the words say."""
+              given: Mapping[str, list[str]] | None = None, side: str = "offer") -> Reading:
+    """Read an offer or a need (`side`); attributes the poster gave win over what the
+    words say."""
     text = f"{title}\n{description}"
     stated = {name: sorted(values)
-              for name, values in taxonomy.read_attributes(category, text).items()}
+              for name, values in taxonomy.read_attributes(category, text, side).items()}
     for name, values in (given or {}).items():
         if values:
             stated[name] = sorted(values)
         else:
             stated.pop(name, None)
-    pointed = taxonomy.text_category(title, description, category.kind)
+    pointed = taxonomy.text_category(title, description, category.kind, category)
     return Reading(
         attributes={name: stated[name] for name in sorted(stated)},
         concepts=taxonomy.concepts(text),
@@ -51,9 +52,12 @@ def effective_attributes(taxonomy: Taxonomy, category: Category,
     for name in category.attributes:
         if name == "mode":
             continue
+        spec = taxonomy.attributes[name].spec
         values = frozenset(stated.get(name) or ()) | category.attribute_values.get(
             name, frozenset())
-        result[name] = values or taxonomy.attributes[name].spec.default
+        if values - spec.background:
+            values -= spec.background
+        result[name] = values or spec.default
     return result
 
 

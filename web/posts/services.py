@@ -94,7 +94,7 @@ def _read(post: Offer | Need, data: Mapping[str, Any]) -> None:
         given = post.attributes
     given = {name: [v.casefold() for v in values] for name, values in (given or {}).items()}
     reading = read_post(taxonomy, taxonomy[data["category"]], data["title"],
-                        data["description"], given)
+                        data["description"], given, "offer" if isinstance(post, Offer) else "need")
     post.attributes = reading.attributes
     post.concepts = reading.concepts
     post.text_category_id = reading.text_category
