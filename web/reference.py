@@ -214,7 +214,9 @@ class Taxonomy:
                                    + 0.2 * in_text.get(category_id, nothing)[0])
         ranked = sorted(scores.items(), key=lambda item: (
             -round(item[1], 6), len(self.categories[item[0]].path), item[0]))
-        return [Suggestion(self.categories[c], round(score, 3), in_text.get(c, nothing)[1])
+        # The words that name each: the title's when it names it, else the description's.
+        return [Suggestion(self.categories[c], round(score, 3),
+                           (in_title.get(c) or in_text.get(c, nothing))[1])
                 for c, score in ranked[:limit] if score >= SUGGESTION_FLOOR]
 
     def confident(self, suggestions: list[Suggestion]) -> Category | None:
@@ -233,10 +235,12 @@ class Taxonomy:
                       posted: Category | None = None) -> Category | None:
         """The category a post's words clearly point to beyond its `posted` one, or None.
 
-        Below the posted category: the deepest likely one that clearly leads its siblings
-        ("glasses" whose words say "sunglasses"). Elsewhere: only a category whose words
-        contain every word that named the posted one ("laptop bags" posted as laptops), so a
-        text that merely mentions something else ("laundry for the shelter") points nowhere.
+        A category is preferred to another only when the words that name it include, and
+        go beyond, the words that name the other: "γυαλιά ηλίου" points from glasses down to
+        sunglasses, "τσάντες laptop" from laptops to computer accessories, while "laundry for
+        shelter bedding" posted as laundry points nowhere (it names the shelter with other
+        words), and "μπουφάν" posted as jackets stays there (children's and adults' jackets are
+        both named by the same word).
         """
         suggestions = self.suggest(title, description, kind, limit=8)
         best = self.confident(suggestions)
@@ -253,12 +257,17 @@ class Taxonomy:
         return None
 
     def _deepest_below(self, best: Category, suggestions: list[Suggestion]) -> Category:
-        """The deepest suggestion under `best` that is likely and leads its siblings."""
+        """The deepest suggestion under `best` that is likely, leads its siblings and is
+        named by more words than its parent."""
+        by_id = {s.category.id: s for s in suggestions}
         chosen = best
         while True:
             below = [s for s in suggestions if s.category.parent == chosen.id]
             if not below or below[0].confidence < CONFIDENT or (
                     len(below) > 1 and below[1].confidence > below[0].confidence - CONFIDENT_LEAD):
+                return chosen
+            parent_words = by_id[chosen.id].words if chosen.id in by_id else frozenset()
+            if not parent_words < below[0].words:
                 return chosen
             chosen = below[0].category
 
