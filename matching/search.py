@@ -6,7 +6,9 @@ when it is the start of the entry's word (people type a word's first letters) or
 skeletons are a typo apart. An entry scores by the share of the query it explains, each
 query word weighted by how rare its match is among entries, so `baby diapers` finds
 nappies (rare `diapers` outweighs common `baby`) and the words of an entry's parent (its
-*context*: a category's ancestors, a neighbourhood's municipality) count for less.
+*context*: a category's ancestors, a neighbourhood's municipality) count for less, as do the
+words of what an entry may vary in (its *details*: the languages of language lessons, so
+`μαθήματα αραβικών` finds them). Ties go to the entry whose label was asked for.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from rapidfuzz import fuzz, process
 
 from matching.text import STOP_WORDS, forms, key, words
 
+STEM_MATCH = 0.95  # the same stem, not the same word (Κολωνός is not Κολωνάκι, though close)
 PREFIX_MATCH = 0.85  # a query word that starts an entry's word (typing in progress)
 CONTEXT_MATCH = 0.6  # a word found only among the entry's parent's words
+DETAIL_MATCH = 0.8  # a word that names one of the entry's details
+LABEL_BONUS = 0.02  # for an entry whose label (its first terms) the query names in full
 TYPO_CUTOFF = 80  # rapidfuzz ratio of two skeletons, from which a word counts as misspelt
 MIN_SCORE = 0.34  # entries explaining less of the query are not hits
 UNKNOWN_WEIGHT = 0.35  # the weight, relative to the rarest word, of a word no entry uses
@@ -44,6 +49,8 @@ class Entry:
     terms: tuple[str, ...]
     context: tuple[str, ...] = ()
     depth: int = 0
+    details: tuple[str, ...] = ()
+    labels: int = 0  # how many of the first terms are its labels
 
 
 def query_words(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
@@ -66,6 +73,8 @@ class TermIndex:
         word_ids: dict[str, int] = {}
         self._own: dict[str, list[frozenset[int]]] = {}  # entry -> word ids of each term
         self._context: dict[str, frozenset[int]] = {}
+        self._details: dict[str, frozenset[int]] = {}
+        self._labels: dict[str, list[frozenset[int]]] = {}
         postings: dict[int, set[str]] = defaultdict(set)
         for entry in entries:
             self.entries[entry.id] = entry
@@ -79,6 +88,11 @@ class TermIndex:
             self._own[entry.id] = terms
             self._context[entry.id] = frozenset(
                 self._word_id(w, word_ids) for t in entry.context for w in query_words(t))
+            self._details[entry.id] = frozenset(
+                self._word_id(w, word_ids) for t in entry.details for w in query_words(t))
+            self._labels[entry.id] = [
+                frozenset(word_ids[w] for w in query_words(t) if w in word_ids)
+                for t in entry.terms[:entry.labels]]
         total = max(len(self.entries), 1)
         self._idf = [math.log(1.0 + total / max(len(postings.get(i, ())), 1))
                      for i in range(len(self._vocabulary))]
@@ -93,7 +107,7 @@ class TermIndex:
         self._postings: dict[int, list[str]] = defaultdict(list)
         for entry_id in self.entries:
             own = frozenset().union(*self._own[entry_id])
-            for word_id in sorted(own | self._context[entry_id]):
+            for word_id in sorted(own | self._context[entry_id] | self._details[entry_id]):
                 self._postings[word_id].append(entry_id)
 
     def _word_id(self, word: str, ids: dict[str, int]) -> int:
@@ -107,8 +121,9 @@ class TermIndex:
         or a typo)."""
         found: dict[int, float] = {}
         for form in forms(word):
+            value = 1.0 if form.startswith("w:") else STEM_MATCH
             for word_id in self._by_form.get(form, ()):
-                found[word_id] = 1.0
+                found[word_id] = max(found.get(word_id, 0.0), value)
         skeleton = key(word)
         if len(skeleton) >= 3:
             start = bisect_left(self._sorted, (skeleton, -1))
@@ -157,31 +172,35 @@ class TermIndex:
     def _score(self, entry_id: str, weighted: list[tuple[dict[int, float], float]],
                total: float) -> float:
         terms, context = self._own[entry_id], self._context[entry_id]
+        details = self._details[entry_id]
         own = frozenset().union(*terms) if terms else frozenset()
         explained = 0.0
         used: set[int] = set()
         for found, weight in weighted:
             best_own = max((v for i, v in found.items() if i in own), default=0.0)
             best_context = max((v for i, v in found.items() if i in context), default=0.0)
-            explained += weight * max(best_own, CONTEXT_MATCH * best_context)
+            best_detail = max((v for i, v in found.items() if i in details), default=0.0)
+            explained += weight * max(best_own, CONTEXT_MATCH * best_context,
+                                      DETAIL_MATCH * best_detail)
             used.update(i for i, v in found.items() if i in own and v >= best_own > 0.0)
         # A term all of whose words were asked for beats one that was only partly asked for.
         complete = max((len(t & used) / len(t) for t in terms), default=0.0)
-        return (explained / total) * (0.85 + 0.15 * complete)
+        label = any(t and t <= used for t in self._labels[entry_id])
+        return (explained / total) * (0.85 + 0.15 * complete) + (LABEL_BONUS if label else 0.0)
 
     def search(self, text: str, limit: int = 10, allowed: Mapping[str, object] | None = None,
                ignore: frozenset[str] = frozenset()) -> list[Hit]:
         """The entries that best explain `text`, best first (ties: shallower, then id)."""
         query = query_words(text, ignore)
         scored = self.scores(query, allowed)
-        hits = [Hit(e, round(s, 6)) for e, s in scored.items() if s >= MIN_SCORE]
-        hits.sort(key=lambda h: (-h.score, self.entries[h.id].depth, h.id))
+        hits = [Hit(e, round(min(s, 1.0), 6)) for e, s in scored.items() if s >= MIN_SCORE]
+        hits.sort(key=lambda h: (-round(scored[h.id], 6), self.entries[h.id].depth, h.id))
         return hits[:limit]
 
     def named(self, text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
         """Entries one of whose terms `text` contains word for word (in any form)."""
         return sorted(e for e, (share, _) in self.coverage(text, ignore=ignore).items()
-                      if share >= 0.999)
+                      if share >= STEM_MATCH - 1e-9)
 
     def coverage(self, text: str, allowed: Mapping[str, object] | None = None,
                  ignore: frozenset[str] = frozenset()
@@ -193,7 +212,7 @@ class TermIndex:
         said: dict[int, set[str]] = defaultdict(set)
         for word in query_words(text, ignore):
             for word_id, value in self.matches(word).items():
-                if value >= 1.0 or value >= PREFIX_MATCH and len(key(word)) >= 5:
+                if value >= STEM_MATCH or value >= PREFIX_MATCH and len(key(word)) >= 5:
                     present[word_id] = max(present.get(word_id, 0.0), value)
                     said[word_id].add(word)
         result: dict[str, tuple[float, frozenset[str]]] = {}

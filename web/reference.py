@@ -155,7 +155,7 @@ class Taxonomy:
         }
         self._index = TermIndex(
             Entry(c.id, (*c.terms, *self._value_terms(c)), self._ancestor_terms(c),
-                  len(c.path) - 1)
+                  len(c.path) - 1, self._detail_terms(c), labels=len(c.labels))
             for c in self.categories.values()
         )
 
@@ -169,6 +169,17 @@ class Taxonomy:
                 for value in sorted(values)
                 for word in self.attributes[name].spec.phrases.get(value, ())
             )
+        )
+
+    def _detail_terms(self, category: Category) -> tuple[str, ...]:
+        """The words of the values a category's items may take, for attributes it does not
+        fix and that name what is given (not how: modifiers are left out)."""
+        return tuple(
+            word
+            for name in category.attributes
+            if name not in category.attribute_values and not self.attributes[name].modifier
+            for phrases in self.attributes[name].spec.phrases.values()
+            for word in phrases
         )
 
     def _ancestor_terms(self, category: Category) -> tuple[str, ...]:

@@ -62,13 +62,19 @@ def distance_km(offer: Offer, need: Need) -> float | None:
     return haversine_km(*coordinates(offer), *coordinates(need))
 
 
-def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
-    """The post's category as the engine sees it (refined when its words point below the
-    posted one: "glasses" that say "sunglasses"), and what its words say."""
+def engine_category(post: Offer | Need) -> Category:
+    """The post's category as the engine sees it: the one its words point to, when they do
+    (below the posted one: "glasses" that say "sunglasses"; or instead of it: "laptop bags"
+    posted as laptops), else the posted one."""
     taxonomy = _registries()[0]
-    posted = taxonomy[post.category_id]
+    return taxonomy.categories.get(post.text_category_id or "") or taxonomy[post.category_id]
+
+
+def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
+    """The post's category as the engine sees it, and what its words say."""
+    taxonomy = _registries()[0]
     pointed = taxonomy.categories.get(post.text_category_id or "")
-    category = pointed if pointed is not None and posted.id in pointed.path[:-1] else posted
+    category = pointed or taxonomy[post.category_id]
     return category, {
         "text": f"{post.title}\n{post.description}",
         "concepts": tuple(post.concepts or ()),

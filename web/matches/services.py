@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, or_, select, update
 
 import matching
 from web.audit import record_event
@@ -144,11 +144,13 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
         _finish_run(run, None, started, 0)
         db.session.commit()
         return run
-    categories = bridge.compatible_category_ids(offer.category_id, as_offer=True)
+    categories = bridge.compatible_category_ids(bridge.engine_category(offer).id,
+                                                as_offer=True)
     needs = {
         n.id: n
         for n in db.session.scalars(
-            _open_needs().where(Need.kind == offer.kind, Need.category_id.in_(categories))
+            _open_needs().where(Need.kind == offer.kind, or_(
+                Need.category_id.in_(categories), Need.text_category_id.in_(categories)))
         )
         if bridge.allowed(offer, n)
     }
@@ -186,11 +188,13 @@ def propose_for_need(need_id: int) -> MatchRun | None:
         _finish_run(run, None, started, 0)
         db.session.commit()
         return run
-    categories = bridge.compatible_category_ids(need.category_id, as_offer=False)
+    categories = bridge.compatible_category_ids(bridge.engine_category(need).id,
+                                                as_offer=False)
     offers = {
         o.id: o
         for o in db.session.scalars(
-            _open_offers().where(Offer.kind == need.kind, Offer.category_id.in_(categories))
+            _open_offers().where(Offer.kind == need.kind, or_(
+                Offer.category_id.in_(categories), Offer.text_category_id.in_(categories)))
         )
         if bridge.allowed(o, need)
     }
