@@ -7,17 +7,33 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from web.api.schemas import CategoryOut, PlaceOut, SearchQuery
+from web import database, throttle
+from web.api.schemas import CategoryOut, HealthOut, PlaceOut, SearchQuery
 from web.i18n import current_language
+from web.throttle import client_address
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Categories and places")
+throttle.api(blp, client_address)
 
 
 @blp.get("/health")
+@blp.response(200, HealthOut, description="Every part works")
+@blp.alt_response(503, schema=HealthOut, description="A part named in `checks` failed")
 @blp.doc(operationId="health")
-def health() -> dict[str, Any]:
-    """Liveness: the app answers and its reference data is loaded."""
-    return {"status": "ok", "categories": len(current_app.extensions["komvos.taxonomy"])}
+def health() -> tuple[dict[str, Any], int]:
+    """Readiness: the database answers and the reference data is loaded (else 503)."""
+    taxonomy = current_app.extensions.get("komvos.taxonomy")
+    checks = {
+        "database": "ok" if database.reachable() else "unavailable",
+        "reference_data": "ok" if taxonomy else "unavailable",
+    }
+    healthy = all(state == "ok" for state in checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "categories": len(taxonomy) if taxonomy else 0,
+        "checks": checks,
+    }
+    return body, 200 if healthy else 503
 
 
 @blp.get("/categories")
