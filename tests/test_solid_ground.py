@@ -406,6 +406,21 @@ def test_the_api_is_throttled_per_account_in_json(make_app, make_user):
         assert client.get("/api/v1/offers", headers=second).status_code == 200
 
 
+def test_behind_a_trusted_proxy_each_visitor_counts_on_their_own(make_app):
+    app = make_app(ratelimit_sign_in_address="2 per minute", proxy_hops=1)
+    with app.app_context():
+        client = app.test_client()
+
+        def attempt(address: str) -> int:
+            form = {"email": f"{address}@example.org", "password": "x" * 9}
+            return client.post(
+                "/login", data=form, headers={"X-Forwarded-For": address}
+            ).status_code
+
+        assert [attempt("203.0.113.1") for _ in range(3)] == [422, 422, 429]
+        assert attempt("203.0.113.2") == 422
+
+
 def test_counts_live_in_redis_under_the_sessions_own_prefix(make_app, make_user):
     app = make_app(ratelimit_sign_in_account="5 per minute")
     with app.app_context():

@@ -8,6 +8,7 @@ import secrets
 from flask import abort, g, request
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from web import throttle
 from web.audit import record_event
@@ -80,7 +81,14 @@ def optional_api_user() -> User | None:
 
 def caller_key() -> str:
     """Whom the API's rate limits count: the token's account, else the client address."""
-    user = optional_api_user()
+    try:
+        user = optional_api_user()
+    except SQLAlchemyError:
+        # The database is down: count by address; the view then answers 503. (Raising here
+        # would make the limiter believe its own storage had failed.)
+        db.session.rollback()
+        g.pop("api_caller", None)
+        return throttle.client_address()
     return f"user:{user.id}" if user is not None else throttle.client_address()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, g
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from web import throttle
 from web.api.auth import BEARER, caller_key, require_api_user
@@ -88,7 +88,7 @@ def _run(action: Any, *args: Any) -> Any:
 
 
 @blp.get("")
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery, location="query", unknown=RAISE)
 @blp.response(200, page_of(MatchOut))
 @blp.doc(operationId="listMatches", **BEARER)
 @documented_errors(blp, HTTPStatus.UNAUTHORIZED)

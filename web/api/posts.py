@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, g, request
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from web import throttle
 from web.api.auth import BEARER, caller_key, require_api_user
@@ -97,7 +98,7 @@ def _owned(getter: Any, user: Any, object_id: int) -> Any:
 
 
 @offers_blp.get("")
-@offers_blp.arguments(PostQuery, location="query")
+@offers_blp.arguments(PostQuery, location="query", unknown=RAISE)
 @offers_blp.response(200, page_of(OfferOut))
 @offers_blp.doc(operationId="listOffers", **BEARER)
 @documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED)
@@ -171,7 +172,7 @@ def withdraw_offer(offer_id: int) -> Any:
 
 
 @needs_blp.get("")
-@needs_blp.arguments(NeedQuery, location="query")
+@needs_blp.arguments(NeedQuery, location="query", unknown=RAISE)
 @needs_blp.response(200, page_of(NeedOut))
 @needs_blp.doc(operationId="listNeeds", **BEARER)
 @documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED)
@@ -242,7 +243,7 @@ def close_need(need_id: int) -> Any:
 
 
 @open_needs_blp.get("")
-@open_needs_blp.arguments(NeedQuery, location="query")
+@open_needs_blp.arguments(NeedQuery, location="query", unknown=RAISE)
 @open_needs_blp.response(200, page_of(PublicNeedOut))
 @open_needs_blp.doc(operationId="listOpenNeeds")
 def list_open_needs(args: dict[str, Any]) -> dict[str, Any]:

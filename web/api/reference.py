@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from web import database, throttle
 from web.api.schemas import CategoryOut, HealthOut, PlaceOut, SearchQuery
@@ -37,7 +38,7 @@ def health() -> tuple[dict[str, Any], int]:
 
 
 @blp.get("/categories")
-@blp.arguments(SearchQuery, location="query")
+@blp.arguments(SearchQuery, location="query", unknown=RAISE)
 @blp.response(200, CategoryOut(many=True))
 @blp.doc(operationId="listCategories")
 def categories(args: dict[str, Any]) -> list[dict[str, Any]]:
@@ -60,7 +61,7 @@ def categories(args: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @blp.get("/places")
-@blp.arguments(SearchQuery, location="query")
+@blp.arguments(SearchQuery, location="query", unknown=RAISE)
 @blp.response(200, PlaceOut(many=True))
 @blp.doc(operationId="listPlaces")
 def places(args: dict[str, Any]) -> list[dict[str, Any]]:
