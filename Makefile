@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed-komvos
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations extract-messages bench clean
+FUZZ_EXAMPLES ?= 1000
+
+.PHONY: run test lint translations extract-messages bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,11 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The API against its OpenAPI document, far longer than the suite's bounded run (figures in
+# the README); add TEST_DATABASE_URL=... to run it on PostgreSQL.
+fuzz: $(STAMP) translations
+	KOMVOS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -s -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from itertools import count
@@ -18,7 +20,7 @@ from sqlalchemy import text, update
 
 from tests.helpers import PASSWORD, POSTGRES_URL
 from web import create_app
-from web.extensions import db
+from web.extensions import db, limiter
 from web.models import Organisation, User
 from web.passwords import hash_password
 from web.posts.models import Need, Offer
@@ -34,6 +36,12 @@ def _password_hash() -> str:
     return _PASSWORD_HASH[0]
 
 
+# Rate-limit counts live in the running Redis, under a prefix of this session's own, so that
+# parallel runs never share counts; each test starts with none.
+RATELIMIT_STORAGE_URL = os.environ.get("TEST_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/0")
+RATELIMIT_KEY_PREFIX = f"komvos-test-{uuid.uuid4().hex}"
+
+
 def settings_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
     """Settings for an app under test."""
     engine_options: dict[str, Any] = {}
@@ -46,6 +54,8 @@ def settings_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
         "database_url": database_url,
         "csrf": False,
         "engine_options": engine_options,
+        "ratelimit_storage_url": RATELIMIT_STORAGE_URL,
+        "ratelimit_key_prefix": RATELIMIT_KEY_PREFIX,
     }
     settings.update(overrides)
     return settings
@@ -114,6 +124,7 @@ def shared_app(database_url: str) -> Iterator[Flask]:
             db.create_all()
     yield app
     with app.app_context():
+        limiter.reset()  # leave no counts behind in the shared Redis
         db.session.remove()
         db.engine.dispose()  # close pooled connections before the interpreter has to
 
@@ -149,6 +160,7 @@ def make_app(database_url: str, shared_app: Flask) -> Iterator[Callable[..., Fla
             app = shared_app
         with app.app_context():
             _empty_database(app)
+            limiter.reset()
         return app
 
     yield build

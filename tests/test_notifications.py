@@ -18,7 +18,7 @@ from web.models import User, utcnow
 from web.notifications import digests, preferences
 from web.notifications.delivery import Backoff, deliver_due, run_worker
 from web.notifications.models import Notification
-from web.notifications.outbox import HeaderInjection, notify
+from web.notifications.outbox import notify
 from web.validation import InvalidInput
 
 
@@ -267,14 +267,19 @@ def test_an_outage_longer_than_the_budget_fails_the_message(make_app, make_user)
         assert 3 < row.attempts < 40
 
 
-def test_header_injection_is_refused(mail_app, make_user):
+def test_line_breaks_in_names_and_titles_are_folded_out_of_mail_headers(
+    mail_app, smtp, make_user
+):
     user = make_user(full_name="Eve\r\nBcc: everyone@example.com")
-    with pytest.raises(HeaderInjection):
-        notify(user, "organisation_approved", {"name": "X"})
-    with pytest.raises(HeaderInjection):
-        notify(make_user(), "organisation_approved", {"name": "Org\nBcc: x@example.com"})
-    db.session.rollback()
-    assert rows() == []
+    notify(user, "organisation_approved", {"name": "Org\nBcc: x@example.com"})
+    db.session.commit()
+    [row] = rows()
+    assert "\n" not in row.subject and "Bcc: x@example.com" in row.subject
+    deliver_due()
+    [message] = smtp.handler.messages
+    assert message["Bcc"] is None
+    assert "\n" not in str(message["Subject"]) and "\n" not in str(message["To"])
+    assert rows()[0].status == "sent"
 
 
 def test_staff_digest_once_a_day_and_daily_digests_bundle(

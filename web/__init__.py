@@ -32,7 +32,7 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of `web.extensions` to this app."""
-    from web import database, i18n
+    from web import database, i18n, throttle
     from web.auth import login
     from web.extensions import babel, csrf, db, migrate
     from web.notifications import delivery
@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     database.init_app(app)
     migrate.init_app(app, db, directory=str(database.MIGRATIONS_DIR))
     csrf.init_app(app)
+    throttle.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login.init_app(app)
     i18n.init_app(app)
@@ -64,7 +65,7 @@ def register_reference_data(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature."""
-    from web import api
+    from web import api, routing
     from web.auth.views import bp as auth_bp
     from web.main.views import bp as main_bp
     from web.matches.views import bp as matches_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from web.posts.views import bp as posts_bp
     from web.staff.views import bp as staff_bp
 
+    routing.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
@@ -82,10 +84,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    """Security headers and error pages."""
-    from web import errors, security
+    """Security headers, the check of submitted text, and error pages."""
+    from web import errors, security, validation
 
     security.init_app(app)
+    validation.init_app(app)
     errors.init_app(app)
 
 

@@ -141,6 +141,11 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "TAXONOMY_FILE": str(CONFIG_DIR / settings["taxonomy_file"]),
         "PLACES_FILE": str(CONFIG_DIR / settings["places_file"]),
         "MATCHING_FILE": str(CONFIG_DIR / settings["matching_file"]),
+        "PROXY_HOPS": settings["proxy_hops"],
+        "RATELIMIT_STORAGE_URI": settings["ratelimit_storage_url"],
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": settings["ratelimit_key_prefix"]},
+        # Redis down: count in memory per process rather than refuse every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "MAP_TILES_URL": settings["map_tiles_url"],
         "MAP_TILES_ATTRIBUTION": settings["map_tiles_attribution"],
     }

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from web.extensions import db, limiter, login_manager
 from web.validation import Conflict, InvalidFields, InvalidInput, plain_messages
 
 MESSAGES = {
@@ -23,7 +27,12 @@ MESSAGES = {
     422: _l("Some of what you sent is not valid."),
     429: _l("Too many attempts; please wait a little and try again."),
     500: _l("Something went wrong on our side. Nothing was changed; please try again."),
+    503: _l(
+        "Komvos cannot reach its database at the moment. Nothing was changed; "
+        "please try again in a minute."
+    ),
 }
+DATABASE_RETRY_AFTER_S = 30
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +42,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(InvalidFields, handle_invalid_fields)
     app.register_error_handler(Conflict, handle_conflict)
+    # The database is down or unreachable (a query that is merely wrong is a ProgrammingError).
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)
 
 
@@ -40,9 +52,15 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+Headers = list[tuple[str, str]]
+
+
 def render_error(
-    status: int, message: str, errors: dict[str, Any] | None = None
-) -> tuple[object, int]:
+    status: int,
+    message: str,
+    errors: dict[str, Any] | None = None,
+    headers: Headers | None = None,
+) -> tuple[object, int, Headers]:
     """An error as JSON under /api (with field errors), else as a page in the user's language."""
     if _wants_json():
         body: dict[str, Any] = {
@@ -52,44 +70,66 @@ def render_error(
         }
         if errors:
             body["errors"] = plain_messages(errors)
-        return jsonify(body), status
-    return render_template("error.html", status=status, message=message), status
+        return jsonify(body), status, headers or []
+    page = render_template("error.html", status=status, message=message)
+    return page, status, headers or []
 
 
-def handle_http_error(error: HTTPException) -> tuple[object, int]:
+def handle_http_error(error: HTTPException) -> tuple[object, int, Headers]:
     status = error.code or 500
     message = MESSAGES.get(status) or error.description or ""
     data = getattr(error, "data", None) or {}
+    # The exception's own headers (a 405's Allow, ...), not its HTML content type.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if isinstance(error, RateLimitExceeded):
+        headers.append(("Retry-After", str(_seconds_until_reset())))
     # webargs puts validation errors, keyed by location ("json", "query"), in data["messages"].
-    return render_error(status, str(message), data.get("errors") or data.get("messages"))
+    return render_error(status, str(message), data.get("errors") or data.get("messages"), headers)
 
 
-def handle_invalid_input(error: InvalidInput) -> tuple[object, int]:
+def _seconds_until_reset() -> int:
+    limit = limiter.current_limit
+    return max(int(limit.reset_at - time.time()), 1) if limit is not None else 60
+
+
+def handle_database_unavailable(error: Exception) -> tuple[object, int, Headers]:
+    """The database cannot be reached: 503, with a page or JSON that needs no database."""
+    current_app.logger.error("database unavailable: %s", error)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone; the pool replaces it
+        db.session.close()
+    # Render as nobody: the page header would otherwise load the signed-in person.
+    g.pop("api_user", None)
+    g.pop("api_caller", None)
+    g._login_user = login_manager.anonymous_user()
+    g.database_down = True
+    headers = [("Retry-After", str(DATABASE_RETRY_AFTER_S))]
+    return render_error(503, str(MESSAGES[503]), headers=headers)
+
+
+def handle_invalid_input(error: InvalidInput) -> tuple[object, int, Headers]:
     """Bad input that reached a service: 422 naming the field."""
     return render_error(422, error.message, {"json": {error.field: [error.message]}})
 
 
-def handle_invalid_fields(error: InvalidFields) -> tuple[object, int]:
+def handle_invalid_fields(error: InvalidFields) -> tuple[object, int, Headers]:
     """Several bad fields: 422 with a message per field."""
     return render_error(422, str(MESSAGES[422]), {"json": error.errors})
 
 
-def handle_conflict(_error: Conflict) -> tuple[object, int]:
+def handle_conflict(_error: Conflict) -> tuple[object, int, Headers]:
     """A lost update refused."""
     return render_error(409, str(MESSAGES[409]))
 
 
-def handle_csrf_error(_error: CSRFError) -> tuple[object, int]:
+def handle_csrf_error(_error: CSRFError) -> tuple[object, int, Headers]:
     return render_error(
         400, str(_l("The form expired or was sent from elsewhere. Please try again."))
     )
 
 
-def handle_unexpected_error(error: Exception) -> tuple[object, int]:
-    from flask import current_app
-
-    from web.extensions import db
-
+def handle_unexpected_error(error: Exception) -> tuple[object, int, Headers]:
     if isinstance(error, HTTPException):  # pragma: no cover - handled above
         return handle_http_error(error)
     db.session.rollback()

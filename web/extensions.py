@@ -1,6 +1,8 @@
 """Extensions, created unbound and wired in `create_app`."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -21,3 +23,6 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage, prefix and the limits themselves come from the settings (see web.throttle).
+# Retry-After is added to 429s by web.errors; no X-RateLimit headers on every answer.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def content_security_policy(tiles_url: str) -> str:
@@ -34,9 +35,13 @@ def tile_source(tiles_url: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response; trust the configured proxies only."""
     app.extensions["komvos.csp"] = content_security_policy(app.config["MAP_TILES_URL"])
     app.after_request(_add_headers)
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        # The client's address (rate limits, audit) and scheme, as the proxies in front say.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _add_headers(response: Response) -> Response:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, abort, request
 from flask_smorest import Api
 
 from web.extensions import csrf
+from web.routing import IdConverter, id_parameter_schema
 
 
 class KomvosApi(Api):  # type: ignore[misc]
@@ -16,6 +19,7 @@ class KomvosApi(Api):  # type: ignore[misc]
 
 
 api = KomvosApi()
+api.register_converter(IdConverter, id_parameter_schema)
 
 API_SETTINGS = {
     "API_TITLE": "Komvos API",
@@ -35,6 +39,34 @@ API_SETTINGS = {
 }
 
 
+# No document of ours nests deeper; a deeper one is refused before anything recurses into it.
+MAX_JSON_DEPTH = 32
+
+
+def refuse_unreadable_json() -> None:
+    """A JSON body that does not parse, or nests too deep, is a 400 before any view runs."""
+    if not request.path.startswith("/api/") or not request.is_json or not request.get_data():
+        return
+    try:
+        body = request.get_json()  # cached: the views and webargs read the same parse
+    except RecursionError:
+        abort(400)
+    if json_depth(body) > MAX_JSON_DEPTH:
+        abort(400)
+
+
+def json_depth(value: Any) -> int:
+    """How deep arrays and objects nest in `value` (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= MAX_JSON_DEPTH:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
     from web.api import matches, posts, reference
@@ -42,6 +74,7 @@ def init_app(app: Flask) -> None:
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
     api.init_app(app)
+    app.before_request(refuse_unreadable_json)
     blueprints = (
         reference.blp,
         posts.offers_blp,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
+from web import throttle
 from web.audit import record_event
 from web.extensions import db
 from web.models import ApiToken, User, utcnow
@@ -71,8 +73,23 @@ def user_from_token(header: str | None) -> User | None:
 
 
 def optional_api_user() -> User | None:
-    """The caller, when a valid token came with the request."""
-    return user_from_token(request.headers.get("Authorization"))
+    """The caller, when a valid token came with the request (looked up once a request)."""
+    if "api_caller" not in g:
+        g.api_caller = user_from_token(request.headers.get("Authorization"))
+    return g.api_caller  # type: ignore[no-any-return]
+
+
+def caller_key() -> str:
+    """Whom the API's rate limits count: the token's account, else the client address."""
+    try:
+        user = optional_api_user()
+    except SQLAlchemyError:
+        # The database is down: count by address; the view then answers 503. (Raising here
+        # would make the limiter believe its own storage had failed.)
+        db.session.rollback()
+        g.pop("api_caller", None)
+        return throttle.client_address()
+    return f"user:{user.id}" if user is not None else throttle.client_address()
 
 
 def require_api_user() -> User:

@@ -7,14 +7,17 @@ from typing import Any
 
 from flask import abort, g
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
-from web.api.auth import BEARER, require_api_user
-from web.api.schemas import PageQuery, page_of
+from web import throttle
+from web.api.auth import BEARER, caller_key, require_api_user
+from web.api.schemas import PageQuery, UtcDateTime, page_of
 from web.matches import queries, services
+from web.validation import Text
 from web.views_common import documented_errors
 
 blp = Blueprint("matches_api", __name__, url_prefix="/api/v1/matches", description="Matches")
+throttle.api(blp, caller_key)
 
 
 @blp.before_request
@@ -34,8 +37,8 @@ class MatchOut(Schema):
     status = fields.String(required=True)
     score = fields.Float()
     breakdown = fields.Dict(keys=fields.String(), values=fields.Float())
-    created_at = fields.DateTime()
-    confirmed_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    confirmed_at = UtcDateTime(allow_none=True)
     contact = fields.Method("other_side", allow_none=True)
 
     def other_side(self, match: Any) -> dict[str, str] | None:
@@ -58,19 +61,21 @@ class MatchOut(Schema):
 class ConfirmIn(Schema):
     """Confirm as proposed, or for less."""
 
-    quantity = fields.Integer(validate=validate.Range(min=1, max=1_000_000))
+    quantity = fields.Integer(strict=True, validate=validate.Range(min=1, max=1_000_000))
 
 
 class ReasonIn(Schema):
     """Why a match is rejected or cancelled."""
 
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=1, max=1000))
 
 
 class ReceiptIn(Schema):
     """What actually arrived, in the need's unit."""
 
-    received = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    received = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=1, max=1_000_000)
+    )
 
 
 def _run(action: Any, *args: Any) -> Any:
@@ -83,7 +88,7 @@ def _run(action: Any, *args: Any) -> Any:
 
 
 @blp.get("")
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery, location="query", unknown=RAISE)
 @blp.response(200, page_of(MatchOut))
 @blp.doc(operationId="listMatches", **BEARER)
 @documented_errors(blp, HTTPStatus.UNAUTHORIZED)
@@ -103,17 +108,17 @@ def list_matches(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@blp.post("/<int:match_id>/confirm")
-@blp.arguments(ConfirmIn)
+@blp.post("/<id:match_id>/confirm")
+@blp.arguments(ConfirmIn, required=False)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="confirmMatch", **BEARER)
 @documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 def confirm(body: dict[str, Any], match_id: int) -> Any:
-    """Staff confirm a proposal (idempotent)."""
+    """Staff confirm a proposal (idempotent); without a body, for the proposed quantity."""
     return _run(services.confirm_match, match_id, body.get("quantity"))
 
 
-@blp.post("/<int:match_id>/reject")
+@blp.post("/<id:match_id>/reject")
 @blp.arguments(ReasonIn)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="rejectMatch", **BEARER)
@@ -123,7 +128,7 @@ def reject(body: dict[str, Any], match_id: int) -> Any:
     return _run(services.reject_match, match_id, body["reason"])
 
 
-@blp.post("/<int:match_id>/receipt")
+@blp.post("/<id:match_id>/receipt")
 @blp.arguments(ReceiptIn)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="recordReceipt", **BEARER)
@@ -133,7 +138,7 @@ def receipt(body: dict[str, Any], match_id: int) -> Any:
     return _run(services.record_receipt, match_id, body["received"])
 
 
-@blp.post("/<int:match_id>/cancel")
+@blp.post("/<id:match_id>/cancel")
 @blp.arguments(ReasonIn)
 @blp.response(200, MatchOut)
 @blp.doc(operationId="cancelMatch", **BEARER)

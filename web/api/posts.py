@@ -7,8 +7,10 @@ from typing import Any
 
 from flask import abort, g, request
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
-from web.api.auth import BEARER, require_api_user
+from web import throttle
+from web.api.auth import BEARER, caller_key, require_api_user
 from web.api.schemas import (
     NeedOut,
     NeedQuery,
@@ -19,8 +21,12 @@ from web.api.schemas import (
 )
 from web.posts import services
 from web.posts.schemas import NeedChanges, NeedInput, OfferChanges, OfferInput
-from web.validation import InvalidInput
+from web.validation import InvalidInput, json_strict
 from web.views_common import documented_errors
+
+# The API refuses "10" for a number; the pages' forms, which send only text, do not.
+OfferIn, OfferChangesIn = json_strict(OfferInput), json_strict(OfferChanges)
+NeedIn, NeedChangesIn = json_strict(NeedInput), json_strict(NeedChanges)
 
 offers_blp = Blueprint("offers", __name__, url_prefix="/api/v1/offers", description="Offers")
 needs_blp = Blueprint("needs", __name__, url_prefix="/api/v1/needs", description="Needs")
@@ -35,6 +41,8 @@ def _authenticate() -> None:
 
 for _blueprint in (offers_blp, needs_blp):
     _blueprint.before_request(_authenticate)
+for _blueprint in (offers_blp, needs_blp, open_needs_blp):
+    throttle.api(_blueprint, caller_key)
 
 
 def _links(operation: str, parameter: str) -> dict[str, Any]:
@@ -90,7 +98,7 @@ def _owned(getter: Any, user: Any, object_id: int) -> Any:
 
 
 @offers_blp.get("")
-@offers_blp.arguments(PostQuery, location="query")
+@offers_blp.arguments(PostQuery, location="query", unknown=RAISE)
 @offers_blp.response(200, page_of(OfferOut))
 @offers_blp.doc(operationId="listOffers", **BEARER)
 @documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED)
@@ -102,7 +110,7 @@ def list_offers(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @offers_blp.post("")
-@offers_blp.arguments(OfferInput, as_kwargs=False)
+@offers_blp.arguments(OfferIn, as_kwargs=False)
 @offers_blp.response(201, OfferOut)
 @offers_blp.doc(operationId="createOffer", **BEARER, **_links("getOffer", "offer_id"))
 @documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
@@ -115,7 +123,7 @@ def create_offer(_data: dict[str, Any]) -> Any:
         abort(403)
 
 
-@offers_blp.get("/<int:offer_id>")
+@offers_blp.get("/<id:offer_id>")
 @offers_blp.response(200, OfferOut)
 @offers_blp.doc(operationId="getOffer", **BEARER)
 @documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
@@ -124,8 +132,8 @@ def get_offer(offer_id: int) -> Any:
     return _owned(services.get_offer, g.api_user, offer_id)
 
 
-@offers_blp.patch("/<int:offer_id>")
-@offers_blp.arguments(OfferChanges(partial=True), as_kwargs=False)
+@offers_blp.patch("/<id:offer_id>")
+@offers_blp.arguments(OfferChangesIn(partial=True), as_kwargs=False)
 @offers_blp.response(200, OfferOut)
 @offers_blp.doc(operationId="updateOffer", **BEARER)
 @documented_errors(
@@ -147,7 +155,7 @@ def update_offer(_data: dict[str, Any], offer_id: int) -> Any:
         abort(403)
 
 
-@offers_blp.delete("/<int:offer_id>")
+@offers_blp.delete("/<id:offer_id>")
 @offers_blp.response(200, OfferOut)
 @offers_blp.doc(operationId="withdrawOffer", **BEARER)
 @documented_errors(
@@ -164,7 +172,7 @@ def withdraw_offer(offer_id: int) -> Any:
 
 
 @needs_blp.get("")
-@needs_blp.arguments(NeedQuery, location="query")
+@needs_blp.arguments(NeedQuery, location="query", unknown=RAISE)
 @needs_blp.response(200, page_of(NeedOut))
 @needs_blp.doc(operationId="listNeeds", **BEARER)
 @documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED)
@@ -176,7 +184,7 @@ def list_needs(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @needs_blp.post("")
-@needs_blp.arguments(NeedInput, as_kwargs=False)
+@needs_blp.arguments(NeedIn, as_kwargs=False)
 @needs_blp.response(201, NeedOut)
 @needs_blp.doc(operationId="createNeed", **BEARER, **_links("getNeed", "need_id"))
 @documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
@@ -189,7 +197,7 @@ def create_need(_data: dict[str, Any]) -> Any:
         abort(403)
 
 
-@needs_blp.get("/<int:need_id>")
+@needs_blp.get("/<id:need_id>")
 @needs_blp.response(200, NeedOut)
 @needs_blp.doc(operationId="getNeed", **BEARER)
 @documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
@@ -198,8 +206,8 @@ def get_need(need_id: int) -> Any:
     return _owned(services.get_need, g.api_user, need_id)
 
 
-@needs_blp.patch("/<int:need_id>")
-@needs_blp.arguments(NeedChanges(partial=True), as_kwargs=False)
+@needs_blp.patch("/<id:need_id>")
+@needs_blp.arguments(NeedChangesIn(partial=True), as_kwargs=False)
 @needs_blp.response(200, NeedOut)
 @needs_blp.doc(operationId="updateNeed", **BEARER)
 @documented_errors(
@@ -221,7 +229,7 @@ def update_need(_data: dict[str, Any], need_id: int) -> Any:
         abort(403)
 
 
-@needs_blp.delete("/<int:need_id>")
+@needs_blp.delete("/<id:need_id>")
 @needs_blp.response(200, NeedOut)
 @needs_blp.doc(operationId="closeNeed", **BEARER)
 @documented_errors(
@@ -235,7 +243,7 @@ def close_need(need_id: int) -> Any:
 
 
 @open_needs_blp.get("")
-@open_needs_blp.arguments(NeedQuery, location="query")
+@open_needs_blp.arguments(NeedQuery, location="query", unknown=RAISE)
 @open_needs_blp.response(200, page_of(PublicNeedOut))
 @open_needs_blp.doc(operationId="listOpenNeeds")
 def list_open_needs(args: dict[str, Any]) -> dict[str, Any]:

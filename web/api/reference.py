@@ -6,29 +6,47 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
+from web import database, throttle
 from web.api.schemas import (
     CategoryOut,
     CategorySearchQuery,
+    HealthOut,
     PlaceOut,
     SearchQuery,
     SuggestionsOut,
     SuggestQuery,
 )
 from web.i18n import current_language
+from web.throttle import client_address
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Categories and places")
+throttle.api(blp, client_address)
 
 
 @blp.get("/health")
+@blp.response(200, HealthOut, description="Every part works")
+@blp.alt_response(503, schema=HealthOut, description="A part named in `checks` failed")
 @blp.doc(operationId="health")
-def health() -> dict[str, Any]:
-    """Liveness: the app answers and its reference data is loaded."""
-    return {"status": "ok", "categories": len(current_app.extensions["komvos.taxonomy"])}
+def health() -> tuple[dict[str, Any], int]:
+    """Readiness: the database answers and the reference data is loaded (else 503)."""
+    taxonomy = current_app.extensions.get("komvos.taxonomy")
+    checks = {
+        "database": "ok" if database.reachable() else "unavailable",
+        "reference_data": "ok" if taxonomy else "unavailable",
+    }
+    healthy = all(state == "ok" for state in checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "categories": len(taxonomy) if taxonomy else 0,
+        "checks": checks,
+    }
+    return body, 200 if healthy else 503
 
 
 @blp.get("/categories")
-@blp.arguments(CategorySearchQuery, location="query")
+@blp.arguments(CategorySearchQuery, location="query", unknown=RAISE)
 @blp.response(200, CategoryOut(many=True))
 @blp.doc(operationId="listCategories")
 def categories(args: dict[str, Any]) -> list[dict[str, Any]]:
@@ -47,7 +65,7 @@ def categories(args: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @blp.get("/categories/suggest")
-@blp.arguments(SuggestQuery, location="query")
+@blp.arguments(SuggestQuery, location="query", unknown=RAISE)
 @blp.response(200, SuggestionsOut)
 @blp.doc(operationId="suggestCategories")
 def suggest(args: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +111,7 @@ def category_view(taxonomy: Any, category: Any, language: str) -> dict[str, Any]
 
 
 @blp.get("/places")
-@blp.arguments(SearchQuery, location="query")
+@blp.arguments(SearchQuery, location="query", unknown=RAISE)
 @blp.response(200, PlaceOut(many=True))
 @blp.doc(operationId="listPlaces")
 def places(args: dict[str, Any]) -> list[dict[str, Any]]:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from web.posts.models import KINDS, STATUSES, URGENCIES
 from web.reference import SECTORS
 
 ID = validate.Length(max=64)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment with its UTC offset (`...+00:00`): the database keeps UTC without one."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class PageQuery(Schema):
@@ -85,8 +97,8 @@ class PostOut(Schema):
                   "description because none was sent"})
     status = fields.String(required=True)
     version = fields.Integer(required=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class OfferOut(PostOut):
@@ -190,6 +202,19 @@ class PlaceOut(Schema):
     municipality = fields.String()
     lat = fields.Float()
     lon = fields.Float()
+
+
+class HealthOut(Schema):
+    """Whether the service can serve: each part checked, and what failed."""
+
+    status = fields.String(required=True, validate=validate.OneOf(("ok", "unavailable")))
+    categories = fields.Integer(required=True, metadata={"description": "Categories loaded"})
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.OneOf(("ok", "unavailable"))),
+        required=True,
+        metadata={"description": "Each part (`database`, `reference_data`): ok or unavailable"},
+    )
 
 
 class ItemsOut(Schema):

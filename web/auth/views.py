@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from web import throttle
 from web.api import auth as tokens
 from web.auth import services
 from web.auth.forms import (
@@ -49,6 +50,7 @@ def register() -> str:
 
 
 @bp.route("/register/individual", methods=["GET", "POST"])
+@throttle.registration
 def register_individual() -> str | Response:
     """An individual donor opens an account and may post at once."""
     form = PersonForm()
@@ -65,6 +67,7 @@ def register_individual() -> str | Response:
 
 
 @bp.route("/register/<any(company, ngo):kind>", methods=["GET", "POST"])
+@throttle.registration
 def register_organisation(kind: str) -> str | Response:
     """A company or NGO registers with its first representative; staff then verify it."""
     form = OrganisationForm()
@@ -97,6 +100,7 @@ def register_organisation(kind: str) -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle.sign_in
 def login() -> str | Response:
     """Sign in with email and password."""
     form = LoginForm()
@@ -192,6 +196,7 @@ def account() -> str:
 
 @bp.post("/account/tokens")
 @login_required
+@throttle.token_creation
 def create_token() -> tuple[str, int]:
     """Make a personal API token; its secret is shown this once."""
     form = TokenForm()
@@ -208,7 +213,7 @@ def create_token() -> tuple[str, int]:
     return page, 200 if secret else 422
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
+@bp.post("/account/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int) -> Response:
     """Revoke one of your tokens."""

@@ -2,8 +2,8 @@
 
 Every transition is guarded on the current status in the UPDATE itself, so a late reject
 cannot overwrite a confirmation and confirming twice counts once. Each commits once, with
-its audit rows; after a rejection, cancellation or withdrawal the engine proposes the next
-best use of what was freed.
+its audit rows; after a rejection or cancellation the engine proposes the next best use of
+what was freed, in a savepoint of that same transaction (`propose_within`).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def _finish_run(run: MatchRun, result: matching.Result | None, started: float, m
 
 
 def propose_for_offer(offer_id: int) -> MatchRun | None:
-    """Proposals for one new or changed offer against the open needs, in one transaction."""
+    """Proposals for one new or changed offer against the open needs; the caller commits."""
     offer = db.session.get(Offer, offer_id)
     if offer is None:
         return None
@@ -142,7 +142,7 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
     db.session.add(run)
     if not offer.is_active or offer.remaining_quantity <= 0:
         _finish_run(run, None, started, 0)
-        db.session.commit()
+        db.session.flush()
         return run
     categories = bridge.compatible_category_ids(bridge.engine_category(offer).id,
                                                 as_offer=True)
@@ -171,12 +171,12 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
     run.needs = len(engine_needs)
     made = _record_proposals(result, {offer.id: offer}, needs, run)
     _finish_run(run, result, started, made)
-    db.session.commit()
+    db.session.flush()
     return run
 
 
 def propose_for_need(need_id: int) -> MatchRun | None:
-    """Proposals of open offers for one new or changed need, in one transaction."""
+    """Proposals of open offers for one new or changed need; the caller commits."""
     need = db.session.get(Need, need_id)
     if need is None:
         return None
@@ -186,7 +186,7 @@ def propose_for_need(need_id: int) -> MatchRun | None:
     db.session.add(run)
     if not need.is_active or need.remaining_quantity <= 0 or need.needed_by < today():
         _finish_run(run, None, started, 0)
-        db.session.commit()
+        db.session.flush()
         return run
     categories = bridge.compatible_category_ids(bridge.engine_category(need).id,
                                                 as_offer=False)
@@ -212,7 +212,7 @@ def propose_for_need(need_id: int) -> MatchRun | None:
     run.offers = len(engine_offers)
     made = _record_proposals(result, offers, {need.id: need}, run)
     _finish_run(run, result, started, made)
-    db.session.commit()
+    db.session.flush()
     return run
 
 
@@ -259,14 +259,34 @@ def run_matching(trigger: str = "full", actor: User | None = None) -> MatchRun:
     return run
 
 
+def propose_within(offer_id: int | None = None, need_id: int | None = None) -> bool:
+    """Proposals for a new, changed or freed offer and/or need, in the caller's transaction.
+
+    They run in a savepoint, so the change and its proposals commit together; if proposing
+    fails, only the proposals are undone, the change still commits (and says so), and the
+    next full run proposes for it. Returns whether proposing worked.
+    """
+    try:
+        with db.session.begin_nested():  # flushes the change first
+            # The ledger moves quantities with UPDATEs: read the rows as they are now.
+            db.session.expire_all()
+            if offer_id is not None:
+                propose_for_offer(offer_id)
+            if need_id is not None:
+                propose_for_need(need_id)
+    except Exception:  # noqa: BLE001 - whatever fails in proposing must not lose the change
+        current_app.logger.exception(
+            "proposing failed for offer %s, need %s; the next full run catches up",
+            offer_id,
+            need_id,
+        )
+        return False
+    return True
+
+
 def repropose_after_release(offer_id: int, need_id: int) -> None:
     """The next best use of what a rejection, cancellation or withdrawal freed."""
-    try:
-        propose_for_offer(offer_id)
-        propose_for_need(need_id)
-    except matching.MatchingError:  # pragma: no cover - logged; a full run catches up
-        db.session.rollback()
-        current_app.logger.exception("re-proposal failed")
+    propose_within(offer_id, need_id)
 
 
 # Transitions --------------------------------------------------------------------------------
@@ -389,8 +409,8 @@ def reject_match(staff: User, match_id: int, reason: str) -> Match:
         to_status="rejected",
         reason=reason,
     )
-    db.session.commit()
     repropose_after_release(match.offer_id, match.need_id)
+    db.session.commit()
     db.session.refresh(match)
     return match
 
@@ -434,8 +454,8 @@ def cancel_match(user: User, match_id: int, reason: str) -> Match:
         reason=reason,
     )
     _notify(match, "cancelled")
-    db.session.commit()
     repropose_after_release(match.offer_id, match.need_id)
+    db.session.commit()
     db.session.refresh(match)
     return match
 

@@ -116,7 +116,7 @@ def confirm() -> Response:
     return redirect(url_for("matches.queue", **{k: v for k, v in request.args.items()}))
 
 
-@bp.post("/staff/matches/<int:match_id>/reject")
+@bp.post("/staff/matches/<id:match_id>/reject")
 @staff_required
 def reject(match_id: int) -> Response:
     """Turn a proposal down, with a reason."""
@@ -177,7 +177,7 @@ def mine() -> str:
     )
 
 
-@bp.post("/matches/<int:match_id>/cancel")
+@bp.post("/matches/<id:match_id>/cancel")
 @login_required
 def cancel(match_id: int) -> Response:
     """Either side (or staff) calls off a confirmed match, with a reason."""
@@ -194,7 +194,7 @@ def cancel(match_id: int) -> Response:
     return redirect(url_for(target))
 
 
-@bp.post("/matches/<int:match_id>/receipt")
+@bp.post("/matches/<id:match_id>/receipt")
 @login_required
 def receipt(match_id: int) -> Response:
     """The NGO records what actually arrived."""

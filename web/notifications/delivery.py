@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from web.extensions import db
 from web.models import utcnow
 from web.notifications.models import Notification
+from web.validation import one_line
 
 mail = Mail()
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -103,8 +104,9 @@ def _message(row: Notification) -> Message:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     message = Message(
-        subject=row.subject,
-        recipients=[(row.user.full_name, row.email)],
+        # One line whatever was stored (rows written before titles were checked, too).
+        subject=one_line(row.subject),
+        recipients=[(one_line(row.user.full_name), row.email)],
         body=row.body_text,
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],

@@ -16,16 +16,7 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import Organisation, User
 from web.notifications.models import Notification
-
-
-class HeaderInjection(ValueError):
-    """A subject or address carries a line break: refused, nothing written."""
-
-
-def _check_header(value: str, what: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise HeaderInjection(f"{what} contains a line break")
-    return value
+from web.validation import one_line
 
 
 def message_id() -> str:
@@ -66,7 +57,9 @@ def notify(
     """
     essential = kind not in NON_ESSENTIAL
     with force_locale(user.language):
-        subject = _check_header(str(SUBJECTS[kind](context)), "subject")
+        # Whatever a title holds, the subject is one line: no header can be injected, and
+        # the change that causes the message never fails because of it.
+        subject = one_line(str(SUBJECTS[kind](context)))
         base = {**context, "user": user, "link": link, "base_url": current_app.config["BASE_URL"]}
         text = render_template(f"mail/{kind}.txt", **base)
         html = render_template(
@@ -75,11 +68,11 @@ def notify(
             subject=subject,
             **base,
         )
-    _check_header(user.email, "recipient")
-    _check_header(user.full_name, "recipient name")
-    status = "pending"
+    status, error = "pending", ""
     if not essential and kind != "daily_digest":
         status = {"immediate": "pending", "daily": "digest", "off": "skipped"}[user.mail_mode]
+    if one_line(user.email) != user.email:  # cannot be mailed; the inbox still shows it
+        status, error = "failed", "the recipient's address is not one line"
     notification = Notification(
         user=user,
         email=user.email,
@@ -93,6 +86,7 @@ def notify(
         message_id=message_id(),
         dedupe_key=dedupe_key,
         status=status,
+        last_error=error,
     )
     db.session.add(notification)
     return notification

@@ -49,7 +49,7 @@ def inbox() -> str:
     )
 
 
-@bp.post("/inbox/<int:notification_id>/read")
+@bp.post("/inbox/<id:notification_id>/read")
 @login_required
 def mark_read(notification_id: int) -> Response:
     """Mark one notification read."""

@@ -6,7 +6,7 @@ or today's date run in `validates_schema`. Messages are translated when they are
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
@@ -25,25 +25,31 @@ from web.i18n import current_language
 from web.posts.labels import KIND_LABELS
 from web.posts.models import KINDS, MAX_QUANTITY, MAX_REACH_KM, URGENCIES
 from web.reference import SECTORS
+from web.validation import Text
 
 REQUIRED = _l("This field is required.")
 MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
 MAX_CONDITIONS = 2000
+EARLIEST_DATE = date(2000, 1, 1)
+DAYS_AHEAD = 5 * 365  # a date further ahead is a typo, and overflows date arithmetic
 
 
 def _messages(**extra: Any) -> dict[str, Any]:
     return {"required": REQUIRED, "null": REQUIRED, **extra}
 
 
-def text(low: int = 0, high: int = MAX_DESCRIPTION, **kwargs: Any) -> fields.String:
-    """A bounded string; blank counts as missing when `low` > 0."""
+def text(
+    low: int = 0, high: int = MAX_DESCRIPTION, multiline: bool = False, **kwargs: Any
+) -> fields.String:
+    """A bounded string of one line (or of several); blank counts as missing when `low` > 0."""
     message = (
         _l("Between %(min)d and %(max)d characters.", min=low, max=high)
         if low
         else _l("At most %(max)d characters.", max=high)
     )
-    return fields.String(
+    return Text(
+        multiline=multiline,
         validate=validate.Length(min=low, max=high, error=message),
         error_messages=_messages(invalid=_l("Enter text.")),
         **kwargs,
@@ -77,9 +83,28 @@ def whole_number(low: int, high: int, **kwargs: Any) -> fields.Integer:
     )
 
 
+def _within_date_bounds(value: date) -> None:
+    latest = today() + timedelta(days=DAYS_AHEAD)
+    if not EARLIEST_DATE <= value <= latest:
+        raise ValidationError(
+            str(
+                _l(
+                    "Choose a date from %(first)s to %(last)s.",
+                    first=EARLIEST_DATE.isoformat(),
+                    last=latest.isoformat(),
+                )
+            )
+        )
+
+
 def calendar_date(**kwargs: Any) -> fields.Date:
-    """A date in ISO form (YYYY-MM-DD), as date inputs send it."""
-    return fields.Date(error_messages=_messages(invalid=_l("Enter a date.")), **kwargs)
+    """A date in ISO form (YYYY-MM-DD), as date inputs send it, within sensible bounds."""
+    return fields.Date(
+        validate=_within_date_bounds,
+        error_messages=_messages(invalid=_l("Enter a date.")),
+        metadata={"description": "From 2000-01-01 to five years from today"},
+        **kwargs,
+    )
 
 
 def choice(options: tuple[str, ...] | list[str], **kwargs: Any) -> fields.String:
@@ -117,7 +142,7 @@ class PostInput(Schema):
         KINDS, load_default=None, metadata={"description": "Must equal the category's kind"}
     )
     title = text(3, MAX_TITLE, required=True)
-    description = text(0, MAX_DESCRIPTION, load_default="")
+    description = text(0, MAX_DESCRIPTION, multiline=True, load_default="")
     quantity = whole_number(1, MAX_QUANTITY, required=True)
     unit = text(
         1, 32, load_default=None, metadata={"description": "Defaults to the category's unit"}
@@ -221,7 +246,7 @@ class OfferInput(PostInput):
     remote = fields.Boolean(load_default=False, error_messages=_messages(invalid=_l("Yes or no.")))
     available_from = calendar_date(load_default=None)
     available_until = calendar_date(load_default=None, allow_none=True)
-    conditions = text(0, MAX_CONDITIONS, load_default="")
+    conditions = text(0, MAX_CONDITIONS, multiline=True, load_default="")
     restrict_sectors = fields.List(
         choice(tuple(SECTORS)), load_default=list, validate=validate.Length(max=len(SECTORS))
     )

@@ -1,4 +1,5 @@
-"""Use cases for offers and needs: post, edit, withdraw, list. Each commits once."""
+"""Use cases for offers and needs: post, edit, withdraw, list. Each commits once: a post
+or an edit together with the engine's proposals for it (see `propose_within`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
 from web.extensions import db
+from web.matches.services import propose_within
 from web.models import User
 from web.posts.labels import STATUS_LABELS
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
@@ -113,9 +115,10 @@ def _current_values(post: Offer | Need) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
 
 
-def _commit_edit(post: Offer | Need) -> None:
+def _flush_edit() -> None:
+    """Write the edit now, so a lost update is refused before anything else runs."""
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError as error:
         db.session.rollback()
         raise Conflict("changed by someone else meanwhile") from error
@@ -147,9 +150,9 @@ def post_offer(user: User, raw: Mapping[str, Any], propose: bool = True) -> Offe
     db.session.add(offer)
     db.session.flush()
     record_event("offer.posted", actor=user, target=offer, quantity=offer.quantity)
-    db.session.commit()
     if propose:
-        _propose("offer", offer.id)
+        propose_within(offer_id=offer.id)
+    db.session.commit()
     return offer
 
 
@@ -190,8 +193,9 @@ def update_offer(
     _check_editable(offer, version, data)
     _apply(offer, data)
     record_event("offer.edited", actor=user, target=offer, fields=sorted(changes))
-    _commit_edit(offer)
-    _propose("offer", offer.id)
+    _flush_edit()
+    propose_within(offer_id=offer.id)
+    db.session.commit()
     return offer
 
 
@@ -253,9 +257,9 @@ def post_need(user: User, raw: Mapping[str, Any], propose: bool = True) -> Need:
     db.session.add(need)
     db.session.flush()
     record_event("need.posted", actor=user, target=need, quantity=need.quantity)
-    db.session.commit()
     if propose:
-        _propose("need", need.id)
+        propose_within(need_id=need.id)
+    db.session.commit()
     return need
 
 
@@ -277,8 +281,9 @@ def update_need(
     _check_editable(need, version, data)
     _apply(need, data)
     record_event("need.edited", actor=user, target=need, fields=sorted(changes))
-    _commit_edit(need)
-    _propose("need", need.id)
+    _flush_edit()
+    propose_within(need_id=need.id)
+    db.session.commit()
     return need
 
 
@@ -308,25 +313,6 @@ def _by_urgency(query: Select[tuple[Need]]) -> Select[tuple[Need]]:
 
 
 # Shared -------------------------------------------------------------------------------------
-
-
-def _propose(side: str, post_id: int) -> None:
-    """Run the incremental engine for a new or changed post, in the same request.
-
-    The post is committed first: if the engine fails, the post stands and the next full
-    run proposes for it.
-    """
-    from matching import MatchingError
-    from web.matches import services as matches
-
-    try:
-        if side == "offer":
-            matches.propose_for_offer(post_id)
-        else:
-            matches.propose_for_need(post_id)
-    except MatchingError:
-        db.session.rollback()
-        current_app.logger.exception("incremental matching failed for %s %s", side, post_id)
 
 
 def _withdraw_proposals(model: type[Offer] | type[Need], post_id: int) -> None:

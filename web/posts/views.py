@@ -172,7 +172,7 @@ def _owned(getter: Callable[..., Any], object_id: int) -> Any:
         abort(404)
 
 
-@bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
+@bp.route("/offers/<id:offer_id>/edit", methods=["GET", "POST"])
 @poster_required("donor")
 def edit_offer(offer_id: int) -> Any:
     """Change an open offer."""
@@ -190,7 +190,7 @@ def edit_offer(offer_id: int) -> Any:
     return _render_form("posts/offer_form.html", _values_of(offer), {}, offer=offer)
 
 
-@bp.post("/offers/<int:offer_id>/withdraw")
+@bp.post("/offers/<id:offer_id>/withdraw")
 @poster_required("donor")
 def withdraw_offer(offer_id: int) -> Response:
     """Take an offer back."""
@@ -250,7 +250,7 @@ def our_needs() -> str:
     )
 
 
-@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@bp.route("/needs/<id:need_id>/edit", methods=["GET", "POST"])
 @poster_required("ngo")
 def edit_need(need_id: int) -> Any:
     """Change an open need."""
@@ -268,7 +268,7 @@ def edit_need(need_id: int) -> Any:
     return _render_form("posts/need_form.html", _values_of(need), {}, need=need)
 
 
-@bp.post("/needs/<int:need_id>/close")
+@bp.post("/needs/<id:need_id>/close")
 @poster_required("ngo")
 def close_need(need_id: int) -> Response:
     """Close a need the organisation no longer has."""

@@ -36,7 +36,7 @@ def organisations() -> str:
     )
 
 
-@bp.post("/organisations/<int:organisation_id>/<any(approve, reject):decision>")
+@bp.post("/organisations/<id:organisation_id>/<any(approve, reject):decision>")
 @staff_required
 def decide(organisation_id: int, decision: str) -> Response:
     """Approve or reject one organisation."""

@@ -1,0 +1,106 @@
+"""Rate limits (Flask-Limiter): sign-in, registration, token creation and the API, each per
+account and per client address, counted in shared storage (Redis in production).
+
+The limits are settings (`KOMVOS_RATELIMIT_*`); a throttled request gets 429 with
+`Retry-After`, in the page's language (see `web.errors`). Failed sign-ins count, successful
+ones do not, and the windows are short, so an attack on an account keeps its owner out only
+while it lasts and for at most one window after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from flask_smorest import Blueprint as ApiBlueprint
+from werkzeug.wrappers import Response
+
+from web.extensions import limiter
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    """Bind the limiter; warn when several processes would each keep their own counts."""
+    limiter.init_app(app)
+    if app.config["ENV_NAME"] == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith(
+        "memory://"
+    ):
+        app.logger.warning(
+            "KOMVOS_RATELIMIT_STORAGE_URL is memory://: every worker counts on its own; "
+            "set it to redis://... so that limits hold across workers and hosts"
+        )
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config["KOMVOS"][name])
+
+
+def client_address() -> str:
+    """Who is asking, by network address."""
+    return "address:" + (get_remote_address() or "unknown")
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _account_signing_in() -> str:
+    """The account a sign-in tries, by the email given (hashed: no addresses in Redis)."""
+    email = (request.form.get("email") or "").strip().casefold()
+    return "account:" + _digest(email) if email else client_address()
+
+
+def _signed_in_account() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else client_address()
+
+
+def _failed(response: Response) -> bool:
+    # A sign-in that worked redirects; only the others count against the limit.
+    return response.status_code != 302
+
+
+def sign_in(view: F) -> F:
+    """Limit failed sign-ins per account and per address."""
+    for setting, key in (
+        ("ratelimit_sign_in_account", _account_signing_in),
+        ("ratelimit_sign_in_address", client_address),
+    ):
+        view = limiter.limit(
+            _setting(setting), key_func=key, methods=["POST"], deduct_when=_failed, scope=setting
+        )(view)
+    return view
+
+
+def registration(view: F) -> F:
+    """Limit registrations per address (they create accounts, so none is signed in)."""
+    return limiter.shared_limit(  # type: ignore[no-any-return]
+        _setting("ratelimit_registration"),
+        scope="registration",
+        key_func=client_address,
+        methods=["POST"],
+    )(view)
+
+
+def token_creation(view: F) -> F:
+    """Limit new API tokens per account and per address."""
+    view = limiter.limit(
+        _setting("ratelimit_token_account"), key_func=_signed_in_account, methods=["POST"]
+    )(view)
+    return limiter.limit(  # type: ignore[no-any-return]
+        _setting("ratelimit_token_address"), key_func=client_address, methods=["POST"]
+    )(view)
+
+
+def api(blueprint: ApiBlueprint, account_key: Callable[[], str]) -> ApiBlueprint:
+    """Limit every API call, shared across the API's blueprints, per account and address."""
+    for setting, key in (
+        ("ratelimit_api_account", account_key),
+        ("ratelimit_api_address", client_address),
+    ):
+        limiter.shared_limit(_setting(setting), scope=setting, key_func=key)(blueprint)
+    return blueprint
