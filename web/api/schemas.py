@@ -174,7 +174,8 @@ class CategoryOut(Schema):
     units = fields.List(fields.String(), metadata={"description": "Units it accepts"})
     path = fields.List(fields.String())
     attributes = fields.List(fields.Nested(AttributeOut))
-    score = fields.Float(metadata={"description": "How much of the query it explains, 0-1"})
+    score = fields.Float(allow_none=True, metadata={
+        "description": "How much of the query it explains, 0-1 (null without a query)"})
 
 
 class SuggestionOut(CategoryOut):
