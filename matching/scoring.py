@@ -45,6 +45,14 @@ def quantity_score(offered: FloatArray, needed: FloatArray) -> FloatArray:
     return score
 
 
+def shared_words(offer_doc: str, need_doc: str) -> float:
+    """The share of the need's words (stems and concepts) that the offer's text has too."""
+    need_words = set(need_doc.split())
+    if not need_words:
+        return 0.0
+    return len(need_words.intersection(offer_doc.split())) / len(need_words)
+
+
 def fairness_score(received: FloatArray, half: float) -> FloatArray:
     """1 for an organisation that received nothing lately, 0.5 at `half`, towards 0 beyond."""
     score: FloatArray = 1.0 / (1.0 + received / half)
@@ -96,7 +104,9 @@ def score_pairs(book: Book, pairs: Pairs, policy: Policy) -> Scores:
         weighted += columns[name] * (policy.weights[name] / total)
     # An offer of a broader category ("interpreting") meets a narrower need ("Somali
     # interpreting") only when an attribute or its text shows it fits.
-    unproven = pairs.broader & ~pairs.agreed & (columns["text"] < policy.text_evidence)
+    unproven = pairs.broader & ~pairs.agreed
+    for i in np.flatnonzero(unproven):
+        unproven[i] = shared_words(offer_docs[o[i]], need_docs[n[i]]) < policy.text_evidence
     score = np.where(unproven, 0.0, np.clip(weighted, 0.0, 1.0))
     per_need = _need_column(
         book, [policy.urgency_weights[x.urgency] / x.share_denominator for x in needs], n)
