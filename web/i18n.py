@@ -46,6 +46,21 @@ def unit_label(unit: str) -> str:
     return str(found.labels[current_language()]) if found else unit
 
 
+def details_text(attributes: dict[str, list[str]] | None) -> str:
+    """A post's attribute values in words, in the request's language: "Μέγεθος πάνας: 4"."""
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    language = current_language()
+    parts = []
+    for name, values in sorted((attributes or {}).items()):
+        attribute = taxonomy.attributes.get(name)
+        if attribute is None or not values:
+            continue
+        shown = ", ".join(attribute.value_label(v, language) for v in values
+                          if v in attribute.value_labels)
+        parts.append(f"{attribute.label(language)}: {shown}")
+    return " · ".join(parts)
+
+
 def sector_label(code: str | None) -> str:
     """A sector's label in the request's language."""
     from web.reference import SECTORS
@@ -63,6 +78,7 @@ def init_app(app: Flask) -> None:
         place_name=place_name,
         unit_label=unit_label,
         sector_label=sector_label,
+        details_text=details_text,
         current_language=current_language,
         format_date=format_date,
         format_datetime=format_datetime,

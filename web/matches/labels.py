@@ -13,6 +13,7 @@ MATCH_STATUS_LABELS = {
 COMPONENT_LABELS = {
     "category": _l("Category"),
     "text": _l("Text similarity"),
+    "attributes": _l("Details (size, language, ...)"),
     "distance": _l("Distance"),
     "urgency": _l("Urgency"),
     "deadline": _l("Time to deadline"),

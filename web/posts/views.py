@@ -78,7 +78,17 @@ def _submitted(fields: tuple[str, ...]) -> dict[str, Any]:
     raw: dict[str, Any] = {name: request.form.get(name, "") for name in fields}
     raw["category"] = _resolve("category", raw["category"].strip())
     raw["place"] = _resolve("place", raw["place"].strip())
+    category = current_app.extensions["komvos.taxonomy"].categories.get(raw["category"])
+    if request.form.get("details_shown") == category_key(category):
+        # The poster saw the details of this category on the form: what is ticked is theirs.
+        raw["attributes"] = {name: request.form.getlist(f"detail-{name}")
+                             for name in category.attributes}
     return raw
+
+
+def category_key(category: Any) -> str:
+    """Which category's details a form shows ("" when none)."""
+    return category.id if category is not None and category.attributes else ""
 
 
 def _offer_input() -> dict[str, Any]:
@@ -112,6 +122,8 @@ def _render_form(
         urgencies=URGENCIES,
         urgency_labels=URGENCY_LABELS,
         category=category,
+        attributes=taxonomy.attributes,
+        details_for=category_key(category),
         **extra,
     ), status
 
@@ -120,7 +132,8 @@ def _values_of(post: Offer | Need) -> dict[str, Any]:
     values = {
         name: getattr(post, name, "") for name in OFFER_FIELDS + NEED_FIELDS if hasattr(post, name)
     }
-    values.update(category=post.category_id, place=post.place_id, version=post.version)
+    values.update(category=post.category_id, place=post.place_id, version=post.version,
+                  attributes=post.attributes or {})
     if isinstance(post, Offer):
         values.update(remote=post.remote, restrict_sectors=post.restrict_sectors)
     return {k: ("" if v is None else v) for k, v in values.items()}

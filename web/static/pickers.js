@@ -42,4 +42,55 @@
   }
 
   form.querySelectorAll("input[data-suggest]").forEach(suggest);
+
+  // A category chosen from the title and description while the category field is empty
+  // (or still holds what was chosen this way); the poster can always change it.
+  var category = form.querySelector("input[data-suggest=categories]");
+  var title = form.querySelector("#title");
+  var description = form.querySelector("#description");
+  var note = document.getElementById("category-suggestion");
+  if (!category || !title || !note) { return; }
+  var auto = false;
+  category.addEventListener("input", function () { auto = false; note.textContent = ""; });
+
+  function detailsOf(item) {
+    var words = [];
+    (item.attributes || []).forEach(function (attribute) {
+      var read = (item.read || {})[attribute.id] || [];
+      if (!read.length) { return; }
+      var labels = attribute.values.filter(function (v) { return read.indexOf(v.id) >= 0; })
+        .map(function (v) { return v.label; });
+      words.push(attribute.label + ": " + labels.join(", "));
+    });
+    return words.join(" · ");
+  }
+
+  function suggestCategory() {
+    if (category.value.trim() && !auto) { return; }
+    var text = title.value.trim() + "\n" + (description ? description.value.trim() : "");
+    if (title.value.trim().length < 3) { return; }
+    var url = "/api/v1/categories/suggest?lang=" + encodeURIComponent(lang) +
+      "&text=" + encodeURIComponent(text.slice(0, 4000));
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer || !answer.chosen) { return; }
+        var item = answer.items.filter(function (i) { return i.id === answer.chosen; })[0];
+        if (!item) { return; }
+        category.value = item.label;
+        auto = true;
+        var message = category.getAttribute("data-suggested").replace("%(label)s", item.label);
+        var details = detailsOf(item);
+        if (details) {
+          message += " " + category.getAttribute("data-read").replace("%(details)s", details);
+        }
+        note.textContent = message;
+      })
+      .catch(function () { /* a suggestion is a convenience only */ });
+  }
+
+  var pending = null;
+  function later() { clearTimeout(pending); pending = setTimeout(suggestCategory, 400); }
+  title.addEventListener("input", later);
+  if (description) { description.addEventListener("input", later); }
 }());
