@@ -251,3 +251,32 @@ def _pair(raw: dict[str, Any], offers: dict[str, Item], needs: dict[str, Item]) 
     if not raw.get("why"):
         raise QualitySetError(f"quality set: {name}: say why")
     return Pair(raw["offer"], raw["need"], expect, trap, raw["why"])
+
+
+def obstacles(data: QualitySet, pair: Pair, taxonomy: Any, gazetteer: Any, run_day: date,
+              default_reach_km: float) -> set[str]:
+    """What stops a pair whatever the categories: kind, unit, reach, late, expired.
+
+    A naive matcher sees no other obstacle; an expected pair must have none, and a trap only
+    the one it is named after (reach, late, expired) or none."""
+    from matching.geo import haversine_km
+
+    offer, need = data.item(pair.offer), data.item(pair.need)
+    found = set()
+    if offer.kind != need.kind:
+        found.add("kind")
+    if not taxonomy.converts(offer.unit, need.unit):
+        found.add("unit")
+    here, there = gazetteer[offer.expected_place], gazetteer[need.expected_place]
+    distance = haversine_km(here.lat, here.lon, there.lat, there.lon)
+    reaches = [default_reach_km if i.extra["reach_km"] is None else i.extra["reach_km"]
+               for i in (offer, need)]
+    if not offer.extra["remote"] and distance > min(reaches):
+        found.add("reach")
+    deadline = need.day("needed_by", run_day)
+    if deadline is not None and (offer.day("available_from", run_day) or run_day) > deadline:
+        found.add("late")
+    until = offer.day("available_until", run_day)
+    if until is not None and until < run_day:
+        found.add("expired")
+    return found
