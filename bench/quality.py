@@ -70,6 +70,7 @@ class _Client:
     def __init__(self, app: Any):
         self.http = app.test_client()
         self._categories: dict[tuple[str, str], str] = {}
+        self._places: dict[str, str] = {}
         spec = self.http.get("/api/v1/openapi.json").get_json() or {}
         paths = spec.get("paths", {})
         listing = paths.get("/api/v1/categories", {}).get("get", {})
@@ -108,7 +109,12 @@ class _Client:
         return _first_id(response.get_json())
 
     def first_place(self, query: str) -> str:
-        """The first hit of the place search, "" when none."""
+        """The first hit of the place search, "" when none (asked once per query)."""
+        if query not in self._places:
+            self._places[query] = self._search_places(query)
+        return self._places[query]
+
+    def _search_places(self, query: str) -> str:
         response = self.http.get("/api/v1/places",
                                  query_string={"q": _bounded(query), "limit": SEARCH_LIMIT})
         found = response.get_json() if response.status_code == 200 else []

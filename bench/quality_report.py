@@ -200,6 +200,17 @@ def _report_lines(report: Report) -> list[str]:
     fillers, others = report.filler_proposals(), report.unlabelled_proposals()
     lines.append(f"proposals with a filler: {len(fillers)}; unlabelled proposals: {len(others)}; "
                  f"all proposals: {len(report.proposals)}")
+    lines += ["", "search misses (what was searched -> first hit; expected):"]
+    for item_id, posting in sorted(report.postings.items()):
+        expected = posting.item.expected_category
+        if expected and posting.first_hit not in expected:
+            lines.append(f"  {item_id}: {posting.item.query!r} -> {posting.first_hit or '(none)'}; "
+                         f"{'/'.join(expected)}")
+    lines += ["", "place misses (typed -> first hit; expected):"]
+    for item_id, posting in sorted(report.postings.items()):
+        if posting.place_hit != posting.item.expected_place:
+            lines.append(f"  {item_id}: {posting.item.place!r} -> {posting.place_hit or '(none)'}; "
+                         f"{posting.item.expected_place}")
     lines += ["", "missed expected pairs:"]
     for pair in report.pairs("match"):
         if not report.proposed(pair):

@@ -280,3 +280,23 @@ def obstacles(data: QualitySet, pair: Pair, taxonomy: Any, gazetteer: Any, run_d
     if until is not None and until < run_day:
         found.add("expired")
     return found
+
+
+def expected_pairs_fit_together(data: QualitySet, unit_factors: dict[str, float]) -> bool:
+    """True when one allocation gives every expected pair at least one unit without taking
+    more than any offer has or any need lacks (so no expected pair must lose to another)."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    pairs = [p for p in data.pairs if p.expect == "match"]
+    items = sorted({p.offer for p in pairs} | {p.need for p in pairs})
+    row = {item_id: i for i, item_id in enumerate(items)}
+    usage = np.zeros((len(items), len(pairs)))
+    for column, pair in enumerate(pairs):
+        offer, need = data.item(pair.offer), data.item(pair.need)
+        usage[row[pair.offer], column] = 1.0
+        usage[row[pair.need], column] = unit_factors[offer.unit] / unit_factors[need.unit]
+    capacity = np.array([data.item(i).quantity for i in items], dtype=float)
+    result = linprog(np.zeros(len(pairs)), A_ub=usage, b_ub=capacity,
+                     bounds=[(1, None)] * len(pairs), method="highs")
+    return bool(result.status == 0)
