@@ -38,6 +38,7 @@ from bench.quality_set import DATA_FILE, Item, QualitySet, load_quality_set  # n
 RUN_DAY = date(2026, 12, 1)  # fixed, so the figures never depend on the calendar
 SEARCH_LIMIT = 5
 MAX_QUERY = 100  # the API's bound on `q`
+STAFF = "Quality Bench Staff"
 
 
 # The clock -----------------------------------------------------------------------------------
@@ -169,29 +170,29 @@ def _error_lines(status: int, answer: dict[str, Any]) -> tuple[str, ...]:
 # People --------------------------------------------------------------------------------------
 
 
-def _make_people(data: QualitySet) -> dict[str, str]:
+def _make_people(data: QualitySet) -> dict[tuple[str, str], str]:
     """Approved organisations, donors, NGO representatives and a staff member; a token each.
 
-    Returns poster name -> API token secret (and "__staff__")."""
+    Returns (poster kind, poster name) -> API token secret; the staff member is
+    ("staff", STAFF)."""
     from web.api.auth import create_token
     from web.extensions import db
     from web.models import Organisation, User
 
-    tokens: dict[str, str] = {}
-    posters = sorted({(i.poster_kind, i.poster) for i in data.items} | {("staff", "__staff__")})
+    posters = sorted({(i.poster_kind, i.poster) for i in data.items} | {("staff", STAFF)})
+    people = {}
     for number, (kind, name) in enumerate(posters, start=1):
         organisation = None
         if kind in ("company", "ngo"):
             organisation = Organisation(kind=kind, status="approved", name=name,
                                         email=f"org{number}@quality.example")
-            db.session.add(organisation)
         role = {"individual": "donor", "company": "donor"}.get(kind, kind)
-        user = User(email=f"person{number}@quality.example", password_hash="!no-login",
-                    full_name=name[:120], role=role, language="en", organisation=organisation)
-        db.session.add(user)
-        db.session.commit()
-        tokens[name] = create_token(user, "quality bench")[1]
-    return tokens
+        people[(kind, name)] = User(
+            email=f"person{number}@quality.example", password_hash="!no-sign-in",
+            full_name=name[:120], role=role, language="en", organisation=organisation)
+    db.session.add_all(people.values())
+    db.session.commit()
+    return {poster: create_token(user, "quality bench")[1] for poster, user in people.items()}
 
 
 # Posting -------------------------------------------------------------------------------------
@@ -318,7 +319,10 @@ def evaluate(app: Any, data: QualitySet | None = None, day: date = RUN_DAY,
         tokens = _make_people(data)
     client = _Client(app)
     order = sorted(data.items, key=lambda i: (i.posted_day(day), i.side != "offer", i.id))
-    postings = {i.id: _post_item(client, i, tokens[i.poster], mode, known, day) for i in order}
+    postings = {
+        i.id: _post_item(client, i, tokens[(i.poster_kind, i.poster)], mode, known, day)
+        for i in order
+    }
     with frozen_day(day), app.app_context():
         staff = db.session.scalar(select(User).where(User.role == "staff"))
         run_matching("full", staff)
