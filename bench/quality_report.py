@@ -186,6 +186,12 @@ def _report_lines(report: Report) -> list[str]:
     typos = [p for p in report.postings.values() if p.item.typo and p.item.expected_category]
     typo_hits = sum(p.first_hit in p.item.expected_category for p in typos)
     lines.append(f"  {'with typos':10s} {_ratio((typo_hits, len(typos)))}")
+    missing = set(data.proposed_categories)
+    present = [p for p in report.postings.values()
+               if p.item.expected_category and set(p.item.expected_category) - missing]
+    present_hits = sum(p.first_hit in p.item.expected_category for p in present)
+    present_ratio = _ratio((present_hits, len(present)))
+    lines.append(f"  where today's taxonomy has the category: {present_ratio}")
     lines.append(f"posted category in expected_category: {_ratio(report.chosen_hits())}")
     lines.append(f"place first hit = expected_place: {_ratio(report.place_hits())}")
     lines += ["", f"recall of expected pairs: {_ratio(report.recall())}",
