@@ -77,8 +77,9 @@ class _Client:
         listing = paths.get("/api/v1/categories", {}).get("get", {})
         names = {p.get("name") for p in listing.get("parameters", [])}
         self.kind_filter = "kind" in names
-        suggest = self.http.get("/api/v1/categories/suggest",
-                                query_string={"text": "blankets", "kind": "goods"})
+        suggest = self.http.get(
+            "/api/v1/categories/suggest", query_string={"text": "blankets", "kind": "goods"}
+        )
         self.suggest = suggest.status_code == 200
 
     def features(self) -> dict[str, bool]:
@@ -103,8 +104,9 @@ class _Client:
         """The first suggestion for a title and description, "" when none or unsupported."""
         if not self.suggest:
             return ""
-        response = self.http.get("/api/v1/categories/suggest",
-                                 query_string={"text": text[:1000], "kind": kind})
+        response = self.http.get(
+            "/api/v1/categories/suggest", query_string={"text": text[:1000], "kind": kind}
+        )
         if response.status_code != 200:
             return ""
         return _first_id(response.get_json())
@@ -116,15 +118,17 @@ class _Client:
         return self._places[query]
 
     def _search_places(self, query: str) -> str:
-        response = self.http.get("/api/v1/places",
-                                 query_string={"q": _bounded(query), "limit": SEARCH_LIMIT})
+        response = self.http.get(
+            "/api/v1/places", query_string={"q": _bounded(query), "limit": SEARCH_LIMIT}
+        )
         found = response.get_json() if response.status_code == 200 else []
         return str(found[0]["id"]) if found else ""
 
     def post(self, side: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
         """POST an offer or a need; (status, JSON answer)."""
-        response = self.http.post(f"/api/v1/{side}s", json=body,
-                                  headers={"Authorization": f"Bearer {token}"})
+        response = self.http.post(
+            f"/api/v1/{side}s", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
         return response.status_code, response.get_json(silent=True) or {}
 
 
@@ -184,12 +188,18 @@ def _make_people(data: QualitySet) -> dict[tuple[str, str], str]:
     for number, (kind, name) in enumerate(posters, start=1):
         organisation = None
         if kind in ("company", "ngo"):
-            organisation = Organisation(kind=kind, status="approved", name=name,
-                                        email=f"org{number}@quality.example")
+            organisation = Organisation(
+                kind=kind, status="approved", name=name, email=f"org{number}@quality.example"
+            )
         role = {"individual": "donor", "company": "donor"}.get(kind, kind)
         people[(kind, name)] = User(
-            email=f"person{number}@quality.example", password_hash="!no-sign-in",
-            full_name=name[:120], role=role, language="en", organisation=organisation)
+            email=f"person{number}@quality.example",
+            password_hash="!no-sign-in",
+            full_name=name[:120],
+            role=role,
+            language="en",
+            organisation=organisation,
+        )
     db.session.add_all(people.values())
     db.session.commit()
     return {poster: create_token(user, "quality bench")[1] for poster, user in people.items()}
@@ -245,8 +255,9 @@ def _choose_category(client: _Client, item: Item, mode: str, known: set[str]) ->
     return "", "none"
 
 
-def _post_item(client: _Client, item: Item, token: str, mode: str, known: set[str],
-               run_day: date) -> Posting:
+def _post_item(
+    client: _Client, item: Item, token: str, mode: str, known: set[str], run_day: date
+) -> Posting:
     first_hit = client.first_category(item.query, item.kind)
     category, source = _choose_category(client, item, mode, known)
     place_hit = client.first_place(item.place)
@@ -275,8 +286,9 @@ def _read_proposals(postings: dict[str, Posting]) -> dict[tuple[str, str], tuple
     offers = {p.post_id: i for i, p in postings.items() if p.posted and p.item.side == "offer"}
     needs = {p.post_id: i for i, p in postings.items() if p.posted and p.item.side == "need"}
     rows = db.session.execute(
-        select(Match.offer_id, Match.need_id, Match.quantity, Match.score)
-        .where(Match.status == "proposed")
+        select(Match.offer_id, Match.need_id, Match.quantity, Match.score).where(
+            Match.status == "proposed"
+        )
     ).all()
     return {(offers[o], needs[n]): (q, s) for o, n, q, s in rows if o in offers and n in needs}
 
@@ -289,19 +301,30 @@ def _read_candidates(postings: dict[str, Posting], day: date) -> dict[tuple[str,
     from web.matches import bridge
     from web.posts.models import ACTIVE_STATUSES, Need, Offer
 
-    offers = [bridge.engine_offer(o) for o in db.session.scalars(
-        select(Offer).where(Offer.status.in_(ACTIVE_STATUSES)).order_by(Offer.id))]
-    needs = [bridge.engine_need(n) for n in db.session.scalars(
-        select(Need).where(Need.status.in_(ACTIVE_STATUSES)).order_by(Need.id))]
+    offers = [
+        bridge.engine_offer(o)
+        for o in db.session.scalars(
+            select(Offer).where(Offer.status.in_(ACTIVE_STATUSES)).order_by(Offer.id)
+        )
+    ]
+    needs = [
+        bridge.engine_need(n)
+        for n in db.session.scalars(
+            select(Need).where(Need.status.in_(ACTIVE_STATUSES)).order_by(Need.id)
+        )
+    ]
     result = bridge.run(offers, needs, day)
     by_post = {(p.item.side, str(p.post_id)): i for i, p in postings.items() if p.posted}
-    return {(by_post[("offer", c.offer_id)], by_post[("need", c.need_id)]): c.score
-            for c in result.candidates
-            if ("offer", c.offer_id) in by_post and ("need", c.need_id) in by_post}
+    return {
+        (by_post[("offer", c.offer_id)], by_post[("need", c.need_id)]): c.score
+        for c in result.candidates
+        if ("offer", c.offer_id) in by_post and ("need", c.need_id) in by_post
+    }
 
 
-def evaluate(app: Any, data: QualitySet | None = None, day: date = RUN_DAY,
-             mode: str = "search") -> Report:
+def evaluate(
+    app: Any, data: QualitySet | None = None, day: date = RUN_DAY, mode: str = "search"
+) -> Report:
     """Post the set through `app`'s API (its database must be empty), re-optimise, measure."""
     from sqlalchemy import select
 
@@ -313,8 +336,9 @@ def evaluate(app: Any, data: QualitySet | None = None, day: date = RUN_DAY,
         taxonomy = app.extensions["komvos.taxonomy"]
         places = app.extensions["komvos.places"]
         if data is None:
-            data = load_quality_set(DATA_FILE, set(taxonomy.categories), set(places.places),
-                                    set(taxonomy.units))
+            data = load_quality_set(
+                DATA_FILE, set(taxonomy.categories), set(places.places), set(taxonomy.units)
+            )
         known = set(taxonomy.categories)
         tokens = _make_people(data)
     client = _Client(app)
@@ -333,8 +357,9 @@ def evaluate(app: Any, data: QualitySet | None = None, day: date = RUN_DAY,
         except Exception as error:  # the engine's internals may change; the bench still reports
             print(f"candidates unavailable: {error!r}", file=sys.stderr)
             candidates = None
-    return Report(data, mode, day, dict(sorted(postings.items())), proposals, candidates,
-                  client.features())
+    return Report(
+        data, mode, day, dict(sorted(postings.items())), proposals, candidates, client.features()
+    )
 
 
 @contextmanager
@@ -345,12 +370,14 @@ def temporary_app() -> Iterator[Any]:
 
     shm = Path("/dev/shm")
     with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as folder:
-        app = create_app({
-            "env": "testing",
-            "secret_key": "quality-bench-secret-key-long-enough-for-testing",
-            "database_url": f"sqlite:///{folder}/quality.sqlite3",
-            "csrf": False,
-        })
+        app = create_app(
+            {
+                "env": "testing",
+                "secret_key": "quality-bench-secret-key-long-enough-for-testing",
+                "database_url": f"sqlite:///{folder}/quality.sqlite3",
+                "csrf": False,
+            }
+        )
         with app.app_context():
             db.create_all()
         try:
@@ -367,15 +394,19 @@ def main() -> None:
     parser.add_argument("--mode", choices=("search", "oracle"), default="search")
     parser.add_argument("--data", default=str(DATA_FILE))
     parser.add_argument("--day", default=RUN_DAY.isoformat())
-    parser.add_argument("--json", metavar="FILE",
-                        help="also write the figures and every pair's outcome as JSON")
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write the figures and every pair's outcome as JSON"
+    )
     args = parser.parse_args()
     with temporary_app() as app:
         with app.app_context():
             taxonomy = app.extensions["komvos.taxonomy"]
-            data = load_quality_set(args.data, set(taxonomy.categories),
-                                    set(app.extensions["komvos.places"].places),
-                                    set(taxonomy.units))
+            data = load_quality_set(
+                args.data,
+                set(taxonomy.categories),
+                set(app.extensions["komvos.places"].places),
+                set(taxonomy.units),
+            )
         report = evaluate(app, data, date.fromisoformat(args.day), args.mode)
     print(report.text())
     if args.json:

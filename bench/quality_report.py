@@ -58,8 +58,11 @@ class Report:
 
     def search_hits(self, style: str | None = None) -> tuple[int, int]:
         """(first hits in expected_category, items judged), for one style or all."""
-        judged = [p for p in self.postings.values()
-                  if p.item.expected_category and style in (None, p.item.style)]
+        judged = [
+            p
+            for p in self.postings.values()
+            if p.item.expected_category and style in (None, p.item.style)
+        ]
         return sum(p.first_hit in p.item.expected_category for p in judged), len(judged)
 
     def chosen_hits(self) -> tuple[int, int]:
@@ -69,13 +72,14 @@ class Report:
 
     def place_hits(self) -> tuple[int, int]:
         """(first place hits equal to expected_place, items)."""
-        return (sum(p.place_hit == p.item.expected_place for p in self.postings.values()),
-                len(self.postings))
+        return (
+            sum(p.place_hit == p.item.expected_place for p in self.postings.values()),
+            len(self.postings),
+        )
 
     def pairs(self, expect: str, trap: str | None = None) -> list[Pair]:
         """The set's pairs of one expectation (and trap kind)."""
-        return [p for p in self.data.pairs
-                if p.expect == expect and trap in (None, p.trap)]
+        return [p for p in self.data.pairs if p.expect == expect and trap in (None, p.trap)]
 
     def proposed(self, pair: Pair) -> bool:
         """The engine proposed this pair."""
@@ -115,9 +119,11 @@ class Report:
         for side, posting in (("offer", offer), ("need", need)):
             if not posting.posted:
                 return f"{side} not posted ({'; '.join(posting.errors)})"
-        wrong = [f"{s} in {p.posted_category} (expected {'/'.join(p.item.expected_category)})"
-                 for s, p in (("offer", offer), ("need", need))
-                 if p.posted_category not in p.item.expected_category]
+        wrong = [
+            f"{s} in {p.posted_category} (expected {'/'.join(p.item.expected_category)})"
+            for s, p in (("offer", offer), ("need", need))
+            if p.posted_category not in p.item.expected_category
+        ]
         if self.candidates is not None and (pair.offer, pair.need) not in self.candidates:
             return "not a candidate" + (": " + ", ".join(wrong) if wrong else "")
         score = self.candidates.get((pair.offer, pair.need)) if self.candidates else None
@@ -167,8 +173,8 @@ def _report_lines(report: Report) -> list[str]:
         f"quality set: {len(data.offers)} offers, {len(data.needs)} needs, "
         f"{len(report.pairs('match'))} expected pairs, {len(report.pairs('trap'))} traps; "
         f"mode {report.mode}, day {report.day}",
-        "API: " + ", ".join(f"{k} {'yes' if v else 'no'}"
-                            for k, v in sorted(report.api_features.items())),
+        "API: "
+        + ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in sorted(report.api_features.items())),
         "",
         f"items posted: {report.posted} / {len(report.postings)}; refused: {report.refused}",
     ]
@@ -187,15 +193,21 @@ def _report_lines(report: Report) -> list[str]:
     typo_hits = sum(p.first_hit in p.item.expected_category for p in typos)
     lines.append(f"  {'with typos':10s} {_ratio((typo_hits, len(typos)))}")
     missing = set(data.proposed_categories)
-    present = [p for p in report.postings.values()
-               if p.item.expected_category and set(p.item.expected_category) - missing]
+    present = [
+        p
+        for p in report.postings.values()
+        if p.item.expected_category and set(p.item.expected_category) - missing
+    ]
     present_hits = sum(p.first_hit in p.item.expected_category for p in present)
     present_ratio = _ratio((present_hits, len(present)))
     lines.append(f"  where today's taxonomy has the category: {present_ratio}")
     lines.append(f"posted category in expected_category: {_ratio(report.chosen_hits())}")
     lines.append(f"place first hit = expected_place: {_ratio(report.place_hits())}")
-    lines += ["", f"recall of expected pairs: {_ratio(report.recall())}",
-              f"trap pairs proposed: {_ratio(report.traps_proposed())}"]
+    lines += [
+        "",
+        f"recall of expected pairs: {_ratio(report.recall())}",
+        f"trap pairs proposed: {_ratio(report.traps_proposed())}",
+    ]
     candidates = report.traps_candidates()
     if candidates is not None:
         lines.append(f"trap pairs that were candidates: {_ratio(candidates)}")
@@ -204,19 +216,25 @@ def _report_lines(report: Report) -> list[str]:
         note = f"   candidates {_ratio(also)}" if also is not None else ""
         lines.append(f"  {kind:18s} proposed {_ratio(report.traps_proposed(kind))}{note}")
     fillers, others = report.filler_proposals(), report.unlabelled_proposals()
-    lines.append(f"proposals with a filler: {len(fillers)}; unlabelled proposals: {len(others)}; "
-                 f"all proposals: {len(report.proposals)}")
+    lines.append(
+        f"proposals with a filler: {len(fillers)}; unlabelled proposals: {len(others)}; "
+        f"all proposals: {len(report.proposals)}"
+    )
     lines += ["", "search misses (what was searched -> first hit; expected):"]
     for item_id, posting in sorted(report.postings.items()):
         expected = posting.item.expected_category
         if expected and posting.first_hit not in expected:
-            lines.append(f"  {item_id}: {posting.item.query!r} -> {posting.first_hit or '(none)'}; "
-                         f"{'/'.join(expected)}")
+            lines.append(
+                f"  {item_id}: {posting.item.query!r} -> {posting.first_hit or '(none)'}; "
+                f"{'/'.join(expected)}"
+            )
     lines += ["", "place misses (typed -> first hit; expected):"]
     for item_id, posting in sorted(report.postings.items()):
         if posting.place_hit != posting.item.expected_place:
-            lines.append(f"  {item_id}: {posting.item.place!r} -> {posting.place_hit or '(none)'}; "
-                         f"{posting.item.expected_place}")
+            lines.append(
+                f"  {item_id}: {posting.item.place!r} -> {posting.place_hit or '(none)'}; "
+                f"{posting.item.expected_place}"
+            )
     lines += ["", "missed expected pairs:"]
     for pair in report.pairs("match"):
         if not report.proposed(pair):
@@ -225,11 +243,16 @@ def _report_lines(report: Report) -> list[str]:
     for pair in report.pairs("trap"):
         if report.proposed(pair):
             quantity, score = report.proposals[(pair.offer, pair.need)]
-            lines.append(f"  [{pair.trap}] {pair.offer} -> {pair.need}: {quantity} at "
-                         f"{score:.3f} ({pair.why})")
+            lines.append(
+                f"  [{pair.trap}] {pair.offer} -> {pair.need}: {quantity} at "
+                f"{score:.3f} ({pair.why})"
+            )
     lines += ["", "proposals with a filler:"]
     lines += [f"  {o} -> {n}" for o, n in fillers]
     lines += ["", "unlabelled proposals (neither expected nor traps):"]
-    lines += [f"  {o} -> {n} ({report.postings[o].posted_category} / "
-              f"{report.postings[n].posted_category})" for o, n in others]
+    lines += [
+        f"  {o} -> {n} ({report.postings[o].posted_category} / "
+        f"{report.postings[n].posted_category})"
+        for o, n in others
+    ]
     return lines

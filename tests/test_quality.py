@@ -53,8 +53,18 @@ def test_the_evaluation_set_is_large_and_covers_every_trap_kind() -> None:
     assert sum(p.expect == "match" for p in data.pairs) >= 100
     assert sum(p.expect == "trap" for p in data.pairs) >= 80
     assert traps == {
-        "false_friend", "language", "size", "stage", "product", "condition", "mode",
-        "paid_vs_volunteer", "parent_child", "reach", "late", "expired",
+        "false_friend",
+        "language",
+        "size",
+        "stage",
+        "product",
+        "condition",
+        "mode",
+        "paid_vs_volunteer",
+        "parent_child",
+        "reach",
+        "late",
+        "expired",
     }
 
 
@@ -62,8 +72,9 @@ def test_the_evaluation_set_is_large_and_covers_every_trap_kind() -> None:
 def test_expected_pairs_are_feasible_and_traps_fail_only_on_what_they_test() -> None:
     taxonomy = load_taxonomy(CONFIG / "taxonomy.toml")
     places = load_gazetteer(CONFIG / "places.toml")
-    data = load_quality_set(DATA_FILE, set(taxonomy.categories), set(places.places),
-                            set(taxonomy.units))
+    data = load_quality_set(
+        DATA_FILE, set(taxonomy.categories), set(places.places), set(taxonomy.units)
+    )
     default_reach = PostInput().fields["reach_km"].load_default
     wrong = {}
     for pair in data.pairs:
