@@ -357,8 +357,16 @@ def evaluate(
         except Exception as error:  # the engine's internals may change; the bench still reports
             print(f"candidates unavailable: {error!r}", file=sys.stderr)
             candidates = None
+    paths = {c.id: c.path for c in taxonomy.categories.values()}
     return Report(
-        data, mode, day, dict(sorted(postings.items())), proposals, candidates, client.features()
+        data,
+        mode,
+        day,
+        dict(sorted(postings.items())),
+        proposals,
+        candidates,
+        client.features(),
+        paths,
     )
 
 
