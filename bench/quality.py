@@ -1,6 +1,7 @@
 """Matching quality on the project's own evaluation set (not a timing benchmark).
 
     .venv/bin/python bench/quality.py [--mode search|oracle] [--data FILE] [--day YYYY-MM-DD]
+                                      [--json FILE]
 
 Builds an app on a temporary SQLite database, posts every offer and need of
 tests/data/quality.toml through the HTTP API as a client would (the category is the first
@@ -18,12 +19,11 @@ taxonomy has them), to measure the engine apart from the search.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run from anywhere, with or without the editable install
 
-from bench.quality_set import DATA_FILE, Item, Pair, QualitySet, load_quality_set  # noqa: E402
+from bench.quality_report import Posting, Report  # noqa: E402
+from bench.quality_set import DATA_FILE, Item, QualitySet, load_quality_set  # noqa: E402
 
 RUN_DAY = date(2026, 12, 1)  # fixed, so the figures never depend on the calendar
 SEARCH_LIMIT = 5
 MAX_QUERY = 100  # the API's bound on `q`
+STAFF = "Quality Bench Staff"
 
 
 # The clock -----------------------------------------------------------------------------------
@@ -60,188 +62,6 @@ def frozen_day(day: date) -> Iterator[None]:
         web.clock.datetime = original  # type: ignore[misc]
 
 
-# Results -------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Posting:
-    """What became of one item: the category and place the client chose, the API's answer."""
-
-    item: Item
-    first_hit: str  # first hit of the category search for item.query ("" when none)
-    category: str  # category sent ("" when none was found)
-    category_source: str  # typed | title | suggest | oracle | none
-    place_hit: str  # first hit of the place search ("" when none)
-    status: int = 0
-    errors: tuple[str, ...] = ()
-    post_id: int | None = None
-    posted_category: str = ""  # what the API stored (it may choose one itself)
-
-    @property
-    def posted(self) -> bool:
-        """The API accepted it."""
-        return self.post_id is not None
-
-
-@dataclass(slots=True)
-class Report:
-    """Everything the evaluation measured; `text()` prints it."""
-
-    data: QualitySet
-    mode: str
-    day: date
-    postings: dict[str, Posting]
-    proposals: dict[tuple[str, str], tuple[int, float]]  # (offer id, need id) -> (qty, score)
-    candidates: dict[tuple[str, str], float] | None  # pair -> score, None when unavailable
-    api_features: dict[str, bool] = field(default_factory=dict)
-
-    # -- counts the test keeps floors on
-
-    @property
-    def posted(self) -> int:
-        """Items the API accepted."""
-        return sum(p.posted for p in self.postings.values())
-
-    @property
-    def refused(self) -> int:
-        """Items not posted (no category found, or the API refused them)."""
-        return len(self.postings) - self.posted
-
-    def search_hits(self, style: str | None = None) -> tuple[int, int]:
-        """(first hits in expected_category, items judged), for one style or all."""
-        judged = [p for p in self.postings.values()
-                  if p.item.expected_category and style in (None, p.item.style)]
-        return sum(p.first_hit in p.item.expected_category for p in judged), len(judged)
-
-    def chosen_hits(self) -> tuple[int, int]:
-        """(items whose posted category is expected, items judged): search plus fallbacks."""
-        judged = [p for p in self.postings.values() if p.item.expected_category]
-        return sum(p.posted_category in p.item.expected_category for p in judged), len(judged)
-
-    def place_hits(self) -> tuple[int, int]:
-        """(first place hits equal to expected_place, items)."""
-        return (sum(p.place_hit == p.item.expected_place for p in self.postings.values()),
-                len(self.postings))
-
-    def pairs(self, expect: str, trap: str | None = None) -> list[Pair]:
-        """The set's pairs of one expectation (and trap kind)."""
-        return [p for p in self.data.pairs
-                if p.expect == expect and trap in (None, p.trap)]
-
-    def proposed(self, pair: Pair) -> bool:
-        """The engine proposed this pair."""
-        return (pair.offer, pair.need) in self.proposals
-
-    def recall(self) -> tuple[int, int]:
-        """(expected pairs proposed, expected pairs)."""
-        wanted = self.pairs("match")
-        return sum(self.proposed(p) for p in wanted), len(wanted)
-
-    def traps_proposed(self, trap: str | None = None) -> tuple[int, int]:
-        """(trap pairs proposed, trap pairs), for one kind or all."""
-        traps = self.pairs("trap", trap)
-        return sum(self.proposed(p) for p in traps), len(traps)
-
-    def traps_candidates(self, trap: str | None = None) -> tuple[int, int] | None:
-        """(trap pairs that were candidates, trap pairs); None when unavailable."""
-        if self.candidates is None:
-            return None
-        traps = self.pairs("trap", trap)
-        return sum((p.offer, p.need) in self.candidates for p in traps), len(traps)
-
-    def filler_proposals(self) -> list[tuple[str, str]]:
-        """Proposals with a filler on either side (fillers should match nothing)."""
-        fillers = {i.id for i in self.data.items if i.filler}
-        return sorted(k for k in self.proposals if k[0] in fillers or k[1] in fillers)
-
-    def unlabelled_proposals(self) -> list[tuple[str, str]]:
-        """Proposals the set neither expects nor lists as traps (and not fillers')."""
-        labelled = {(p.offer, p.need) for p in self.data.pairs}
-        fillers = set(self.filler_proposals())
-        return sorted(k for k in self.proposals if k not in labelled and k not in fillers)
-
-    def why_missed(self, pair: Pair) -> str:
-        """The first reason an expected pair was not proposed."""
-        offer, need = self.postings[pair.offer], self.postings[pair.need]
-        for side, posting in (("offer", offer), ("need", need)):
-            if not posting.posted:
-                return f"{side} not posted ({'; '.join(posting.errors)})"
-        wrong = [f"{s} in {p.posted_category} (expected {'/'.join(p.item.expected_category)})"
-                 for s, p in (("offer", offer), ("need", need))
-                 if p.posted_category not in p.item.expected_category]
-        if self.candidates is not None and (pair.offer, pair.need) not in self.candidates:
-            return "not a candidate" + (": " + ", ".join(wrong) if wrong else "")
-        score = self.candidates.get((pair.offer, pair.need)) if self.candidates else None
-        extra = f" (score {score:.3f})" if score is not None else ""
-        return "candidate, not allocated" + extra + (": " + ", ".join(wrong) if wrong else "")
-
-    def text(self) -> str:
-        """The report as printed by `bench/quality.py`."""
-        return "\n".join(_report_lines(self))
-
-
-def _ratio(hit_total: tuple[int, int]) -> str:
-    hits, total = hit_total
-    return f"{hits}/{total} = {hits / total:.1%}" if total else "0/0"
-
-
-def _report_lines(report: Report) -> list[str]:
-    data = report.data
-    lines = [
-        f"quality set: {len(data.offers)} offers, {len(data.needs)} needs, "
-        f"{len(report.pairs('match'))} expected pairs, {len(report.pairs('trap'))} traps; "
-        f"mode {report.mode}, day {report.day}",
-        "API: " + ", ".join(f"{k} {'yes' if v else 'no'}"
-                            for k, v in sorted(report.api_features.items())),
-        "",
-        f"items posted: {report.posted} / {len(report.postings)}; refused: {report.refused}",
-    ]
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for item_id, posting in sorted(report.postings.items()):
-        for error in posting.errors:
-            grouped[error].append(item_id)
-    for error, ids in sorted(grouped.items(), key=lambda e: (-len(e[1]), e[0])):
-        lines.append(f"  {len(ids):3d} × {error}: {', '.join(ids)}")
-    sources = Counter(p.category_source for p in report.postings.values())
-    lines.append("category from: " + ", ".join(f"{k} {v}" for k, v in sorted(sources.items())))
-    lines += ["", f"search first hit in expected_category: {_ratio(report.search_hits())}"]
-    for style in sorted({i.style for i in data.items}):
-        lines.append(f"  {style:10s} {_ratio(report.search_hits(style))}")
-    typos = [p for p in report.postings.values() if p.item.typo and p.item.expected_category]
-    typo_hits = sum(p.first_hit in p.item.expected_category for p in typos)
-    lines.append(f"  {'with typos':10s} {_ratio((typo_hits, len(typos)))}")
-    lines.append(f"posted category in expected_category: {_ratio(report.chosen_hits())}")
-    lines.append(f"place first hit = expected_place: {_ratio(report.place_hits())}")
-    lines += ["", f"recall of expected pairs: {_ratio(report.recall())}",
-              f"trap pairs proposed: {_ratio(report.traps_proposed())}"]
-    candidates = report.traps_candidates()
-    if candidates is not None:
-        lines.append(f"trap pairs that were candidates: {_ratio(candidates)}")
-    for kind in sorted({p.trap for p in report.pairs("trap")}):
-        also = report.traps_candidates(kind)
-        note = f"   candidates {_ratio(also)}" if also is not None else ""
-        lines.append(f"  {kind:18s} proposed {_ratio(report.traps_proposed(kind))}{note}")
-    fillers, others = report.filler_proposals(), report.unlabelled_proposals()
-    lines.append(f"proposals with a filler: {len(fillers)}; unlabelled proposals: {len(others)}; "
-                 f"all proposals: {len(report.proposals)}")
-    lines += ["", "missed expected pairs:"]
-    for pair in report.pairs("match"):
-        if not report.proposed(pair):
-            lines.append(f"  {pair.offer} -> {pair.need}: {report.why_missed(pair)}")
-    lines += ["", "proposed traps:"]
-    for pair in report.pairs("trap"):
-        if report.proposed(pair):
-            quantity, score = report.proposals[(pair.offer, pair.need)]
-            lines.append(f"  [{pair.trap}] {pair.offer} -> {pair.need}: {quantity} at "
-                         f"{score:.3f} ({pair.why})")
-    lines += ["", "proposals with a filler:"]
-    lines += [f"  {o} -> {n}" for o, n in fillers]
-    lines += ["", "unlabelled proposals (neither expected nor traps):"]
-    lines += [f"  {o} -> {n} ({report.postings[o].posted_category} / "
-              f"{report.postings[n].posted_category})" for o, n in others]
-    return lines
-
-
 # The client ----------------------------------------------------------------------------------
 
 
@@ -251,12 +71,15 @@ class _Client:
     def __init__(self, app: Any):
         self.http = app.test_client()
         self._categories: dict[tuple[str, str], str] = {}
+        self._places: dict[str, str] = {}
         spec = self.http.get("/api/v1/openapi.json").get_json() or {}
         paths = spec.get("paths", {})
         listing = paths.get("/api/v1/categories", {}).get("get", {})
         names = {p.get("name") for p in listing.get("parameters", [])}
         self.kind_filter = "kind" in names
-        suggest = self.http.get("/api/v1/categories/suggest", query_string={"text": "blankets"})
+        suggest = self.http.get(
+            "/api/v1/categories/suggest", query_string={"text": "blankets", "kind": "goods"}
+        )
         self.suggest = suggest.status_code == 200
 
     def features(self) -> dict[str, bool]:
@@ -281,23 +104,31 @@ class _Client:
         """The first suggestion for a title and description, "" when none or unsupported."""
         if not self.suggest:
             return ""
-        response = self.http.get("/api/v1/categories/suggest",
-                                 query_string={"text": text[:1000], "kind": kind})
+        response = self.http.get(
+            "/api/v1/categories/suggest", query_string={"text": text[:1000], "kind": kind}
+        )
         if response.status_code != 200:
             return ""
         return _first_id(response.get_json())
 
     def first_place(self, query: str) -> str:
-        """The first hit of the place search, "" when none."""
-        response = self.http.get("/api/v1/places",
-                                 query_string={"q": _bounded(query), "limit": SEARCH_LIMIT})
+        """The first hit of the place search, "" when none (asked once per query)."""
+        if query not in self._places:
+            self._places[query] = self._search_places(query)
+        return self._places[query]
+
+    def _search_places(self, query: str) -> str:
+        response = self.http.get(
+            "/api/v1/places", query_string={"q": _bounded(query), "limit": SEARCH_LIMIT}
+        )
         found = response.get_json() if response.status_code == 200 else []
         return str(found[0]["id"]) if found else ""
 
     def post(self, side: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
         """POST an offer or a need; (status, JSON answer)."""
-        response = self.http.post(f"/api/v1/{side}s", json=body,
-                                  headers={"Authorization": f"Bearer {token}"})
+        response = self.http.post(
+            f"/api/v1/{side}s", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
         return response.status_code, response.get_json(silent=True) or {}
 
 
@@ -343,29 +174,35 @@ def _error_lines(status: int, answer: dict[str, Any]) -> tuple[str, ...]:
 # People --------------------------------------------------------------------------------------
 
 
-def _make_people(data: QualitySet) -> dict[str, str]:
+def _make_people(data: QualitySet) -> dict[tuple[str, str], str]:
     """Approved organisations, donors, NGO representatives and a staff member; a token each.
 
-    Returns poster name -> API token secret (and "__staff__")."""
+    Returns (poster kind, poster name) -> API token secret; the staff member is
+    ("staff", STAFF)."""
     from web.api.auth import create_token
     from web.extensions import db
     from web.models import Organisation, User
 
-    tokens: dict[str, str] = {}
-    posters = sorted({(i.poster_kind, i.poster) for i in data.items} | {("staff", "__staff__")})
+    posters = sorted({(i.poster_kind, i.poster) for i in data.items} | {("staff", STAFF)})
+    people = {}
     for number, (kind, name) in enumerate(posters, start=1):
         organisation = None
         if kind in ("company", "ngo"):
-            organisation = Organisation(kind=kind, status="approved", name=name,
-                                        email=f"org{number}@quality.example")
-            db.session.add(organisation)
+            organisation = Organisation(
+                kind=kind, status="approved", name=name, email=f"org{number}@quality.example"
+            )
         role = {"individual": "donor", "company": "donor"}.get(kind, kind)
-        user = User(email=f"person{number}@quality.example", password_hash="!no-login",
-                    full_name=name[:120], role=role, language="en", organisation=organisation)
-        db.session.add(user)
-        db.session.commit()
-        tokens[name] = create_token(user, "quality bench")[1]
-    return tokens
+        people[(kind, name)] = User(
+            email=f"person{number}@quality.example",
+            password_hash="!no-sign-in",
+            full_name=name[:120],
+            role=role,
+            language="en",
+            organisation=organisation,
+        )
+    db.session.add_all(people.values())
+    db.session.commit()
+    return {poster: create_token(user, "quality bench")[1] for poster, user in people.items()}
 
 
 # Posting -------------------------------------------------------------------------------------
@@ -418,8 +255,9 @@ def _choose_category(client: _Client, item: Item, mode: str, known: set[str]) ->
     return "", "none"
 
 
-def _post_item(client: _Client, item: Item, token: str, mode: str, known: set[str],
-               run_day: date) -> Posting:
+def _post_item(
+    client: _Client, item: Item, token: str, mode: str, known: set[str], run_day: date
+) -> Posting:
     first_hit = client.first_category(item.query, item.kind)
     category, source = _choose_category(client, item, mode, known)
     place_hit = client.first_place(item.place)
@@ -448,8 +286,9 @@ def _read_proposals(postings: dict[str, Posting]) -> dict[tuple[str, str], tuple
     offers = {p.post_id: i for i, p in postings.items() if p.posted and p.item.side == "offer"}
     needs = {p.post_id: i for i, p in postings.items() if p.posted and p.item.side == "need"}
     rows = db.session.execute(
-        select(Match.offer_id, Match.need_id, Match.quantity, Match.score)
-        .where(Match.status == "proposed")
+        select(Match.offer_id, Match.need_id, Match.quantity, Match.score).where(
+            Match.status == "proposed"
+        )
     ).all()
     return {(offers[o], needs[n]): (q, s) for o, n, q, s in rows if o in offers and n in needs}
 
@@ -462,19 +301,30 @@ def _read_candidates(postings: dict[str, Posting], day: date) -> dict[tuple[str,
     from web.matches import bridge
     from web.posts.models import ACTIVE_STATUSES, Need, Offer
 
-    offers = [bridge.engine_offer(o) for o in db.session.scalars(
-        select(Offer).where(Offer.status.in_(ACTIVE_STATUSES)).order_by(Offer.id))]
-    needs = [bridge.engine_need(n) for n in db.session.scalars(
-        select(Need).where(Need.status.in_(ACTIVE_STATUSES)).order_by(Need.id))]
+    offers = [
+        bridge.engine_offer(o)
+        for o in db.session.scalars(
+            select(Offer).where(Offer.status.in_(ACTIVE_STATUSES)).order_by(Offer.id)
+        )
+    ]
+    needs = [
+        bridge.engine_need(n)
+        for n in db.session.scalars(
+            select(Need).where(Need.status.in_(ACTIVE_STATUSES)).order_by(Need.id)
+        )
+    ]
     result = bridge.run(offers, needs, day)
     by_post = {(p.item.side, str(p.post_id)): i for i, p in postings.items() if p.posted}
-    return {(by_post[("offer", c.offer_id)], by_post[("need", c.need_id)]): c.score
-            for c in result.candidates
-            if ("offer", c.offer_id) in by_post and ("need", c.need_id) in by_post}
+    return {
+        (by_post[("offer", c.offer_id)], by_post[("need", c.need_id)]): c.score
+        for c in result.candidates
+        if ("offer", c.offer_id) in by_post and ("need", c.need_id) in by_post
+    }
 
 
-def evaluate(app: Any, data: QualitySet | None = None, day: date = RUN_DAY,
-             mode: str = "search") -> Report:
+def evaluate(
+    app: Any, data: QualitySet | None = None, day: date = RUN_DAY, mode: str = "search"
+) -> Report:
     """Post the set through `app`'s API (its database must be empty), re-optimise, measure."""
     from sqlalchemy import select
 
@@ -486,13 +336,17 @@ def evaluate(app: Any, data: QualitySet | None = None, day: date = RUN_DAY,
         taxonomy = app.extensions["komvos.taxonomy"]
         places = app.extensions["komvos.places"]
         if data is None:
-            data = load_quality_set(DATA_FILE, set(taxonomy.categories), set(places.places),
-                                    set(taxonomy.units))
+            data = load_quality_set(
+                DATA_FILE, set(taxonomy.categories), set(places.places), set(taxonomy.units)
+            )
         known = set(taxonomy.categories)
         tokens = _make_people(data)
     client = _Client(app)
     order = sorted(data.items, key=lambda i: (i.posted_day(day), i.side != "offer", i.id))
-    postings = {i.id: _post_item(client, i, tokens[i.poster], mode, known, day) for i in order}
+    postings = {
+        i.id: _post_item(client, i, tokens[(i.poster_kind, i.poster)], mode, known, day)
+        for i in order
+    }
     with frozen_day(day), app.app_context():
         staff = db.session.scalar(select(User).where(User.role == "staff"))
         run_matching("full", staff)
@@ -503,8 +357,17 @@ def evaluate(app: Any, data: QualitySet | None = None, day: date = RUN_DAY,
         except Exception as error:  # the engine's internals may change; the bench still reports
             print(f"candidates unavailable: {error!r}", file=sys.stderr)
             candidates = None
-    return Report(data, mode, day, dict(sorted(postings.items())), proposals, candidates,
-                  client.features())
+    paths = {c.id: c.path for c in taxonomy.categories.values()}
+    return Report(
+        data,
+        mode,
+        day,
+        dict(sorted(postings.items())),
+        proposals,
+        candidates,
+        client.features(),
+        paths,
+    )
 
 
 @contextmanager
@@ -515,15 +378,18 @@ def temporary_app() -> Iterator[Any]:
 
     shm = Path("/dev/shm")
     with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as folder:
-        app = create_app({
-            "env": "testing",
-            "secret_key": "quality-bench-secret-key-long-enough-for-testing",
-            "database_url": f"sqlite:///{folder}/quality.sqlite3",
-            "csrf": False,
-            # One client posts hundreds of items at once: the API's limits are not measured.
-            "ratelimit_api_account": "100000 per minute",
-            "ratelimit_api_address": "100000 per minute",
-        })
+        app = create_app(
+            {
+                "env": "testing",
+                "secret_key": "quality-bench-secret-key-long-enough-for-testing",
+                "database_url": f"sqlite:///{folder}/quality.sqlite3",
+                "csrf": False,
+                # One client posts hundreds of items at once: the API's limits are not
+                # what this measures.
+                "ratelimit_api_account": "100000 per minute",
+                "ratelimit_api_address": "100000 per minute",
+            }
+        )
         with app.app_context():
             db.create_all()
         try:
@@ -540,15 +406,23 @@ def main() -> None:
     parser.add_argument("--mode", choices=("search", "oracle"), default="search")
     parser.add_argument("--data", default=str(DATA_FILE))
     parser.add_argument("--day", default=RUN_DAY.isoformat())
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write the figures and every pair's outcome as JSON"
+    )
     args = parser.parse_args()
     with temporary_app() as app:
         with app.app_context():
             taxonomy = app.extensions["komvos.taxonomy"]
-            data = load_quality_set(args.data, set(taxonomy.categories),
-                                    set(app.extensions["komvos.places"].places),
-                                    set(taxonomy.units))
+            data = load_quality_set(
+                args.data,
+                set(taxonomy.categories),
+                set(app.extensions["komvos.places"].places),
+                set(taxonomy.units),
+            )
         report = evaluate(app, data, date.fromisoformat(args.day), args.mode)
     print(report.text())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.figures(), indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

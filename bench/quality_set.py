@@ -145,16 +145,21 @@ def load_quality_set(
         data = tomllib.load(handle)
     proposed = tuple(sorted(data.get("proposed_categories", [])))
     known_categories = None if category_ids is None else category_ids | set(proposed)
-    offers = tuple(_item("offer", raw, known_categories, place_ids, unit_names)
-                   for raw in data.get("offer", []))
-    needs = tuple(_item("need", raw, known_categories, place_ids, unit_names)
-                  for raw in data.get("need", []))
+    offers = tuple(
+        _item("offer", raw, known_categories, place_ids, unit_names)
+        for raw in data.get("offer", [])
+    )
+    needs = tuple(
+        _item("need", raw, known_categories, place_ids, unit_names) for raw in data.get("need", [])
+    )
     ids = [i.id for i in offers + needs]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise QualitySetError(f"ids used twice: {', '.join(duplicates)}")
-    pairs = tuple(_pair(raw, {o.id: o for o in offers}, {n.id: n for n in needs})
-                  for raw in data.get("pair", []))
+    pairs = tuple(
+        _pair(raw, {o.id: o for o in offers}, {n.id: n for n in needs})
+        for raw in data.get("pair", [])
+    )
     seen = [(p.offer, p.need) for p in pairs]
     twice = sorted({f"{o}/{n}" for o, n in seen if seen.count((o, n)) > 1})
     if twice:
@@ -174,14 +179,38 @@ def _item(
     def fail(message: str) -> QualitySetError:
         return QualitySetError(f"quality set: {name}: {message}")
 
-    unknown = set(raw) - set(_DEFAULTS[side]) - {
-        "id", "kind", "typed", "title", "description", "quantity", "unit", "place",
-        "expected_category", "expected_place", "style", "filler", "typo",
-    }
+    unknown = (
+        set(raw)
+        - set(_DEFAULTS[side])
+        - {
+            "id",
+            "kind",
+            "typed",
+            "title",
+            "description",
+            "quantity",
+            "unit",
+            "place",
+            "expected_category",
+            "expected_place",
+            "style",
+            "filler",
+            "typo",
+        }
+    )
     if unknown:
         raise fail(f"unknown fields {sorted(unknown)}")
-    for required in ("id", "kind", "title", "quantity", "unit", "place", "expected_place",
-                     "style", "expected_category"):
+    for required in (
+        "id",
+        "kind",
+        "title",
+        "quantity",
+        "unit",
+        "place",
+        "expected_place",
+        "style",
+        "expected_category",
+    ):
         if required not in raw:
             raise fail(f"'{required}' is missing")
     if not _SLUG.match(raw["id"]):
@@ -195,8 +224,10 @@ def _item(
     if not expected and not filler:
         raise fail("only fillers may leave expected_category empty")
     if categories is not None and set(expected) - categories:
-        raise fail(f"expected_category {sorted(set(expected) - categories)} is neither in the "
-                   "taxonomy nor in proposed_categories")
+        raise fail(
+            f"expected_category {sorted(set(expected) - categories)} is neither in the "
+            "taxonomy nor in proposed_categories"
+        )
     if places is not None and raw["expected_place"] not in places:
         raise fail(f"expected_place {raw['expected_place']!r} is not in places.toml")
     if units is not None and raw["unit"] not in units:
@@ -251,3 +282,65 @@ def _pair(raw: dict[str, Any], offers: dict[str, Item], needs: dict[str, Item]) 
     if not raw.get("why"):
         raise QualitySetError(f"quality set: {name}: say why")
     return Pair(raw["offer"], raw["need"], expect, trap, raw["why"])
+
+
+def obstacles(
+    data: QualitySet,
+    pair: Pair,
+    taxonomy: Any,
+    gazetteer: Any,
+    run_day: date,
+    default_reach_km: float,
+) -> set[str]:
+    """What stops a pair whatever the categories: kind, unit, reach, late, expired.
+
+    A naive matcher sees no other obstacle; an expected pair must have none, and a trap only
+    the one it is named after (reach, late, expired) or none."""
+    from matching.geo import haversine_km
+
+    offer, need = data.item(pair.offer), data.item(pair.need)
+    found = set()
+    if offer.kind != need.kind:
+        found.add("kind")
+    if not taxonomy.converts(offer.unit, need.unit):
+        found.add("unit")
+    here, there = gazetteer[offer.expected_place], gazetteer[need.expected_place]
+    distance = haversine_km(here.lat, here.lon, there.lat, there.lon)
+    reaches = [
+        default_reach_km if i.extra["reach_km"] is None else i.extra["reach_km"]
+        for i in (offer, need)
+    ]
+    if not offer.extra["remote"] and distance > min(reaches):
+        found.add("reach")
+    deadline = need.day("needed_by", run_day)
+    if deadline is not None and (offer.day("available_from", run_day) or run_day) > deadline:
+        found.add("late")
+    until = offer.day("available_until", run_day)
+    if until is not None and until < run_day:
+        found.add("expired")
+    return found
+
+
+def expected_pairs_fit_together(data: QualitySet, unit_factors: dict[str, float]) -> bool:
+    """True when one allocation gives every expected pair at least one unit without taking
+    more than any offer has or any need lacks (so no expected pair must lose to another)."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    pairs = [p for p in data.pairs if p.expect == "match"]
+    items = sorted({p.offer for p in pairs} | {p.need for p in pairs})
+    row = {item_id: i for i, item_id in enumerate(items)}
+    usage = np.zeros((len(items), len(pairs)))
+    for column, pair in enumerate(pairs):
+        offer, need = data.item(pair.offer), data.item(pair.need)
+        usage[row[pair.offer], column] = 1.0
+        usage[row[pair.need], column] = unit_factors[offer.unit] / unit_factors[need.unit]
+    capacity = np.array([data.item(i).quantity for i in items], dtype=float)
+    result = linprog(
+        np.zeros(len(pairs)),
+        A_ub=usage,
+        b_ub=capacity,
+        bounds=[(1, None)] * len(pairs),
+        method="highs",
+    )
+    return bool(result.status == 0)
