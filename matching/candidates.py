@@ -193,7 +193,8 @@ def _block_pairs(
         radius = min(float(book.offer_reach[local_o].max()), policy.max_distance_km)
         located_o, tree_o = trees[0].get(("in person", *keys[0]), local_o)
         located_n, tree_n = trees[1].get(keys[1], needs)
-        chord = geo.chord_km(radius) * (1 + 1e-9)
+        # A little slack, so a reach of 0 km still meets what is at the very same place.
+        chord = geo.chord_km(radius) * (1 + 1e-9) + 1e-6
         if len(located_n) and len(located_o) and policy.max_neighbours > 0:
             o, n, d = _nearest(book, located_o, located_n, tree_n, chord,
                                policy.max_neighbours)
