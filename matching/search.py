@@ -28,6 +28,9 @@ PREFIX_MATCH = 0.85  # a query word that starts an entry's word (typing in progr
 CONTEXT_MATCH = 0.6  # a word found only among the entry's parent's words
 DETAIL_MATCH = 0.8  # a word that names one of the entry's details
 LABEL_BONUS = 0.02  # for an entry whose label (its first terms) the query names in full
+MATCH_CACHE = 50_000  # words whose matches are remembered
+OWN, CONTEXT, DETAIL = 0, 1, 2
+ROLE_CREDIT = {OWN: 1.0, CONTEXT: CONTEXT_MATCH, DETAIL: DETAIL_MATCH}
 TYPO_CUTOFF = 80  # rapidfuzz ratio of two skeletons, from which a word counts as misspelt
 MIN_SCORE = 0.34  # entries explaining less of the query are not hits
 UNKNOWN_WEIGHT = 0.35  # the weight, relative to the rarest word, of a word no entry uses
@@ -103,12 +106,16 @@ class TermIndex:
                 self._by_form[form].append(word_id)
         self._skeletons = [key(w) for w in self._vocabulary]
         self._sorted = sorted((s, i) for i, s in enumerate(self._skeletons))
-        # Which entries use each word, as their own or in their context.
-        self._postings: dict[int, list[str]] = defaultdict(list)
+        self._long_skeletons = {i: s for i, s in enumerate(self._skeletons) if len(s) >= 4}
+        self._matched: dict[str, dict[int, float]] = {}
+        # Which entries use each word, and how: as their own, in their context, as a detail.
+        self._postings: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for entry_id in self.entries:
             own = frozenset().union(*self._own[entry_id])
-            for word_id in sorted(own | self._context[entry_id] | self._details[entry_id]):
-                self._postings[word_id].append(entry_id)
+            roles = {**{w: DETAIL for w in self._details[entry_id]},
+                     **{w: CONTEXT for w in self._context[entry_id]}, **{w: OWN for w in own}}
+            for word_id in sorted(roles):
+                self._postings[word_id].append((entry_id, roles[word_id]))
 
     def _word_id(self, word: str, ids: dict[str, int]) -> int:
         if word not in ids:
@@ -117,8 +124,20 @@ class TermIndex:
         return ids[word]
 
     def matches(self, word: str) -> dict[int, float]:
-        """Vocabulary words that `word` meets, with how well (1 same, less for a prefix
-        or a typo)."""
+        """Vocabulary words that `word` meets, with how well (1 same, less for a stem, a
+        prefix or a typo). Remembered: the same words come back in every post."""
+        found = self._matched.get(word)
+        if found is None:
+            if len(self._matched) >= MATCH_CACHE:
+                self._matched.clear()
+            found = self._matched[word] = self._match(word)
+        return found
+
+    def forget(self) -> None:
+        """Drop the remembered matches (a benchmark's cold search)."""
+        self._matched.clear()
+
+    def _match(self, word: str) -> dict[int, float]:
         found: dict[int, float] = {}
         for form in forms(word):
             value = 1.0 if form.startswith("w:") else STEM_MATCH
@@ -135,58 +154,55 @@ class TermIndex:
             # Short words tolerate less: one letter of four is a different word.
             cutoff = TYPO_CUTOFF if len(skeleton) >= 8 else 83 if len(skeleton) >= 6 else 88
             for _, score, word_id in process.extract(
-                    skeleton, self._skeletons, scorer=fuzz.ratio, score_cutoff=cutoff,
+                    skeleton, self._long_skeletons, scorer=fuzz.ratio, score_cutoff=cutoff,
                     limit=None):
-                if len(self._skeletons[word_id]) >= 4:
-                    value = 0.5 + 0.35 * (score - cutoff) / (100 - cutoff)
-                    found[word_id] = max(found.get(word_id, 0.0), value)
+                value = 0.5 + 0.35 * (score - cutoff) / (100 - cutoff)
+                found[word_id] = max(found.get(word_id, 0.0), value)
         return found
-
-    def _weighted(self, query: Sequence[str]) -> list[tuple[dict[int, float], float]]:
-        weighted = []
-        for word in query:
-            found = self.matches(word)
-            weight = max((self._idf[i] for i in found), default=self._unknown)
-            weighted.append((found, weight))
-        return weighted
 
     def scores(self, query: Sequence[str], allowed: Mapping[str, object] | None = None
                ) -> dict[str, float]:
         """Each entry's share of `query` (a list of words) explained, for entries that
         explain any of it (only ids in `allowed`, when given)."""
-        weighted = self._weighted(query)
-        total = sum(weight for _, weight in weighted)
-        if not weighted or total <= 0.0:
+        per_word = []
+        for word in query:
+            found = self.matches(word)
+            per_word.append((found, max((self._idf[i] for i in found), default=self._unknown)))
+        total = sum(weight for _, weight in per_word)
+        if not per_word or total <= 0.0:
             return {}
-        touched = {e for found, _ in weighted for i in found for e in self._entries_of(i)}
+        explained: dict[str, float] = defaultdict(float)
+        used: dict[str, set[int]] = defaultdict(set)
+        for found, weight in per_word:
+            best: dict[str, float] = {}
+            own_best: dict[str, float] = {}
+            for word_id, value in found.items():
+                for entry_id, role in self._postings.get(word_id, ()):
+                    credit = value * ROLE_CREDIT[role]
+                    if credit > best.get(entry_id, 0.0):
+                        best[entry_id] = credit
+                    if role == OWN and value > own_best.get(entry_id, 0.0):
+                        own_best[entry_id] = value
+            for entry_id, credit in best.items():
+                explained[entry_id] += weight * credit
+            for word_id, value in found.items():
+                for entry_id, role in self._postings.get(word_id, ()):
+                    if role == OWN and value >= own_best[entry_id]:
+                        used[entry_id].add(word_id)
         result = {}
-        for entry_id in touched:
+        for entry_id, share in explained.items():
             if allowed is not None and entry_id not in allowed:
                 continue
-            result[entry_id] = self._score(entry_id, weighted, total)
+            terms, words = self._own[entry_id], used.get(entry_id, set())
+            # A term all of whose words were asked for beats one only partly asked for.
+            complete = max((len(t & words) / len(t) for t in terms), default=0.0)
+            label = any(t and t <= words for t in self._labels[entry_id])
+            result[entry_id] = (share / total) * (0.85 + 0.15 * complete) + (
+                LABEL_BONUS if label else 0.0)
         return result
 
     def _entries_of(self, word_id: int) -> Iterable[str]:
-        return self._postings.get(word_id, ())
-
-    def _score(self, entry_id: str, weighted: list[tuple[dict[int, float], float]],
-               total: float) -> float:
-        terms, context = self._own[entry_id], self._context[entry_id]
-        details = self._details[entry_id]
-        own = frozenset().union(*terms) if terms else frozenset()
-        explained = 0.0
-        used: set[int] = set()
-        for found, weight in weighted:
-            best_own = max((v for i, v in found.items() if i in own), default=0.0)
-            best_context = max((v for i, v in found.items() if i in context), default=0.0)
-            best_detail = max((v for i, v in found.items() if i in details), default=0.0)
-            explained += weight * max(best_own, CONTEXT_MATCH * best_context,
-                                      DETAIL_MATCH * best_detail)
-            used.update(i for i, v in found.items() if i in own and v >= best_own > 0.0)
-        # A term all of whose words were asked for beats one that was only partly asked for.
-        complete = max((len(t & used) / len(t) for t in terms), default=0.0)
-        label = any(t and t <= used for t in self._labels[entry_id])
-        return (explained / total) * (0.85 + 0.15 * complete) + (LABEL_BONUS if label else 0.0)
+        return dict.fromkeys(e for e, _ in self._postings.get(word_id, ()))
 
     def search(self, text: str, limit: int = 10, allowed: Mapping[str, object] | None = None,
                ignore: frozenset[str] = frozenset()) -> list[Hit]:
