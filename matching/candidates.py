@@ -178,7 +178,8 @@ def _block_pairs(
     local_o = offers[~book.offer_remote[offers]]
     if len(local_o):
         radius = min(float(book.offer_reach[local_o].max()), policy.max_distance_km)
-        located_o, tree_o = trees[0].get(keys[0], offers)
+        # only the block's local offers: a remote one with a location was paired above
+        located_o, tree_o = trees[0].get(keys[0], local_o)
         located_n, tree_n = trees[1].get(keys[1], needs)
         chord = geo.chord_km(radius) * (1 + 1e-9)
         if len(located_n) and len(located_o) and policy.max_neighbours > 0:

@@ -169,3 +169,16 @@ def test_a_large_piece_with_lots_reports_its_gap_to_the_lp_bound():
     assert exact.status == "optimal"
     assert rounded.objective <= exact.objective + 1e-9 <= rounded.upper_bound + 2e-9
     assert rounded.status.startswith("feasible (gap ")  # this one is not proven optimal
+
+
+@pytest.mark.parametrize("neighbours", [0, 2, 50])
+def test_a_remote_offer_with_a_location_is_paired_once(make_offer, make_need, policy, today,
+                                                        neighbours):
+    from dataclasses import replace
+
+    limits = replace(policy, max_neighbours=neighbours)
+    tutor, local = make_offer(remote=True), make_offer()
+    found = [(c.offer_id, c.need_id)
+             for c in propose([tutor, local], [make_need(), make_need()], limits,
+                              today).candidates]
+    assert len(found) == len(set(found)) == 4
