@@ -282,8 +282,8 @@ def run_pipeline(offers: list[Offer], needs: list[Need], policy: Policy) -> dict
     pairs, scores = pairs.take(keep), scores.take(keep)
     t3 = time.perf_counter()
     problem = _problem(book, pairs, scores, policy)
-    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap,
-                      policy.milp_max_edges)
+    solved = allocate(problem, policy.mip_rel_gap, policy.milp_max_edges,
+                      policy.milp_node_limit)
     t4 = time.perf_counter()
     times.update(book=t1 - t0, candidates=t2 - t1, scoring=t3 - t2, allocation=t4 - t3,
                  total=t4 - t0)
@@ -297,7 +297,7 @@ def child(size: int, seed: int, milp_limit: float | None) -> dict[str, object]:
     """Everything measured for one size, in this process."""
     gen = Generator(seed)
     policy = gen.policy({} if milp_limit is None else
-                        {"limits": {"milp_time_limit_s": milp_limit}})
+                        {"limits": {"milp_node_limit": milp_limit}})
     offers, needs = gen.instance(size, lots=True)
     mixed = run_pipeline(offers, needs, policy)
     problem = mixed.pop("problem")

@@ -9,7 +9,7 @@ from typing import overload
 
 import numpy as np
 
-from matching.allocation import Allocation, Problem, allocate
+from matching.allocation import Allocation, Problem, allocate, verdict
 from matching.candidates import Book, Pairs, find_pairs
 from matching.categories import Path, closeness
 from matching.index import OpenIndex
@@ -65,19 +65,32 @@ class CandidateTable(Sequence[Candidate]):
 
 
 @dataclass(frozen=True, slots=True)
+class ShortPiece:
+    """A piece of the allocation not proven optimal, named by its first offer: its size in
+    edges, why ("rounded from the LP", "node limit", ...) and its gap to its LP bound."""
+
+    offer_id: str
+    edges: int
+    reason: str
+    gap: float
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """What a run proposes.
 
     ``candidates``: every feasible pair (score >= the policy's min_score), explained.
     ``proposals``: the allocation, sorted by (offer id, need id).
     ``objective``: sum of value_per_unit x quantity over the proposals.
-    ``status``: "optimal", or what the solver said, with the gap proven.
+    ``status``: "optimal", or what the solver said, with the gap proven and every piece left
+    short named by its first offer's id, worst first; ``short_pieces`` holds the same as values.
     """
 
     candidates: CandidateTable
     proposals: tuple[Proposal, ...]
     objective: float
     status: str
+    short_pieces: tuple[ShortPiece, ...] = ()
 
 
 def candidates(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
@@ -100,12 +113,16 @@ def allocate_candidates(table: CandidateTable, policy: Policy) -> Allocation:
         ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
         need_capacity=book.need_quantity,
     )
-    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap,
-                      policy.milp_max_edges)
+    solved = allocate(problem, policy.mip_rel_gap, policy.milp_max_edges,
+                      policy.milp_node_limit)
     quantity = np.zeros(len(pairs), dtype=np.int64)
     quantity[kept] = solved.quantity
-    return Allocation(quantity, solved.objective, solved.status, solved.components,
-                      solved.upper_bound)
+    status = solved.status
+    if solved.shortfalls and solved.upper_bound is not None:
+        status = verdict(solved.objective, solved.upper_bound, solved.shortfalls,
+                         lambda k: book.offers[k].id)
+    return Allocation(quantity, solved.objective, status, solved.components,
+                      solved.upper_bound, solved.shortfalls)
 
 
 def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
@@ -128,7 +145,9 @@ def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
         )
         for i in np.flatnonzero(solved.quantity)
     )
-    return Result(table, proposals, solved.objective, solved.status)
+    short = tuple(ShortPiece(table.book.offers[s.offer].id, s.edges, s.reason, s.gap)
+                  for s in solved.shortfalls)
+    return Result(table, proposals, solved.objective, solved.status, short)
 
 
 class _Compatible(dict[Path, bool]):

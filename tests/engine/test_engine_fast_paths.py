@@ -182,3 +182,47 @@ def test_a_remote_offer_with_a_location_is_paired_once(make_offer, make_need, po
              for c in propose([tutor, local], [make_need(), make_need()], limits,
                               today).candidates]
     assert len(found) == len(set(found)) == 4
+
+
+def _hard_piece(seed, n=16):
+    """One dense piece with lots and unit conversions: not settled at the root node."""
+    rng = np.random.default_rng(seed)
+    offer, need = np.nonzero(rng.random((n, n)) < 0.5)
+    lot = rng.choice([3, 5, 7, 11], size=n)
+    return Problem(offer=offer.astype(np.int64), need=need.astype(np.int64),
+                   value=rng.uniform(0.1, 1.0, len(offer)), lot=lot[offer].astype(np.int64),
+                   ratio=rng.choice([1.0, 0.5, 1.5, 2.0], size=len(offer)),
+                   offer_capacity=(lot * rng.integers(1, 6, n)).astype(np.int64),
+                   need_capacity=rng.integers(5, 40, n).astype(np.int64))
+
+
+def _beside(first, second):
+    """Two problems as one, the second's offers and needs numbered after the first's."""
+    n_o, n_n = len(first.offer_capacity), len(first.need_capacity)
+    return Problem(*(np.concatenate(pair) for pair in (
+        (first.offer, second.offer + n_o), (first.need, second.need + n_n),
+        (first.value, second.value), (first.lot, second.lot), (first.ratio, second.ratio),
+        (first.offer_capacity, second.offer_capacity),
+        (first.need_capacity, second.need_capacity))))
+
+
+def test_a_piece_stopped_at_the_node_limit_is_named_with_its_gap_and_holds_no_other_back():
+    hard, easy = _hard_piece(0), _hard_piece(1)  # seed 1 is proven at the first node
+    both = _beside(hard, easy)
+    stopped = allocate(both, gap=0.0, milp_max_edges=10_000, node_limit=1)
+    alone = allocate(easy, gap=0.0, milp_max_edges=10_000, node_limit=1)
+    (short,) = stopped.shortfalls
+    assert (short.offer, short.edges, short.reason) == (0, len(hard.offer), "node limit")
+    assert 0.0 < short.gap < 0.1
+    assert f"1 piece node limit; short: #0 {short.gap:.3%}" in stopped.status
+    assert alone.status == "optimal"
+    assert np.array_equal(stopped.quantity[len(hard.offer):], alone.quantity)
+    assert stopped.objective < stopped.upper_bound
+
+
+def test_a_piece_stopped_short_is_allocated_the_same_every_time():
+    problem = _hard_piece(0)
+    first, second = (allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1)
+                     for _ in range(2))
+    assert np.array_equal(first.quantity, second.quantity)
+    assert first.status == second.status

@@ -226,10 +226,9 @@ def test_blocking_finds_exactly_the_feasible_pairs(instance):
 @FAST
 @given(problems())
 def test_a_milp_stopped_early_still_returns_a_feasible_allocation(problem):
-    from matching.allocation import _greedy_fill
+    from matching.milp import greedy_fill
 
-    edges = np.arange(len(problem.offer))
-    lots = _greedy_fill(problem, edges)
+    lots = greedy_fill(problem)
     quantity = lots * problem.lot
     given_away = np.bincount(problem.offer, quantity, minlength=len(problem.offer_capacity))
     covered = np.bincount(problem.need, quantity * problem.ratio,
