@@ -233,8 +233,11 @@ def _relax(task: _Task) -> FloatArray | None:
     """Lots per edge at an optimum of the relaxation: a flow where every ratio is 1."""
     q = task.problem
     if task.flow:
+        piece = np.repeat(np.arange(len(task.sizes)), task.sizes)
+        offer_piece = np.zeros(len(q.offer_capacity), dtype=np.int64)
+        offer_piece[q.offer] = piece
         units = max_value_flow(q.offer, q.need, q.value, max_lots(q) * q.lot,
-                               q.offer_capacity, q.need_capacity)
+                               q.offer_capacity, q.need_capacity, offer_piece)
         if units is not None:
             return units / q.lot
     return relaxation(q)
