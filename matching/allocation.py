@@ -19,9 +19,11 @@ The problem splits into connected components of the candidate graph, each solved
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -129,6 +131,44 @@ def _edges(p: Problem, edges: IntArray) -> Problem:
                    p.offer_capacity, p.need_capacity)
 
 
+def _whole_sizes(p: Problem, label: IntArray, count: int) -> tuple[Problem, NDArray[np.bool_]]:
+    """`p` with whole-number unit sizes (1 where unknown), and which components are flows:
+    those with no conversion, and those whose conversions are quotients of whole sizes."""
+    plain = np.bincount(label, p.ratio != 1.0, minlength=count) == 0
+    offer_size = np.ones(len(p.offer_capacity))
+    need_size = np.ones(len(p.need_capacity))
+    flows = plain.copy()
+    if p.offer_size is not None and p.need_size is not None and not plain.all():
+        order = np.argsort(label, kind="stable")
+        sorted_label = label[order]
+        for component in np.flatnonzero(~plain).tolist():
+            edges = order[np.searchsorted(sorted_label, component):
+                          np.searchsorted(sorted_label, component, side="right")]
+            sizes = _whole(p.offer_size[p.offer[edges]], p.need_size[p.need[edges]],
+                           p.ratio[edges])
+            if sizes is not None:
+                offer_size[p.offer[edges]], need_size[p.need[edges]] = sizes
+                flows[component] = True
+    return replace(p, offer_size=offer_size, need_size=need_size), flows
+
+
+def _whole(offer_size: FloatArray, need_size: FloatArray,
+           ratio: FloatArray) -> tuple[FloatArray, FloatArray] | None:
+    """Sizes of one component's units as the smallest whole numbers in the same proportion
+    (denominators up to 1000), or None if the ratios are not their quotients."""
+    if not np.allclose(offer_size / need_size, ratio, rtol=1e-12, atol=0.0):
+        return None
+    base = float(min(offer_size.min(), need_size.min()))
+    found = {float(v): Fraction(float(v) / base).limit_denominator(1000)
+             for v in np.unique(np.concatenate((offer_size, need_size)))}
+    if any(abs(float(f) * base - v) > 1e-12 * v for v, f in found.items()):
+        return None
+    common = math.lcm(*(f.denominator for f in found.values()))
+    whole = {v: float(f * common) for v, f in found.items()}
+    return (np.array([whole[float(v)] for v in offer_size]),
+            np.array([whole[float(v)] for v in need_size]))
+
+
 def _distinct_per(label: IntArray, node: IntArray, count: int) -> IntArray:
     """How many distinct `node`s each label has."""
     pairs = np.unique(label * (int(node.max(initial=0)) + 1) + node)
@@ -155,10 +195,10 @@ def allocate(p: Problem, gap: float = 1e-6, milp_max_edges: int = MILP_MAX_EDGES
         edges = np.flatnonzero(need_star)
         lots[edges] = _stars(p, edges, label[edges], p.need_capacity[p.need[edges]])
     limits = _Limits(gap, milp_max_edges, node_limit)
-    unit_ratio = np.bincount(label, p.ratio != 1.0, minlength=count) == 0
     rest = np.flatnonzero(~offer_star & ~need_star)
     rest = rest[np.lexsort((rest, label[rest]))]
-    tasks, groups = _tasks(p, rest, label, unit_ratio, limits)
+    sized, flows = _whole_sizes(p, label, count)
+    tasks, groups = _tasks(sized, rest, label, flows, limits)
     short: list[Shortfall] = []
     bounds: list[float] = []
     for (task_lots, task_short), group in zip(_run_all(tasks, workers), groups, strict=True):
@@ -195,15 +235,30 @@ def _tasks(p: Problem, rest: IntArray, label: IntArray, unit_ratio: NDArray[np.b
 
 
 def _run_all(tasks: list[_Task], workers: int) -> Iterator[_Solved]:
-    """Every task's answer, in order; the large ones in `workers` processes if above 1."""
+    """Every task's answer, in order; with `workers` above 1, shared with other processes."""
     if workers <= 1 or len(tasks) < 2:
         return map(_solve_task, tasks)
-    return _pooled(tasks, workers)
+    return iter(_shared(tasks, workers))
 
 
-def _pooled(tasks: list[_Task], workers: int) -> Iterator[_Solved]:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_solve_task, tasks)
+def _shared(tasks: list[_Task], workers: int) -> list[_Solved]:
+    """Tasks solved by this process from the largest down and by `workers` - 1 others from
+    the smallest up: on a busy machine where the others get no core, this process does
+    nearly all the work itself, and waits at most for the few small tasks already sent."""
+    largest_first = sorted(range(len(tasks)), key=lambda k: (-len(tasks[k].problem.offer), k))
+    solved: dict[int, _Solved] = {}
+    # forkserver: a fork of this process could inherit a HiGHS or OR-Tools thread mid-work
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["matching.allocation"])  # import once, not per worker
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        futures = {k: pool.submit(_solve_task, tasks[k]) for k in reversed(largest_first)}
+        for k in largest_first:
+            if futures[k].cancel():  # not yet taken by another process
+                solved[k] = _solve_task(tasks[k])
+        for k in largest_first:
+            if k not in solved:
+                solved[k] = futures[k].result()
+    return [solved[k] for k in range(len(tasks))]
 
 
 def _batches(labels: IntArray, edges: IntArray) -> list[list[IntArray]]:
@@ -232,14 +287,18 @@ def _batches(labels: IntArray, edges: IntArray) -> list[list[IntArray]]:
 def _relax(task: _Task) -> FloatArray | None:
     """Lots per edge at an optimum of the relaxation: a flow where every ratio is 1."""
     q = task.problem
-    if task.flow:
+    if task.flow and q.offer_size is not None and q.need_size is not None:
         piece = np.repeat(np.arange(len(task.sizes)), task.sizes)
         offer_piece = np.zeros(len(q.offer_capacity), dtype=np.int64)
         offer_piece[q.offer] = piece
-        units = max_value_flow(q.offer, q.need, q.value, max_lots(q) * q.lot,
-                               q.offer_capacity, q.need_capacity, offer_piece)
+        # in base units (whole sizes), a conversion is no conversion: a transportation problem
+        size = q.offer_size[q.offer]
+        units = max_value_flow(
+            q.offer, q.need, q.value / size, (max_lots(q) * q.lot * size).astype(np.int64),
+            (q.offer_capacity * q.offer_size).astype(np.int64),
+            (q.need_capacity * q.need_size).astype(np.int64), offer_piece)
         if units is not None:
-            return units / q.lot
+            return units / (q.lot * size)
     return relaxation(q)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import overload
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matching.allocation import Allocation, Problem, allocate, verdict
 from matching.candidates import Book, Pairs, find_pairs
@@ -103,8 +104,10 @@ def candidates(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
     return CandidateTable(book, pairs.take(keep), scores.take(keep))
 
 
-def allocate_candidates(table: CandidateTable, policy: Policy) -> Allocation:
-    """Allocate over the candidates the policy's limits keep (the last phase of `propose`)."""
+def allocate_candidates(table: CandidateTable, policy: Policy, *,
+                        workers: int = 1) -> Allocation:
+    """Allocate over the candidates the policy's limits keep (the last phase of `propose`);
+    `workers` > 1 shares the pieces with other processes (the same result, see allocate)."""
     kept = prune(table.pairs, table.scores, policy)
     book, pairs = table.book, table.pairs
     problem = Problem(
@@ -112,9 +115,11 @@ def allocate_candidates(table: CandidateTable, policy: Policy) -> Allocation:
         value=table.scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
         ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
         need_capacity=book.need_quantity,
+        offer_size=_unit_sizes([o.unit for o in book.offers], policy),
+        need_size=_unit_sizes([n.unit for n in book.needs], policy),
     )
     solved = allocate(problem, policy.mip_rel_gap, policy.milp_max_edges,
-                      policy.milp_node_limit)
+                      policy.milp_node_limit, workers)
     quantity = np.zeros(len(pairs), dtype=np.int64)
     quantity[kept] = solved.quantity
     status = solved.status
@@ -125,14 +130,22 @@ def allocate_candidates(table: CandidateTable, policy: Policy) -> Allocation:
                       solved.upper_bound, solved.shortfalls)
 
 
+def _unit_sizes(units: list[str], policy: Policy) -> NDArray[np.float64]:
+    """Each unit's factor of its dimension's base unit (1 for a unit that converts to no
+    other), so that a pair's ratio is the offer's size over the need's."""
+    factor = {name: spec[1] for name, spec in policy.units.items()}
+    return np.array([factor.get(unit, 1.0) for unit in units], dtype=np.float64)
+
+
 def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
-            today: date) -> Result:
+            today: date, *, workers: int = 1) -> Result:
     """Candidates, scores and the optimal allocation of open `offers` to open `needs`.
 
-    Deterministic: the same items in any order give the same result (ties go by id).
+    Deterministic: the same items in any order give the same result (ties go by id), and so
+    does any number of `workers` (processes sharing the allocation's large pieces).
     """
     table = candidates(offers, needs, policy, today)
-    solved = allocate_candidates(table, policy)
+    solved = allocate_candidates(table, policy, workers=workers)
     proposals = tuple(
         Proposal(
             offer_id=table.book.offers[table.pairs.offer[i]].id,

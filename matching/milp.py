@@ -44,6 +44,10 @@ class Problem:
     ratio: FloatArray
     offer_capacity: IntArray  # in offer units, per offer index
     need_capacity: IntArray  # in need units, per need index
+    # The size of each offer's and need's unit in a base unit of its dimension, when known
+    # (ratio = offer size / need size): a piece with conversions is then a flow too.
+    offer_size: FloatArray | None = None
+    need_size: FloatArray | None = None
 
     def local(self, edges: IntArray) -> Problem:
         """The sub-problem of `edges` alone, offers and needs renumbered from 0 (in order)."""
@@ -51,7 +55,9 @@ class Problem:
         needs, need_at = np.unique(self.need[edges], return_inverse=True)
         return Problem(offer_at.astype(np.int64), need_at.astype(np.int64), self.value[edges],
                        self.lot[edges], self.ratio[edges], self.offer_capacity[offers],
-                       self.need_capacity[needs])
+                       self.need_capacity[needs],
+                       None if self.offer_size is None else self.offer_size[offers],
+                       None if self.need_size is None else self.need_size[needs])
 
 
 def max_lots(p: Problem) -> IntArray:

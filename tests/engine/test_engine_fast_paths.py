@@ -226,3 +226,22 @@ def test_a_piece_stopped_short_is_allocated_the_same_every_time():
                      for _ in range(2))
     assert np.array_equal(first.quantity, second.quantity)
     assert first.status == second.status
+
+
+def _flat(problem):
+    """The same edges with every lot 1 and no unit conversion."""
+    return Problem(problem.offer, problem.need, problem.value, np.ones_like(problem.lot),
+                   np.ones_like(problem.ratio), problem.offer_capacity, problem.need_capacity)
+
+
+def test_other_processes_give_the_same_allocation():
+    # two pieces large enough to be tasks of their own, then small ones batched
+    pieces = [_flat(_hard_piece(5, 40)), _flat(_hard_piece(6, 40)), _hard_piece(1),
+              _hard_piece(3, 8)]
+    problem = pieces[0]
+    for piece in pieces[1:]:
+        problem = _beside(problem, piece)
+    alone = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1)
+    shared = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, workers=2)
+    assert np.array_equal(alone.quantity, shared.quantity)
+    assert (alone.status, alone.objective) == (shared.status, shared.objective)
