@@ -42,7 +42,8 @@ from matching import (  # noqa: E402
 )
 from matching.allocation import Problem, allocate  # noqa: E402
 from matching.candidates import Book, find_pairs  # noqa: E402
-from matching.scoring import prune, score_pairs  # noqa: E402
+from matching.engine import allocation_problem  # noqa: E402
+from matching.scoring import score_pairs  # noqa: E402
 from matching.text import fold  # noqa: E402
 
 TODAY = date(2026, 11, 26)
@@ -276,11 +277,7 @@ def ortools_per_component(problem: Problem) -> tuple[float, float] | None:
 
 
 def _problem(book: Book, pairs, scores, policy: Policy) -> Problem:  # type: ignore[no-untyped-def]
-    kept = prune(pairs, scores, policy)
-    return Problem(offer=pairs.offer[kept], need=pairs.need[kept],
-                   value=scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
-                   ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
-                   need_capacity=book.need_quantity)
+    return allocation_problem(book, pairs, scores, policy)[0]
 
 
 def run_pipeline(offers: list[Offer], needs: list[Need], policy: Policy,

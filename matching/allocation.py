@@ -158,15 +158,13 @@ def _whole(offer_size: FloatArray, need_size: FloatArray,
     (denominators up to 1000), or None if the ratios are not their quotients."""
     if not np.allclose(offer_size / need_size, ratio, rtol=1e-12, atol=0.0):
         return None
-    base = float(min(offer_size.min(), need_size.min()))
-    found = {float(v): Fraction(float(v) / base).limit_denominator(1000)
-             for v in np.unique(np.concatenate((offer_size, need_size)))}
-    if any(abs(float(f) * base - v) > 1e-12 * v for v, f in found.items()):
+    values, inverse = np.unique(np.concatenate((offer_size, need_size)), return_inverse=True)
+    found = [Fraction(float(v / values[0])).limit_denominator(1000) for v in values]
+    if any(abs(float(f) * values[0] - v) > 1e-12 * v for v, f in zip(values, found, strict=True)):
         return None
-    common = math.lcm(*(f.denominator for f in found.values()))
-    whole = {v: float(f * common) for v, f in found.items()}
-    return (np.array([whole[float(v)] for v in offer_size]),
-            np.array([whole[float(v)] for v in need_size]))
+    common = math.lcm(*(f.denominator for f in found))
+    whole = np.array([float(f * common) for f in found])[inverse]
+    return whole[:len(offer_size)], whole[len(offer_size):]
 
 
 def _distinct_per(label: IntArray, node: IntArray, count: int) -> IntArray:

@@ -104,20 +104,27 @@ def candidates(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
     return CandidateTable(book, pairs.take(keep), scores.take(keep))
 
 
-def allocate_candidates(table: CandidateTable, policy: Policy, *,
-                        workers: int = 1) -> Allocation:
-    """Allocate over the candidates the policy's limits keep (the last phase of `propose`);
-    `workers` > 1 shares the pieces with other processes (the same result, see allocate)."""
-    kept = prune(table.pairs, table.scores, policy)
-    book, pairs = table.book, table.pairs
+def allocation_problem(book: Book, pairs: Pairs, scores: Scores,
+                       policy: Policy) -> tuple[Problem, NDArray[np.int64]]:
+    """The allocation's problem over the pairs the policy's limits keep, and their indices."""
+    kept = prune(pairs, scores, policy)
     problem = Problem(
         offer=pairs.offer[kept], need=pairs.need[kept],
-        value=table.scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
+        value=scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
         ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
         need_capacity=book.need_quantity,
         offer_size=_unit_sizes([o.unit for o in book.offers], policy),
         need_size=_unit_sizes([n.unit for n in book.needs], policy),
     )
+    return problem, kept
+
+
+def allocate_candidates(table: CandidateTable, policy: Policy, *,
+                        workers: int = 1) -> Allocation:
+    """Allocate over the candidates the policy's limits keep (the last phase of `propose`);
+    `workers` > 1 shares the pieces with other processes (the same result, see allocate)."""
+    book, pairs = table.book, table.pairs
+    problem, kept = allocation_problem(book, pairs, table.scores, policy)
     solved = allocate(problem, policy.mip_rel_gap, policy.milp_max_edges,
                       policy.milp_node_limit, workers)
     quantity = np.zeros(len(pairs), dtype=np.int64)
