@@ -94,16 +94,21 @@ def relaxation(p: Problem) -> FloatArray | None:
     return np.asarray(result.x, dtype=np.float64)
 
 
-def solve_milp(p: Problem, node_limit: int, gap: float) -> tuple[IntArray, str]:
+def solve_milp(p: Problem, node_limit: int, gap: float,
+               exact: bool = True) -> tuple[IntArray, str]:
     """Whole lots per edge, and "optimal" (within `gap`) or why the MILP stopped short.
 
     Only edges with a lot above 1 or a unit conversion are declared integer at first: the
     rest usually comes out whole anyway, which is checked, and branch and bound has far
-    fewer variables to branch on. If some did not, it is solved again all-integer.
+    fewer variables to branch on. If some did not, it is solved again all-integer, or, when
+    not `exact`, rounded down and filled greedily (a repair that need not be optimal).
     """
     pure = (p.lot == 1) & (p.ratio == 1.0)
     lots, status = _milp(p, (~pure).astype(np.float64), node_limit, gap)
     if np.abs(lots - np.round(lots)).max(initial=0.0) > INTEGRAL_TOLERANCE:
+        if not exact:
+            floor = fit(p, np.floor(lots + INTEGRAL_TOLERANCE).astype(np.int64))
+            return greedy_fill(p, floor), status
         lots, status = _milp(p, np.ones(len(p.offer)), node_limit, gap)
     whole = fit(p, np.round(lots).astype(np.int64))
     if status != "optimal":  # stopped early: never return less than the greedy fill
@@ -221,7 +226,7 @@ def near_vertex(p: Problem, relaxed: FloatArray, node_limit: int, gap: float) ->
                    np.maximum(offer_capacity, 0).astype(np.int64),
                    np.maximum(np.floor(need_capacity + 1e-9), 0).astype(np.int64))
     free = np.flatnonzero(touched)
-    lots, _ = solve_milp(rest.local(free), node_limit, gap)
+    lots, _ = solve_milp(rest.local(free), node_limit, gap, exact=False)
     fixed[free] = lots
     floor = fit(p, np.floor(relaxed + INTEGRAL_TOLERANCE).astype(np.int64))
     repaired = greedy_fill(p, floor)
