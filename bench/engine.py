@@ -308,7 +308,8 @@ def run_pipeline(offers: list[Offer], needs: list[Need], policy: Policy,
 
 
 def child(size: int, seed: int, node_limit: int | None, workers: int,
-          alloc_repeats: int, with_incremental: bool) -> dict[str, object]:
+          alloc_repeats: int, with_incremental: bool,
+          pool_repeats: int = 0) -> dict[str, object]:
     """Everything measured for one size, in this process."""
     gen = Generator(seed)
     policy = gen.policy({} if node_limit is None else
@@ -316,6 +317,8 @@ def child(size: int, seed: int, node_limit: int | None, workers: int,
     offers, needs = gen.instance(size, lots=True)
     mixed = run_pipeline(offers, needs, policy, workers)
     problem = mixed.pop("problem")
+    if pool_repeats:
+        mixed["pool"] = pool_effect(problem, policy, pool_repeats)  # type: ignore[arg-type]
     t = time.perf_counter()
     greedy_objective = greedy(problem)  # type: ignore[arg-type]
     greedy_s = time.perf_counter() - t
@@ -335,6 +338,19 @@ def child(size: int, seed: int, node_limit: int | None, workers: int,
     report["load"] = os.getloadavg()[0]
     report["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
+
+
+def pool_effect(problem: Problem, policy: Policy, repeats: int) -> dict[str, float]:
+    """The allocation in this process alone and shared with one more, alternately."""
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(repeats):
+        for workers in (1, 2):
+            t = time.perf_counter()
+            allocate(problem, policy.mip_rel_gap, policy.milp_max_edges,
+                     policy.milp_node_limit, workers)
+            times[workers].append(time.perf_counter() - t)
+    return {"one_s": statistics.median(times[1]), "two_s": statistics.median(times[2]),
+            "load": os.getloadavg()[0]}
 
 
 def against_peer(problem: Problem, policy: Policy, workers: int, repeats: int,
@@ -391,11 +407,14 @@ def main() -> None:
     parser.add_argument("--alloc-repeats", type=int, default=3,
                         help="allocations, ours and the peer's alternately, per run")
     parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--pool-repeats", type=int, default=0,
+                        help="also time the mixed allocation with 1 and 2 processes")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.seed, args.node_limit, args.workers,
-                               args.alloc_repeats, not args.no_incremental)))
+                               args.alloc_repeats, not args.no_incremental,
+                               args.pool_repeats)))
         return
     for size in (int(s) for s in args.sizes.split(",")):
         runs = []
@@ -404,6 +423,7 @@ def main() -> None:
                                   "--seed", str(args.seed), "--workers", str(args.workers),
                                   "--alloc-repeats", str(args.alloc_repeats)]
                                  + (["--no-incremental"] if args.no_incremental else [])
+                                 + ["--pool-repeats", str(args.pool_repeats)]
                                  + ([] if args.node_limit is None else
                                     ["--node-limit", str(args.node_limit)]), check=True,
                                  capture_output=True, text=True).stdout
@@ -436,6 +456,10 @@ def show(runs: list[dict]) -> None:  # type: ignore[type-arg]
               f"{med(lambda x: x['ortools_s']):.3f}s; ratio "
               f"{med(lambda x: x['ortools_ratio']):.2f}; objectives equal (1e-9): "
               f"{all(x['ortools_equal'] for x in runs)}")
+    if "pool" in first["mixed"]:
+        print(f"  mixed allocation, 1 process {med(lambda x: x['mixed']['pool']['one_s']):.3f}s, "
+              f"2 processes {med(lambda x: x['mixed']['pool']['two_s']):.3f}s (load "
+              f"{med(lambda x: x['mixed']['pool']['load']):.1f})")
     inc = first.get("incremental", {})
     print("  incremental: " + ", ".join(
         f"{k} {med(lambda x, k=k: x['incremental'][k]):.1f}" for k in inc))
