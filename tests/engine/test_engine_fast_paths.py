@@ -242,6 +242,7 @@ def test_other_processes_give_the_same_allocation():
     for piece in pieces[1:]:
         problem = _beside(problem, piece)
     alone = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1)
-    shared = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, workers=2)
+    shared = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, workers=2,
+                      min_shared_edges=0)
     assert np.array_equal(alone.quantity, shared.quantity)
     assert (alone.status, alone.objective) == (shared.status, shared.objective)

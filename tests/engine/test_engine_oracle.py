@@ -163,3 +163,16 @@ def test_large_pieces_rounded_near_the_vertex_stay_within_the_reported_gap(seed)
                                    related=RELATED)
     offers, needs = _instance(seed, 60, mixed=True)
     _check(offers, needs, rounding, seed)
+
+
+def test_the_status_names_each_piece_left_short_by_its_first_offer():
+    rounding = Policy.from_mapping({"limits": {"milp_max_edges": 0}}, units=UNITS,
+                                   related=RELATED)
+    results = (propose(*_instance(seed, 40, mixed=True), rounding, TODAY) for seed in SEEDS)
+    result = next(r for r in results if r.status != "optimal")
+    named = result.status.removesuffix(")").split("short: ")[1].split(", ")
+    assert named == [f"{piece.offer_id} {piece.gap:.3%}" for piece in result.short_pieces]
+    assert all(piece.reason == "rounded from the LP" and piece.edges > 0
+               for piece in result.short_pieces)
+    gaps = [piece.gap for piece in result.short_pieces]
+    assert gaps == sorted(gaps, reverse=True)
