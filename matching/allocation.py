@@ -7,8 +7,9 @@ The problem splits into connected components of the candidate graph, each solved
   because every unit of the hub is interchangeable; solved for all stars at once with arrays;
 - a component whose edges all have ratio 1 is a transportation problem in units: min-cost
   flow (`matching.flow`), exact. With lots above 1 that flow is the LP relaxation in lots;
-- any other component (unit conversions) goes to the LP relaxation by HiGHS' dual simplex;
-  small components are batched into one solve, large ones are solved alone;
+  with unit conversions it is the same in whole base units, when the problem knows each
+  unit's size; HiGHS' dual simplex is left for the rest and for a flow the solver refuses.
+  Small components are batched into one solve, large ones are solved alone;
 - a component whose relaxation is integral in lots is optimal as it is. A fractional one is a
   MILP of its own: repaired near the vertex by a small MILP, kept when within the policy's gap
   of its LP bound, else solved exactly (up to `milp_max_edges` edges) or kept as repaired.
@@ -22,13 +23,12 @@ import math
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from fractions import Fraction
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.flow import max_value_flow
+from matching.flow import max_value_flow, whole_sizes
 from matching.milp import (
     INTEGRAL_TOLERANCE,
     NODE_LIMIT,
@@ -134,42 +134,6 @@ def _edges(p: Problem, edges: IntArray) -> Problem:
                    p.offer_capacity, p.need_capacity)
 
 
-def _whole_sizes(p: Problem, label: IntArray, count: int) -> tuple[Problem, NDArray[np.bool_]]:
-    """`p` with whole-number unit sizes (1 where unknown), and which components are flows:
-    those with no conversion, and those whose conversions are quotients of whole sizes."""
-    plain = np.bincount(label, p.ratio != 1.0, minlength=count) == 0
-    offer_size = np.ones(len(p.offer_capacity))
-    need_size = np.ones(len(p.need_capacity))
-    flows = plain.copy()
-    if p.offer_size is not None and p.need_size is not None and not plain.all():
-        order = np.argsort(label, kind="stable")
-        sorted_label = label[order]
-        for component in np.flatnonzero(~plain).tolist():
-            edges = order[np.searchsorted(sorted_label, component):
-                          np.searchsorted(sorted_label, component, side="right")]
-            sizes = _whole(p.offer_size[p.offer[edges]], p.need_size[p.need[edges]],
-                           p.ratio[edges])
-            if sizes is not None:
-                offer_size[p.offer[edges]], need_size[p.need[edges]] = sizes
-                flows[component] = True
-    return replace(p, offer_size=offer_size, need_size=need_size), flows
-
-
-def _whole(offer_size: FloatArray, need_size: FloatArray,
-           ratio: FloatArray) -> tuple[FloatArray, FloatArray] | None:
-    """Sizes of one component's units as the smallest whole numbers in the same proportion
-    (denominators up to 1000), or None if the ratios are not their quotients."""
-    if not np.allclose(offer_size / need_size, ratio, rtol=1e-12, atol=0.0):
-        return None
-    values, inverse = np.unique(np.concatenate((offer_size, need_size)), return_inverse=True)
-    found = [Fraction(float(v / values[0])).limit_denominator(1000) for v in values]
-    if any(abs(float(f) * values[0] - v) > 1e-12 * v for v, f in zip(values, found, strict=True)):
-        return None
-    common = math.lcm(*(f.denominator for f in found))
-    whole = np.array([float(f * common) for f in found])[inverse]
-    return whole[:len(offer_size)], whole[len(offer_size):]
-
-
 def _distinct_per(label: IntArray, node: IntArray, count: int) -> IntArray:
     """How many distinct `node`s each label has."""
     pairs = np.unique(label * (int(node.max(initial=0)) + 1) + node)
@@ -200,7 +164,7 @@ def allocate(p: Problem, gap: float = 1e-6, milp_max_edges: int = MILP_MAX_EDGES
     limits = _Limits(gap, milp_max_edges, node_limit)
     rest = np.flatnonzero(~offer_star & ~need_star)
     rest = rest[np.lexsort((rest, label[rest]))]
-    sized, flows = _whole_sizes(p, label, count)
+    sized, flows = whole_sizes(p, label, count)
     tasks, groups = _tasks(sized, rest, label, flows, limits)
     short: list[Shortfall] = []
     bounds: list[float] = []
