@@ -5,9 +5,10 @@ Why OR-Tools: a piece whose edges all have ratio 1 is a transportation problem, 
 flow. OR-Tools' cost-scaling push-relabel solves it exactly, deterministically (same arcs in,
 same flow out) and faster than HiGHS' dual simplex on the same pieces (measured here on the
 largest at 100k: 269k edges 7.9 s against 12.3 s, 97k edges 2.0 s against 6.4 s, on a busy
-machine; the allocation at 5k flat 0.57x the previous engine's); scipy has no min-cost flow. It needs integer costs: values are
-scaled and rounded, and the flow is kept only when the rounding provably cannot have cost more
-than `EXACT` of the objective (otherwise the caller solves the piece with HiGHS).
+machine; the allocation at 5k flat 0.57x the previous engine's); scipy has no min-cost flow.
+It needs integer costs: values are scaled and rounded, and the flow is kept only when the
+rounding provably cannot have cost more than `EXACT` of the objective (otherwise the caller
+solves the piece with HiGHS).
 """
 
 from __future__ import annotations
