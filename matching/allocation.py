@@ -99,7 +99,7 @@ class _Limits:
 @dataclass(frozen=True, slots=True, eq=False)
 class _Task:
     """Components solved together: their local problem, edges per component, and whether
-    every ratio is 1 (a flow)."""
+    their relaxation is a flow (no conversion, or conversions between whole unit sizes)."""
 
     problem: Problem
     sizes: list[int]
@@ -190,13 +190,13 @@ def allocate(p: Problem, gap: float = 1e-6, milp_max_edges: int = MILP_MAX_EDGES
                       tuple(short))
 
 
-def _tasks(p: Problem, rest: IntArray, label: IntArray, unit_ratio: NDArray[np.bool_],
+def _tasks(p: Problem, rest: IntArray, label: IntArray, flows: NDArray[np.bool_],
            limits: _Limits) -> tuple[list[_Task], list[list[IntArray]]]:
     """Batches of components (flows apart from the rest), each as a task on its own."""
     tasks: list[_Task] = []
     groups: list[list[IntArray]] = []
     for flow in (True, False):
-        mine = rest[unit_ratio[label[rest]] == flow]
+        mine = rest[flows[label[rest]] == flow]
         for batch in _batches(label[mine], mine):
             tasks.append(_Task(p.local(np.concatenate(batch)), [len(c) for c in batch], flow,
                                limits))
@@ -255,7 +255,8 @@ def _batches(labels: IntArray, edges: IntArray) -> list[list[IntArray]]:
 
 
 def _relax(task: _Task) -> FloatArray | None:
-    """Lots per edge at an optimum of the relaxation: a flow where every ratio is 1."""
+    """Lots per edge at an optimum of the relaxation: by min-cost flow in whole base units
+    for a flow task (HiGHS if the flow is refused), else by HiGHS."""
     q = task.problem
     if task.flow and q.offer_size is not None and q.need_size is not None:
         piece = np.repeat(np.arange(len(task.sizes)), task.sizes)
