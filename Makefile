@@ -43,7 +43,6 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel -q update -i web/translations/messages.pot -d web/translations -w 100
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/engine.py
 
 clean:

@@ -1,8 +1,8 @@
 """Komvos matching engine: offers and needs in, explained and optimal proposals out.
 
-Pure: standard library, numpy, scipy, rapidfuzz and anyascii only; no clock, no randomness,
-no files. The web builds `Offer`, `Need` and `Policy` values and calls `propose` (a full run)
-or `propose_for_offer` / `propose_for_need` (one new item against what is open).
+Pure: standard library, numpy, scipy, OR-Tools, rapidfuzz and anyascii only; no clock, no
+randomness, no files. The web builds `Offer`, `Need` and `Policy` values and calls `propose`
+(a full run) or `propose_for_offer` / `propose_for_need` (one new item against what is open).
 """
 
 from matching.allocation import Allocation
@@ -10,6 +10,7 @@ from matching.categories import closeness, compatible_categories
 from matching.engine import (
     CandidateTable,
     Result,
+    ShortPiece,
     allocate_candidates,
     candidates,
     propose,
@@ -37,6 +38,7 @@ __all__ = [
     "PolicyError",
     "Proposal",
     "Result",
+    "ShortPiece",
     "allocate_candidates",
     "candidates",
     "closeness",

@@ -8,8 +8,9 @@ from datetime import date
 from typing import overload
 
 import numpy as np
+from numpy.typing import NDArray
 
-from matching.allocation import Allocation, Problem, allocate
+from matching.allocation import Allocation, Problem, allocate, verdict
 from matching.candidates import Book, Pairs, find_pairs
 from matching.categories import Path, closeness
 from matching.index import OpenIndex
@@ -65,19 +66,32 @@ class CandidateTable(Sequence[Candidate]):
 
 
 @dataclass(frozen=True, slots=True)
+class ShortPiece:
+    """A piece of the allocation not proven optimal, named by its first offer: its size in
+    edges, why ("rounded from the LP", "node limit", ...) and its gap to its LP bound."""
+
+    offer_id: str
+    edges: int
+    reason: str
+    gap: float
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """What a run proposes.
 
     ``candidates``: every feasible pair (score >= the policy's min_score), explained.
     ``proposals``: the allocation, sorted by (offer id, need id).
     ``objective``: sum of value_per_unit x quantity over the proposals.
-    ``status``: "optimal", or what the solver said, with the gap proven.
+    ``status``: "optimal", or what the solver said, with the gap proven and every piece left
+    short named by its first offer's id, worst first; ``short_pieces`` holds the same as values.
     """
 
     candidates: CandidateTable
     proposals: tuple[Proposal, ...]
     objective: float
     status: str
+    short_pieces: tuple[ShortPiece, ...] = ()
 
 
 def candidates(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
@@ -90,32 +104,55 @@ def candidates(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
     return CandidateTable(book, pairs.take(keep), scores.take(keep))
 
 
-def allocate_candidates(table: CandidateTable, policy: Policy) -> Allocation:
-    """Allocate over the candidates the policy's limits keep (the last phase of `propose`)."""
-    kept = prune(table.pairs, table.scores, policy)
-    book, pairs = table.book, table.pairs
+def allocation_problem(book: Book, pairs: Pairs, scores: Scores,
+                       policy: Policy) -> tuple[Problem, NDArray[np.int64]]:
+    """The allocation's problem over the pairs the policy's limits keep, and their indices."""
+    kept = prune(pairs, scores, policy)
     problem = Problem(
         offer=pairs.offer[kept], need=pairs.need[kept],
-        value=table.scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
+        value=scores.value_per_unit[kept], lot=book.offer_lot[pairs.offer[kept]],
         ratio=pairs.ratio[kept], offer_capacity=book.offer_quantity,
         need_capacity=book.need_quantity,
+        offer_size=_unit_sizes([o.unit for o in book.offers], policy),
+        need_size=_unit_sizes([n.unit for n in book.needs], policy),
     )
-    solved = allocate(problem, policy.milp_time_limit_s, policy.mip_rel_gap,
-                      policy.milp_max_edges)
+    return problem, kept
+
+
+def allocate_candidates(table: CandidateTable, policy: Policy, *,
+                        workers: int = 1) -> Allocation:
+    """Allocate over the candidates the policy's limits keep (the last phase of `propose`);
+    `workers` > 1 shares the pieces with other processes (the same result, see allocate)."""
+    book, pairs = table.book, table.pairs
+    problem, kept = allocation_problem(book, pairs, table.scores, policy)
+    solved = allocate(problem, policy.mip_rel_gap, policy.milp_max_edges,
+                      policy.milp_node_limit, workers)
     quantity = np.zeros(len(pairs), dtype=np.int64)
     quantity[kept] = solved.quantity
-    return Allocation(quantity, solved.objective, solved.status, solved.components,
-                      solved.upper_bound)
+    status = solved.status
+    if solved.shortfalls and solved.upper_bound is not None:
+        status = verdict(solved.objective, solved.upper_bound, solved.shortfalls,
+                         lambda k: book.offers[k].id)
+    return Allocation(quantity, solved.objective, status, solved.components,
+                      solved.upper_bound, solved.shortfalls)
+
+
+def _unit_sizes(units: list[str], policy: Policy) -> NDArray[np.float64]:
+    """Each unit's factor of its dimension's base unit (1 for a unit that converts to no
+    other), so that a pair's ratio is the offer's size over the need's."""
+    factor = {name: spec[1] for name, spec in policy.units.items()}
+    return np.array([factor.get(unit, 1.0) for unit in units], dtype=np.float64)
 
 
 def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
-            today: date) -> Result:
+            today: date, *, workers: int = 1) -> Result:
     """Candidates, scores and the optimal allocation of open `offers` to open `needs`.
 
-    Deterministic: the same items in any order give the same result (ties go by id).
+    Deterministic: the same items in any order give the same result (ties go by id), and so
+    does any number of `workers` (processes sharing the allocation's large pieces).
     """
     table = candidates(offers, needs, policy, today)
-    solved = allocate_candidates(table, policy)
+    solved = allocate_candidates(table, policy, workers=workers)
     proposals = tuple(
         Proposal(
             offer_id=table.book.offers[table.pairs.offer[i]].id,
@@ -128,7 +165,9 @@ def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
         )
         for i in np.flatnonzero(solved.quantity)
     )
-    return Result(table, proposals, solved.objective, solved.status)
+    short = tuple(ShortPiece(table.book.offers[s.offer].id, s.edges, s.reason, s.gap)
+                  for s in solved.shortfalls)
+    return Result(table, proposals, solved.objective, solved.status, short)
 
 
 class _Compatible(dict[Path, bool]):

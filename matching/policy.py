@@ -33,8 +33,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "fairness": {"half": 5.0},
     "limits": {
         "min_score": 0.2, "max_candidates_per_offer": 25, "max_candidates_per_need": 25,
-        "max_neighbours": 50, "milp_time_limit_s": 10.0, "mip_rel_gap": 1e-4,
-        "milp_max_edges": 50,
+        "max_neighbours": 50, "mip_rel_gap": 1e-4, "milp_max_edges": 50,
+        "milp_node_limit": 1000,
     },
 }
 
@@ -121,7 +121,6 @@ class Policy:
     max_candidates_per_offer: int
     max_candidates_per_need: int
     max_neighbours: int
-    milp_time_limit_s: float
     mip_rel_gap: float
     units: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     related: frozenset[tuple[str, str]] = frozenset()
@@ -130,6 +129,7 @@ class Policy:
     attribute_missing: float = 0.5
     attribute_none: float = 0.75
     strict_attributes: frozenset[str] = frozenset()
+    milp_node_limit: int = 1000
 
     @classmethod
     def from_mapping(
@@ -175,7 +175,6 @@ class Policy:
             max_candidates_per_need=_integer(
                 "limits.max_candidates_per_need", lim["max_candidates_per_need"], 0),
             max_neighbours=_integer("limits.max_neighbours", lim["max_neighbours"], 0),
-            milp_time_limit_s=_positive("limits.milp_time_limit_s", lim["milp_time_limit_s"]),
             mip_rel_gap=_number("limits.mip_rel_gap", lim["mip_rel_gap"], 0.0, 1.0),
             units=MappingProxyType(_units(units or {})),
             related=pairs,
@@ -184,6 +183,7 @@ class Policy:
             attribute_missing=_number("attributes.missing", m["attributes"]["missing"], 0.0, 1.0),
             attribute_none=_number("attributes.none", m["attributes"]["none"], 0.0, 1.0),
             strict_attributes=frozenset(strict_attributes),
+            milp_node_limit=_integer("limits.milp_node_limit", lim["milp_node_limit"], 1),
         )
 
     def unit_ratio(self, offer_unit: str, need_unit: str) -> float | None:

@@ -120,17 +120,21 @@ def prune(pairs: Pairs, scores: Scores, policy: Policy) -> IntArray:
     keep = np.flatnonzero((scores.score >= policy.min_score) & (scores.value_per_unit > 0))
     o, n, v = pairs.offer[keep], pairs.need[keep], scores.value_per_unit[keep]
     chosen = np.zeros(len(keep), dtype=np.bool_)
-    limits = ((o, n, policy.max_candidates_per_offer), (n, o, policy.max_candidates_per_need))
-    if all(limit == 0 for _, _, limit in limits):
+    limits = ((o, policy.max_candidates_per_offer), (n, policy.max_candidates_per_need))
+    if all(limit == 0 for _, limit in limits):
         return keep
-    for group, other, limit in limits:
+    # One sort by value serves both sides: pairs come sorted by (offer, need), so a stable
+    # sort breaks ties by need within an offer and by offer within a need.
+    rank = np.empty(len(keep), dtype=np.int64)
+    rank[np.argsort(-v, kind="stable")] = np.arange(len(keep))
+    for group, limit in limits:
         if limit == 0:
             chosen[:] = True
             continue
-        order = np.lexsort((other, -v, group))
+        order = np.argsort(group * len(keep) + rank)  # keys are distinct: any sort will do
         sorted_group = group[order]
         starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-        chosen[order[rank < limit]] = True
+        place = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        chosen[order[place < limit]] = True
     result: IntArray = keep[chosen]
     return result

@@ -169,3 +169,80 @@ def test_a_large_piece_with_lots_reports_its_gap_to_the_lp_bound():
     assert exact.status == "optimal"
     assert rounded.objective <= exact.objective + 1e-9 <= rounded.upper_bound + 2e-9
     assert rounded.status.startswith("feasible (gap ")  # this one is not proven optimal
+
+
+@pytest.mark.parametrize("neighbours", [0, 2, 50])
+def test_a_remote_offer_with_a_location_is_paired_once(make_offer, make_need, policy, today,
+                                                        neighbours):
+    from dataclasses import replace
+
+    limits = replace(policy, max_neighbours=neighbours)
+    tutor, local = make_offer(remote=True), make_offer()
+    found = [(c.offer_id, c.need_id)
+             for c in propose([tutor, local], [make_need(), make_need()], limits,
+                              today).candidates]
+    assert len(found) == len(set(found)) == 4
+
+
+def _hard_piece(seed, n=16):
+    """One dense piece with lots and unit conversions: not settled at the root node."""
+    rng = np.random.default_rng(seed)
+    offer, need = np.nonzero(rng.random((n, n)) < 0.5)
+    lot = rng.choice([3, 5, 7, 11], size=n)
+    return Problem(offer=offer.astype(np.int64), need=need.astype(np.int64),
+                   value=rng.uniform(0.1, 1.0, len(offer)), lot=lot[offer].astype(np.int64),
+                   ratio=rng.choice([1.0, 0.5, 1.5, 2.0], size=len(offer)),
+                   offer_capacity=(lot * rng.integers(1, 6, n)).astype(np.int64),
+                   need_capacity=rng.integers(5, 40, n).astype(np.int64))
+
+
+def _beside(first, second):
+    """Two problems as one, the second's offers and needs numbered after the first's."""
+    n_o, n_n = len(first.offer_capacity), len(first.need_capacity)
+    return Problem(*(np.concatenate(pair) for pair in (
+        (first.offer, second.offer + n_o), (first.need, second.need + n_n),
+        (first.value, second.value), (first.lot, second.lot), (first.ratio, second.ratio),
+        (first.offer_capacity, second.offer_capacity),
+        (first.need_capacity, second.need_capacity))))
+
+
+def test_a_piece_stopped_at_the_node_limit_is_named_with_its_gap_and_holds_no_other_back():
+    hard, easy = _hard_piece(0), _hard_piece(1)  # seed 1 is proven at the first node
+    both = _beside(hard, easy)
+    stopped = allocate(both, gap=0.0, milp_max_edges=10_000, node_limit=1)
+    alone = allocate(easy, gap=0.0, milp_max_edges=10_000, node_limit=1)
+    (short,) = stopped.shortfalls
+    assert (short.offer, short.edges, short.reason) == (0, len(hard.offer), "node limit")
+    assert 0.0 < short.gap < 0.1
+    assert f"1 piece node limit; short: #0 {short.gap:.3%}" in stopped.status
+    assert alone.status == "optimal"
+    assert np.array_equal(stopped.quantity[len(hard.offer):], alone.quantity)
+    assert stopped.objective < stopped.upper_bound
+
+
+def test_a_piece_stopped_short_is_allocated_the_same_every_time():
+    problem = _hard_piece(0)
+    first, second = (allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1)
+                     for _ in range(2))
+    assert np.array_equal(first.quantity, second.quantity)
+    assert first.status == second.status
+
+
+def _flat(problem):
+    """The same edges with every lot 1 and no unit conversion."""
+    return Problem(problem.offer, problem.need, problem.value, np.ones_like(problem.lot),
+                   np.ones_like(problem.ratio), problem.offer_capacity, problem.need_capacity)
+
+
+def test_other_processes_give_the_same_allocation():
+    # two pieces large enough to be tasks of their own, then small ones batched
+    pieces = [_flat(_hard_piece(5, 40)), _flat(_hard_piece(6, 40)), _hard_piece(1),
+              _hard_piece(3, 8)]
+    problem = pieces[0]
+    for piece in pieces[1:]:
+        problem = _beside(problem, piece)
+    alone = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1)
+    shared = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, workers=2,
+                      min_shared_edges=0)
+    assert np.array_equal(alone.quantity, shared.quantity)
+    assert (alone.status, alone.objective) == (shared.status, shared.objective)

@@ -226,13 +226,59 @@ def test_blocking_finds_exactly_the_feasible_pairs(instance):
 @FAST
 @given(problems())
 def test_a_milp_stopped_early_still_returns_a_feasible_allocation(problem):
-    from matching.allocation import _greedy_fill
+    from matching.milp import greedy_fill
 
-    edges = np.arange(len(problem.offer))
-    lots = _greedy_fill(problem, edges)
+    lots = greedy_fill(problem)
     quantity = lots * problem.lot
     given_away = np.bincount(problem.offer, quantity, minlength=len(problem.offer_capacity))
     covered = np.bincount(problem.need, quantity * problem.ratio,
                           minlength=len(problem.need_capacity))
     assert np.all(given_away <= problem.offer_capacity)
     assert np.all(covered <= problem.need_capacity + 1e-9)
+
+
+def _greedy_loop(problem):
+    """Best value first (ties by edge order), as many whole lots as fit: one edge at a time."""
+    offer_left = problem.offer_capacity.astype(float).tolist()
+    need_left = problem.need_capacity.astype(float).tolist()
+    taken = [0] * len(problem.offer)
+    for k in np.argsort(-problem.value, kind="stable").tolist():
+        o, n = int(problem.offer[k]), int(problem.need[k])
+        lot, ratio = int(problem.lot[k]), float(problem.ratio[k])
+        lots = max(min(int(offer_left[o]) // lot, int(need_left[n] / (lot * ratio) + 1e-9)), 0)
+        taken[k] = lots
+        offer_left[o] -= lots * lot
+        need_left[n] -= lots * lot * ratio
+    return taken
+
+
+@FAST
+@given(problems(most_offers=6, most_needs=6))
+def test_the_vectorised_greedy_fill_gives_what_the_loop_gives(problem):
+    from matching.milp import greedy_fill
+
+    assert greedy_fill(problem).tolist() == _greedy_loop(problem)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_greedy_fill_on_larger_problems_and_long_chains(seed):
+    from matching.milp import greedy_fill
+
+    rng = np.random.default_rng(seed)
+    if seed % 2:  # a path o0-n0-o1-n1-..., each edge waiting for the one before it
+        step = np.arange(299)
+        offer, need = (step + 1) // 2, step // 2
+        value = np.linspace(1.0, 0.1, len(offer))
+    else:  # dense, with ties in value
+        offer, need = np.nonzero(rng.random((30, 30)) < 0.3)
+        value = rng.choice([0.2, 0.5, 0.7, 1.0], size=len(offer))
+    n_offers, n_needs = int(offer.max()) + 1, int(need.max()) + 1
+    chain = seed % 2 == 1  # every node keeps room, so the chain is as long as it can be
+    lot = np.ones(n_offers, dtype=np.int64) if chain else rng.choice([1, 1, 2, 3], n_offers)
+    problem = Problem(
+        offer=offer.astype(np.int64), need=need.astype(np.int64), value=value,
+        lot=lot[offer].astype(np.int64),
+        ratio=np.ones(len(offer)) if chain else rng.choice([1.0, 0.5, 2.0], len(offer)),
+        offer_capacity=(lot * rng.integers(int(chain), 5, n_offers)).astype(np.int64),
+        need_capacity=rng.integers(int(chain) * 9, 9 + int(chain), n_needs).astype(np.int64))
+    assert greedy_fill(problem).tolist() == _greedy_loop(problem)
