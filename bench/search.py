@@ -82,7 +82,8 @@ def main() -> None:
     print(summary("category search, cold", timings(cold, queries, args.rounds)))
     print(summary("category search", ours))
     print(summary("peer: extractOne over all terms", theirs))
-    print(f"{'ratio of medians (ours / peer)':34} {statistics.median(ours) / statistics.median(theirs):.2f}")
+    ratio = statistics.median(ours) / statistics.median(theirs)
+    print(f"{'ratio of medians (ours / peer)':34} {ratio:.2f}")
     print(summary("suggestion from title+description", timings(suggest, texts, args.rounds)))
     print(summary("place search", timings(lambda q: places.search(q), place_queries,
                                           args.rounds)))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from matching.text import forms, strip_accents
 
+
 def _folded(words: str) -> frozenset[str]:
     return frozenset(strip_accents(w) for w in words.split())
 

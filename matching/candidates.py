@@ -165,10 +165,9 @@ class _Trees:
 
     def __init__(self, xyz: FloatArray) -> None:
         self.xyz = xyz
-        self.cache: dict[tuple[str, ...] | tuple[str, Path], tuple[IntArray, cKDTree]] = {}
+        self.cache: dict[tuple[object, ...], tuple[IntArray, cKDTree]] = {}
 
-    def get(self, key: tuple[str, ...] | tuple[str, Path], members: IntArray
-            ) -> tuple[IntArray, cKDTree]:
+    def get(self, key: tuple[object, ...], members: IntArray) -> tuple[IntArray, cKDTree]:
         if key not in self.cache:
             located = members[~np.isnan(self.xyz[members, 0])]
             self.cache[key] = (located, cKDTree(self.xyz[located]))
@@ -332,11 +331,12 @@ def _attributes(book: Book, policy: Policy, o: IntArray, n: IntArray
     scores ``policy.attribute_none``. Values that differ clash, and so does a strict
     attribute one side does not state.
     """
-    names = sorted({a for item in (*book.offers, *book.needs) for a in item.attributes})
+    items: tuple[Offer | Need, ...] = (*book.offers, *book.needs)
+    names = sorted({a for item in items for a in item.attributes})
     total, count = np.zeros(len(o)), np.zeros(len(o))
     agreed, clash = np.zeros(len(o), dtype=np.bool_), np.zeros(len(o), dtype=np.bool_)
     for name in names:
-        values = sorted({v for i in (*book.offers, *book.needs) for v in i.attributes.get(name, ())})
+        values = sorted({v for i in items for v in i.attributes.get(name, ())})
         codes = {v: k for k, v in enumerate(values)}
         offer_declared, offer_bits = _masks(book.offers, name, codes)
         need_declared, need_bits = _masks(book.needs, name, codes)
@@ -360,7 +360,8 @@ def _attributes(book: Book, policy: Policy, o: IntArray, n: IntArray
 def _text_veto(book: Book, policy: Policy, o: IntArray, n: IntArray) -> BoolArray:
     """Pairs where one side's text is about something the other side's category (and text)
     is not: sunglasses offered under glasses for a need of prescription glasses."""
-    if not any(x.text_path for x in (*book.offers, *book.needs)):
+    items: tuple[Offer | Need, ...] = (*book.offers, *book.needs)
+    if not any(x.text_path for x in items):
         return np.zeros(len(o), dtype=np.bool_)
     offer_paths = [(x.category_path, x.text_path) for x in book.offers]
     need_paths = [(x.category_path, x.text_path) for x in book.needs]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from datetime import date
+from types import MappingProxyType
 
 from matching.errors import InputError
 
