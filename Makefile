@@ -8,7 +8,7 @@ PORT ?= 5000
 
 FUZZ_EXAMPLES ?= 1000
 
-.PHONY: run test lint translations extract-messages bench fuzz clean
+.PHONY: run test lint translations extract-messages bench fuzz fuzz-http clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: $(STAMP) translations
 # the README); add TEST_DATABASE_URL=... to run it on PostgreSQL.
 fuzz: $(STAMP) translations
 	KOMVOS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -s -q $(PYTEST_ARGS)
+
+# The same through gunicorn (2 workers) and PostgreSQL over HTTP, five identities. It EMPTIES
+# the database named by FUZZ_DATABASE_URL; counts in Redis at 127.0.0.1:6379.
+FUZZ_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/komvos_fuzz
+fuzz-http: $(STAMP) translations
+	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
+	KOMVOS_DATABASE_URL=$(FUZZ_DATABASE_URL) $(BIN)/python tools/fuzz_http.py --examples $(FUZZ_EXAMPLES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
