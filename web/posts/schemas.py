@@ -231,11 +231,11 @@ def _attribute_problem(taxonomy: Any, category: Any, given: Any) -> Any:
     for name, values in (given or {}).items():
         if name not in category.attributes:
             return _l("This category has no detail called %(name)s.", name=name)
-        allowed = taxonomy.attributes[name].spec.values
-        unknown = [v for v in values if v.casefold() not in allowed]
+        attribute = taxonomy.attributes[name]
+        unknown = [v for v in values if v.casefold() not in attribute.spec.values]
         if unknown:
             return _l("%(value)s is not one of the values of %(name)s.", value=unknown[0],
-                      name=name)
+                      name=attribute.label(current_language()))
     return None
 
 
