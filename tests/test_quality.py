@@ -9,6 +9,7 @@ Always on SQLite (the evaluation is about matching, not the database).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +25,11 @@ from web.posts.schemas import PostInput
 from web.reference import load_gazetteer, load_taxonomy
 
 CONFIG = DATA_FILE.parents[2] / "config"
+
+# The evaluation runs on its own SQLite file whatever the suite's database: once is enough,
+# in the SQLite pass.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
+                                reason="the evaluation runs on its own SQLite, in the SQLite pass")
 
 # Figures measured on the code of this commit (search mode); see bench/quality.py.
 FLOORS = {
