@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from web.api.auth import BEARER, require_api_user
 from web.api.schemas import PageQuery, page_of
+from web.listing import ListFilters
 from web.matches import queries, services
 from web.views_common import documented_errors
 
@@ -91,7 +92,7 @@ def list_matches(args: dict[str, Any]) -> dict[str, Any]:
     """Your matches: a donor's offers' or an NGO's needs' (staff: the proposals to review)."""
     user = g.api_user
     if user.is_staff:
-        found = queries.review_queue({}, args["page"], args["per_page"])
+        found = queries.review_queue(ListFilters(), args["page"], args["per_page"])
     else:
         found = queries.matches_of(user, args["page"], args["per_page"])
     return {
