@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_
 
 from web.clock import today
+from web.database import plain, plain_text
 from web.matches.models import MATCH_STATUSES, Match
 from web.models import utcnow
 from web.posts.models import ACTIVE_STATUSES, STATUSES, URGENCIES, Need, Offer
@@ -125,9 +126,10 @@ def place_ids(place: str) -> list[str]:
 
 
 def contains(column: Any, text: str) -> ColumnElement[bool]:
-    """`column` contains `text`, case-insensitively, with LIKE's wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    """`column` contains `text`, ignoring case and accents, LIKE's wildcards taken literally."""
+    wanted = plain_text(text)
+    escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return plain(column).like(f"%{escaped}%", escape="\\")
 
 
 def post_conditions(model: type[Offer] | type[Need], filters: ListFilters) -> list[Any]:

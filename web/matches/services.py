@@ -263,6 +263,7 @@ def run_matching(trigger: str = "full", actor: User | None = None) -> MatchRun:
         proposal = wanted.get(pair)
         if proposal is not None and proposal.quantity == match.quantity:
             del wanted[pair]
+            match.run = run  # the latest run that proposed it
             kept += 1
         else:
             match.status, match.decided_at = "superseded", utcnow()

@@ -46,9 +46,9 @@ def may_list(user: User, kind: str) -> bool:
 
 def needs_query(filters: ListFilters, user: User) -> Select[tuple[Need]]:
     """Needs by the filters (open ones unless a status is chosen), most urgent first."""
-    query = select(Need).where(
-        post_status_conditions(Need, filters.status), *post_conditions(Need, filters)
-    )
+    query = select(Need).where(*post_conditions(Need, filters))
+    if user.is_staff or filters.status:  # people's own lists show every status by default
+        query = query.where(post_status_conditions(Need, filters.status))
     query = query.where(*age_conditions(Need.created_at, filters))
     if not user.is_staff:
         query = query.where(
@@ -63,9 +63,9 @@ def needs_query(filters: ListFilters, user: User) -> Select[tuple[Need]]:
 
 def offers_query(filters: ListFilters, user: User) -> Select[tuple[Offer]]:
     """Offers by the filters (open ones unless a status is chosen), newest first."""
-    query = select(Offer).where(
-        post_status_conditions(Offer, filters.status), *post_conditions(Offer, filters)
-    )
+    query = select(Offer).where(*post_conditions(Offer, filters))
+    if user.is_staff or filters.status:
+        query = query.where(post_status_conditions(Offer, filters.status))
     query = query.where(*age_conditions(Offer.created_at, filters))
     if not user.is_staff:
         query = query.where(_offers_of(user) if user.role == "donor" else false())
