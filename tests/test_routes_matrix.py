@@ -96,6 +96,12 @@ MATRIX = {
     "staff.needs": ("GET", "/staff/needs", [302, 403, 403, 403, 403, 200, 200]),
     "staff.matches": ("GET", "/staff/matches/all", [302, 403, 403, 403, 403, 200, 200]),
     "staff.audit_trail": ("GET", "/staff/audit", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.report": ("GET", "/staff/reports", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.report_xlsx": (
+        "GET",
+        "/staff/reports/report.xlsx",
+        [302, 403, 403, 403, 403, 200, 200],
+    ),
     "staff.export": (
         "GET",
         "/staff/exports/needs.csv",

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__)
 
 # The page modules add their routes to `bp`.
-from web.staff import audit_views, export_views, list_views, views  # noqa: E402, F401
+from web.staff import audit_views, export_views, list_views, report_views, views  # noqa: E402, F401

@@ -212,11 +212,17 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
 
 def xlsx_chunks(columns: list[Column], rows: Iterable[Any], title: str) -> Iterator[bytes]:
     """An XLSX workbook of one sheet with typed dates and numbers, sent in chunks."""
+    return workbook_chunks([(title, columns, rows)])
+
+
+def workbook_chunks(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> Iterator[bytes]:
+    """An XLSX workbook of several sheets, written row by row to disk, then sent in chunks."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(c.heading) for c in columns])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, c.value(row)) for c in columns])
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([str(c.heading) for c in columns])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, c.value(row)) for c in columns])
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)
@@ -224,21 +230,23 @@ def xlsx_chunks(columns: list[Column], rows: Iterable[Any], title: str) -> Itera
             yield chunk
 
 
-def table_response(
-    columns: list[Column], rows: Iterable[Any], fmt: str, name: str, title: str
-) -> Response:
-    """Stream a table as a CSV or XLSX download named `name`."""
-    if fmt == "csv":
-        chunks: Iterator[bytes] = _with_bom(csv_chunks(columns, rows))
-        mimetype = "text/csv; charset=utf-8"
-    else:
-        chunks = xlsx_chunks(columns, rows, title)
-        mimetype = XLSX_TYPE
+def download(chunks: Iterator[bytes], fmt: str, name: str) -> Response:
+    """Stream `chunks` as a download of a CSV or XLSX file named after `name` and today."""
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     filename = f"komvos-{name}-{today().isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def table_response(
+    columns: list[Column], rows: Iterable[Any], fmt: str, name: str, title: str
+) -> Response:
+    """Stream a table as a CSV or XLSX download named `name`."""
+    if fmt == "csv":
+        return download(_with_bom(csv_chunks(columns, rows)), fmt, name)
+    return download(xlsx_chunks(columns, rows, title), fmt, name)
 
 
 def _with_bom(chunks: Iterator[bytes]) -> Iterator[bytes]:
