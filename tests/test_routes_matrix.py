@@ -110,6 +110,9 @@ MATRIX = {
     "staff.export_audit": ("GET", "/staff/exports/audit.xlsx", [302, 403, 403, 403, 403, 200, 200]),
     # Each side exports its own: an NGO its needs, a donor its offers (staff: everything).
     "exports.own": ("GET", "/exports/needs.csv", [302, 403, 403, 200, 200, 200, 200]),
+    "exports.import_own": ("GET", "/imports/needs", [302, 403, 403, 200, 403, 200, 200]),
+    "exports.import_template": ("GET", "/imports/offers/template.xlsx", [302] + [200] * 6),
+    "staff.import_for": ("GET", "/staff/imports/offers", [302, 403, 403, 403, 403, 200, 200]),
     "matches.note": ("POST", "/staff/matches/{match}/note", [302, 403, 403, 403, 403, 302, 302]),
     "matches.assign": (
         "POST",

@@ -1,4 +1,4 @@
-"""The centre's cockpit: notes on matches and who looks after each.
+"""The centre's cockpit: notes on matches, who looks after each, imported posts' references.
 
 Revision ID: 0007_cockpit
 Revises: 0004_notifications
@@ -14,6 +14,10 @@ depends_on = None
 
 
 def upgrade():
+    for table in ('offer', 'need'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('external_ref', sa.String(length=64), nullable=True))
+            batch_op.create_index(batch_op.f(f'ix_{table}_external_ref'), ['external_ref'], unique=False)
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.add_column(sa.Column('assigned_to_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_match_assigned_to_id'), ['assigned_to_id'], unique=False)
@@ -42,3 +46,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_match_assigned_to_id_user'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_match_assigned_to_id'))
         batch_op.drop_column('assigned_to_id')
+    for table in ('need', 'offer'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f'ix_{table}_external_ref'))
+            batch_op.drop_column('external_ref')
