@@ -112,7 +112,7 @@ def test_the_page_previews_then_imports(client, make_user):
         content_type="multipart/form-data",
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 200  # the preview is a page, whatever the file says
     assert 'id="row-4" class="has-error"' in html and "Ποσότητα:" in html
     assert "Κουβέρτες" in html and "Κυψέλη" in html
     response = client.post(

@@ -79,7 +79,6 @@ def _page(kind: str, endpoint: str) -> str | Response:
                     "success",
                 )
                 return redirect(url_for(endpoint, kind=kind))
-    status = 422 if result is not None and not result.valid else 200
     return render_template(
         "staff/import.html",
         kind=kind,
@@ -92,7 +91,7 @@ def _page(kind: str, endpoint: str) -> str | Response:
         organisations=organisations,
         organisation_id=organisation_id,
         form=ActionForm(),
-    ), status
+    )
 
 
 @own_bp.route(f"/imports/{KIND_PATH}", methods=["GET", "POST"])
