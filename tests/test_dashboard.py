@@ -141,6 +141,12 @@ def test_each_link_lists_the_rows_its_figure_counts(client, seeded, staff):
         if bucket.to_days is not None:
             query += f"&to_days={bucket.to_days}"
         assert cards(client, f"/staff/matches/all?{query}") == bucket.count, bucket
+    for bucket in board.proposals.by_age:
+        query = f"sort=age&from_days={bucket.from_days}"
+        if bucket.to_days is not None:
+            query += f"&to_days={bucket.to_days}"
+        html = client.get(f"/staff/matches?{query}").get_data(as_text=True)
+        assert html.count('class="card proposal"') == bucket.count, bucket
     week = board.weeks[[sum(c) for c in zip(*board.deliveries.values(), strict=True)].index(1)]
     assert cards(client, f"/staff/matches/all?status=fulfilled&week={week}") == 1
 
