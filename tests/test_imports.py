@@ -113,7 +113,8 @@ def test_the_page_previews_then_imports(client, make_user):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200  # the preview is a page, whatever the file says
-    assert 'id="row-4" class="has-error"' in html and "Ποσότητα:" in html
+    assert 'id="row-4" class="has-error"' in html
+    assert re.search(r"Ποσότητα: [^<]*ακέραιο", html)  # the field and its message, in words
     assert "Κουβέρτες" in html and "Κυψέλη" in html
     response = client.post(
         "/imports/needs",

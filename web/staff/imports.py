@@ -128,7 +128,7 @@ def import_posts(
             try:
                 item = post(poster, row.read, propose=False, commit=False)
             except InvalidFields as error:
-                row.errors.update(error.errors)
+                row.errors.update({k: _words(v) for k, v in error.errors.items()})
                 continue
             item.external_ref = row.reference or None
             made.append(item)
@@ -142,6 +142,15 @@ def import_posts(
             db.session.rollback()
     _propose_for([item.id for item in made], kind)
     return result
+
+
+def _words(messages: object) -> list[str]:
+    """A field's messages as a flat list of sentences, however the schema nested them."""
+    if isinstance(messages, dict):
+        return [w for value in messages.values() for w in _words(value)]
+    if isinstance(messages, list):
+        return [w for value in messages for w in _words(value)]
+    return [str(messages)]
 
 
 def _propose_for(ids: list[int], kind: str) -> None:
