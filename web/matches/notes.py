@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from web.audit import record_event
 from web.extensions import db
-from web.matches.models import LIVE_STATUSES, Match, MatchNote
+from web.matches.models import Match, MatchNote
 from web.models import User
 from web.validation import InvalidInput
 
@@ -74,8 +74,6 @@ def notes_of(matches: Iterable[Match]) -> dict[int, list[MatchNote]]:
 
 
 def assigned_count(user: User) -> int:
-    """Proposals and confirmed matches assigned to `user` that still need something done."""
-    query = select(func.count()).where(
-        Match.assigned_to_id == user.id, Match.status.in_(LIVE_STATUSES)
-    )
+    """Proposals assigned to `user` still waiting for a decision (the queue's "assigned to me")."""
+    query = select(func.count()).where(Match.assigned_to_id == user.id, Match.status == "proposed")
     return int(db.session.scalar(query) or 0)

@@ -12,6 +12,7 @@ from web.auth.forms import DecisionForm
 from web.auth.login import signed_in_user, staff_required
 from web.clock import today
 from web.i18n import sector_label
+from web.matches.notes import assigned_count
 from web.models import ORGANISATION_STATUSES
 from web.posts.labels import URGENCY_LABELS
 from web.staff import bp
@@ -50,6 +51,7 @@ def dashboard() -> str:
         sector_name=labels["sectors"],
         today=today(),
         urgency_labels=URGENCY_LABELS,
+        assigned_to_me=assigned_count(signed_in_user()),
     )
 
 
