@@ -137,6 +137,8 @@ class RequestIsolatingClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        # Streamed responses (exports) are read inside the request's own context.
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)  # type: ignore[arg-type]
         try:
             return super().open(*args, **kwargs)

@@ -91,6 +91,35 @@ MATRIX = {
     "notifications.save_preferences": ("POST", "/account/preferences", [302] * 7),
     "notifications.unsubscribe": ("GET", "/unsubscribe/not-a-token", [404] * 7),
     "notifications.mail_status": ("GET", "/staff/mail", [302, 403, 403, 403, 403, 200, 200]),
+    "notifications.retry": ("POST", "/staff/mail/999/retry", [302, 403, 403, 403, 403, 404, 404]),
+    # The staff's cockpit: dashboard, lists, exports and the audit trail.
+    "staff.dashboard": ("GET", "/staff", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.needs": ("GET", "/staff/needs", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.matches": ("GET", "/staff/matches/all", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.audit_trail": ("GET", "/staff/audit", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.report": ("GET", "/staff/reports", [302, 403, 403, 403, 403, 200, 200]),
+    "staff.report_xlsx": (
+        "GET",
+        "/staff/reports/report.xlsx",
+        [302, 403, 403, 403, 403, 200, 200],
+    ),
+    "staff.export": (
+        "GET",
+        "/staff/exports/needs.csv",
+        [302, 403, 403, 403, 403, 200, 200],
+    ),
+    "staff.export_audit": ("GET", "/staff/exports/audit.xlsx", [302, 403, 403, 403, 403, 200, 200]),
+    # Each side exports its own: an NGO its needs, a donor its offers (staff: everything).
+    "exports.own": ("GET", "/exports/needs.csv", [302, 403, 403, 200, 200, 200, 200]),
+    "exports.import_own": ("GET", "/imports/needs", [302, 403, 403, 200, 403, 200, 200]),
+    "exports.import_template": ("GET", "/imports/offers/template.xlsx", [302] + [200] * 6),
+    "staff.import_for": ("GET", "/staff/imports/offers", [302, 403, 403, 403, 403, 200, 200]),
+    "matches.note": ("POST", "/staff/matches/{match}/note", [302, 403, 403, 403, 403, 302, 302]),
+    "matches.assign": (
+        "POST",
+        "/staff/matches/{match}/assign",
+        [302, 403, 403, 403, 403, 302, 302],
+    ),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from web.matches.views import bp as matches_bp
     from web.notifications.views import bp as notifications_bp
     from web.posts.views import bp as posts_bp
+    from web.staff.export_views import own_bp as own_exports_bp
     from web.staff.views import bp as staff_bp
 
     routing.init_app(app)
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matches_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(own_exports_bp)
     api.init_app(app)
 
 

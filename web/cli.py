@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from web.staff.cli import import_command
 from web.validation import InvalidInput
 
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(digest_command)
     app.cli.add_command(remind_command)
+    app.cli.add_command(import_command)
 
 
 @click.command("create-staff")

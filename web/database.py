@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event, text
+from sqlalchemy import String, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from web.extensions import db
 
@@ -28,6 +31,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        dbapi_connection.create_function("komvos_plain", 1, _plain_or_none, deterministic=True)
 
 
 def reachable() -> bool:
@@ -39,3 +43,37 @@ def reachable() -> bool:
         current_app.logger.warning("database unreachable: %s", error)
         return False
     return True
+
+
+def plain_text(text: str) -> str:
+    """`text` without accents and case (Greek too: "Κουβέρτες" -> "κουβερτεσ")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _plain_or_none(text: str | None) -> str | None:
+    return None if text is None else plain_text(text)
+
+
+# Greek capitals and accented letters, and what `plain_text` makes of them.
+_GREEK_FROM = "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΆΈΉΊΌΎΏΪΫάέήίόύώϊϋΐΰς"
+_GREEK_TO = "αβγδεζηθικλμνξοπρστυφχψωαεηιουωιυαεηιουωιυιυσ"
+
+
+class plain(FunctionElement[str]):
+    """SQL for `plain_text(column)`, so searches ignore accents and case on every database."""
+
+    type = String()
+    inherit_cache = True
+    name = "plain"
+
+
+@compiles(plain)
+def _plain_default(element: plain, compiler: Any, **kw: Any) -> str:
+    argument = compiler.process(element.clauses, **kw)
+    return f"lower(translate({argument}, '{_GREEK_FROM}', '{_GREEK_TO}'))"
+
+
+@compiles(plain, "sqlite")
+def _plain_sqlite(element: plain, compiler: Any, **kw: Any) -> str:
+    return f"komvos_plain({compiler.process(element.clauses, **kw)})"

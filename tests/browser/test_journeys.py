@@ -173,7 +173,7 @@ def test_staff_confirm_a_proposal_both_sides_see_each_other_and_the_ngo_records_
     nav_link(staff_page, t(language, "Proposals to review")).click()
     proposal = staff_page.locator(".proposal", has_text=need.title)
     expect(proposal.locator(".reasons")).to_contain_text(t(language, "Same category"))
-    proposal.locator("summary").click()  # the score's components, one per row
+    proposal.locator("details:has(.breakdown) > summary").click()  # the score's components
     expect(proposal.locator(".breakdown tbody tr").first).to_be_visible()
     check(staff_page, "review-queue")
     proposal.get_by_role("button", name=t(language, "Confirm")).click()

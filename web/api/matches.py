@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from web import throttle
 from web.api.auth import BEARER, caller_key, require_api_user
 from web.api.schemas import PageQuery, UtcDateTime, page_of
+from web.listing import ListFilters
 from web.matches import queries, services
 from web.validation import Text
 from web.views_common import documented_errors
@@ -96,7 +97,7 @@ def list_matches(args: dict[str, Any]) -> dict[str, Any]:
     """Your matches: a donor's offers' or an NGO's needs' (staff: the proposals to review)."""
     user = g.api_user
     if user.is_staff:
-        found = queries.review_queue({}, args["page"], args["per_page"])
+        found = queries.review_queue(ListFilters(), args["page"], args["per_page"])
     else:
         found = queries.matches_of(user, args["page"], args["per_page"])
     return {

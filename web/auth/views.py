@@ -108,7 +108,8 @@ def login() -> str | Response:
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            landing = url_for("staff.dashboard") if user.is_staff else url_for("main.home")
+            return redirect(safe_next(request.args.get("next")) or landing)
         form.password.errors = [_("Wrong email or password.")]
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

@@ -83,13 +83,34 @@ class Match(db.Model):
     confirmed_at: Mapped[datetime | None]
     fulfilled_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The colleague who looks after it (staff hand proposals and matches to one another).
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     offer: Mapped[Offer] = relationship()
     need: Mapped[Need] = relationship()
     run: Mapped[MatchRun | None] = relationship()
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    notes: Mapped[list[MatchNote]] = relationship(
+        back_populates="match", order_by="MatchNote.created_at, MatchNote.id"
+    )
 
     @property
     def contacts_visible(self) -> bool:
         """The two sides see each other's contact only once staff confirmed the match."""
         return self.status in ("confirmed", "fulfilled") or self.confirmed_at is not None
+
+
+class MatchNote(db.Model):
+    """A staff member's note on a proposal or a match, for the colleagues who look at it next."""
+
+    __tablename__ = "match_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    match: Mapped[Match] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()

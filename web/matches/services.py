@@ -98,28 +98,49 @@ def _supersede(*conditions: Any) -> int:
 
 
 def _record_proposals(
-    result: matching.Result, offers: dict[int, Offer], needs: dict[int, Need], run: MatchRun
+    result: matching.Result,
+    offers: dict[int, Offer],
+    needs: dict[int, Need],
+    run: MatchRun,
+    previous: dict[tuple[int, int], Match] | None = None,
 ) -> int:
+    """Record the engine's proposals; a pair it proposed before keeps its row (and id), so
+    what staff selected, noted or assigned stays put."""
     made = 0
     for proposal in result.proposals:
         offer, need = offers[int(proposal.offer_id)], needs[int(proposal.need_id)]
-        need_quantity = max(round(proposal.need_quantity), 1)
-        db.session.add(
-            Match(
-                offer_id=offer.id,
-                need_id=need.id,
-                quantity=proposal.quantity,
-                need_quantity=need_quantity,
-                proposed_quantity=proposal.quantity,
-                score=proposal.score,
-                value=proposal.value_per_unit * proposal.quantity,
-                breakdown=dict(proposal.breakdown),
-                distance_km=bridge.distance_km(offer, need),
-                run=run,
-            )
-        )
+        values = {
+            "quantity": proposal.quantity,
+            "need_quantity": max(round(proposal.need_quantity), 1),
+            "proposed_quantity": proposal.quantity,
+            "score": proposal.score,
+            "value": proposal.value_per_unit * proposal.quantity,
+            "breakdown": dict(proposal.breakdown),
+            "distance_km": bridge.distance_km(offer, need),
+        }
+        earlier = (previous or {}).get((offer.id, need.id))
+        if earlier is not None:
+            db.session.flush()  # the run's id
+            _revive(earlier.id, run_id=run.id, **values)
+        else:
+            db.session.add(Match(offer_id=offer.id, need_id=need.id, run=run, **values))
         made += 1
     return made
+
+
+def _revive(match_id: int, **values: Any) -> None:
+    """Bring a proposal that was just set aside back with the engine's new figures."""
+    db.session.execute(
+        update(Match)
+        .where(Match.id == match_id, Match.status == "superseded")
+        .values(status="proposed", decided_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _proposed_pairs(*conditions: Any) -> dict[tuple[int, int], Match]:
+    query = select(Match).where(Match.status == "proposed", *conditions)
+    return {(m.offer_id, m.need_id): m for m in db.session.scalars(query)}
 
 
 def _finish_run(run: MatchRun, result: matching.Result | None, started: float, made: int) -> None:
@@ -137,6 +158,7 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
     if offer is None:
         return None
     started = time.perf_counter()
+    previous = _proposed_pairs(Match.offer_id == offer.id)
     _supersede(Match.offer_id == offer.id)
     run = MatchRun(trigger="offer", offers=1)
     db.session.add(run)
@@ -169,7 +191,7 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
         today(),
     )
     run.needs = len(engine_needs)
-    made = _record_proposals(result, {offer.id: offer}, needs, run)
+    made = _record_proposals(result, {offer.id: offer}, needs, run, previous)
     _finish_run(run, result, started, made)
     db.session.flush()
     return run
@@ -181,6 +203,7 @@ def propose_for_need(need_id: int) -> MatchRun | None:
     if need is None:
         return None
     started = time.perf_counter()
+    previous = _proposed_pairs(Match.need_id == need.id)
     _supersede(Match.need_id == need.id)
     run = MatchRun(trigger="need", needs=1)
     db.session.add(run)
@@ -210,7 +233,7 @@ def propose_for_need(need_id: int) -> MatchRun | None:
         today(),
     )
     run.offers = len(engine_offers)
-    made = _record_proposals(result, offers, {need.id: need}, run)
+    made = _record_proposals(result, offers, {need.id: need}, run, previous)
     _finish_run(run, result, started, made)
     db.session.flush()
     return run
@@ -239,19 +262,21 @@ def run_matching(trigger: str = "full", actor: User | None = None) -> MatchRun:
     run = MatchRun(trigger=trigger, offers=len(offers), needs=len(needs), started_by=actor)
     db.session.add(run)
     kept = 0
-    for match in db.session.scalars(select(Match).where(Match.status == "proposed")):
-        proposal = wanted.get((match.offer_id, match.need_id))
+    previous = _proposed_pairs()
+    for pair, match in previous.items():
+        proposal = wanted.get(pair)
         if proposal is not None and proposal.quantity == match.quantity:
-            del wanted[(match.offer_id, match.need_id)]
+            del wanted[pair]
+            match.run = run  # the latest run that proposed it
             kept += 1
         else:
             match.status, match.decided_at = "superseded", utcnow()
-            run.superseded += 1
+            run.superseded += 1 if proposal is None else 0  # a re-proposed pair keeps its row
     db.session.flush()
     fresh = matching.Result(
         result.candidates, tuple(wanted.values()), result.objective, result.status
     )
-    made = _record_proposals(fresh, offers, needs, run)
+    made = _record_proposals(fresh, offers, needs, run, previous)
     _finish_run(run, result, started, made + kept)
     if actor is not None:
         record_event("match.run", actor=actor, target=run, trigger=trigger)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +14,8 @@ from web.auth.login import signed_in_user, staff_required
 from web.clock import today
 from web.extensions import db
 from web.i18n import current_language
-from web.matches import ledger, queries, services
+from web.listing import parse_filters
+from web.matches import ledger, notes, queries, run_words, services
 from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
 from web.matches.models import MatchRun
 from web.models import Organisation
@@ -27,20 +28,13 @@ from web.views_common import ActionForm, page_number
 bp = Blueprint("matches", __name__)
 
 
-def _queue_filters() -> dict[str, Any]:
-    taxonomy = current_app.extensions["komvos.taxonomy"]
-    places = current_app.extensions["komvos.places"]
-    args = request.args
-    organisation = args.get("organisation", "")
-    return {
-        "sector": args.get("sector") if args.get("sector") in SECTORS else None,
-        "category": args.get("category") if args.get("category") in taxonomy else None,
-        "place": args.get("place") if args.get("place") in places else None,
-        "urgency": args.get("urgency") if args.get("urgency") in URGENCIES else None,
-        "organisation": int(organisation)
-        if organisation.isdigit() and len(organisation) < 10
-        else None,
-    }
+_ANCHOR = re.compile(r"^match-[0-9]{1,9}$")
+
+
+def _back_to_queue(anchor: str = "") -> Response:
+    """The queue as it was: same filters, sort and page, scrolled to the card after."""
+    target = url_for("matches.queue", **request.args)
+    return redirect(target + (f"#{anchor}" if _ANCHOR.match(anchor) else ""))
 
 
 @bp.get("/staff/matches")
@@ -48,12 +42,11 @@ def _queue_filters() -> dict[str, Any]:
 def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
     services.expire_due()
-    filters = _queue_filters()
+    filters = parse_filters(request.args)
     found = queries.review_queue(filters, page_number())
-    fairness = services.received_recently()
-    language = current_language()
-    taxonomy = current_app.extensions["komvos.taxonomy"]
     places = current_app.extensions["komvos.places"]
+    language = current_language()
+    staff = signed_in_user()
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == "approved", Organisation.kind != "centre")
@@ -64,7 +57,7 @@ def queue() -> str:
         page=found,
         filters=filters,
         form=ActionForm(),
-        fairness=fairness,
+        fairness=services.received_recently(),
         median=services.median_received(),
         today=today(),
         weights=current_app.extensions["komvos.policy"].weights,
@@ -73,8 +66,11 @@ def queue() -> str:
         sectors=SECTORS,
         urgencies=URGENCIES,
         organisations=organisations,
-        categories=sorted(taxonomy.categories.values(), key=lambda c: c.label(language)),
         places=sorted(places.places.values(), key=lambda p: p.name(language)),
+        notes=notes.notes_of(found.items),
+        colleagues=notes.colleagues(),
+        mine=notes.assigned_count(staff),
+        me=staff,
     )
 
 
@@ -98,7 +94,7 @@ def confirm() -> Response:
     ids = [int(i) for i in chosen if i.isdigit() and len(i) < 10][:200]
     if not ids:
         flash(_("Choose at least one proposal."), "error")
-        return redirect(url_for("matches.queue"))
+        return _back_to_queue()
     staff = signed_in_user()
     done, refused = 0, []
     for match_id in ids:
@@ -113,7 +109,7 @@ def confirm() -> Response:
         flash(_("%(n)d confirmed.", n=done), "success")
     for message in refused:
         flash(message, "error")
-    return redirect(url_for("matches.queue", **{k: v for k, v in request.args.items()}))
+    return _back_to_queue(request.form.get(f"next-{only}", "") if only else "")
 
 
 @bp.post("/staff/matches/<id:match_id>/reject")
@@ -127,9 +123,47 @@ def reject(match_id: int) -> Response:
         flash(_("The proposal is rejected."), "success")
     except InvalidInput as error:
         flash(error.message, "error")
+        return _back_to_queue(f"match-{match_id}")
     except LookupError:
         abort(404)
-    return redirect(url_for("matches.queue"))
+    return _back_to_queue(request.form.get("next", ""))
+
+
+@bp.post("/staff/matches/<int:match_id>/note")
+@staff_required
+def note(match_id: int) -> Response:
+    """Leave a note on a proposal or a match."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        notes.add_note(signed_in_user(), match_id, request.form.get("note", ""))
+        flash(_("The note is saved."), "success")
+    except InvalidInput as error:
+        flash(error.message, "error")
+    except LookupError:
+        abort(404)
+    return _back_to_queue(f"match-{match_id}")
+
+
+@bp.post("/staff/matches/<int:match_id>/assign")
+@staff_required
+def assign(match_id: int) -> Response:
+    """Give a proposal or a match to a colleague, or to nobody."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    raw = request.form.get("assignee", "")
+    assignee = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    try:
+        match = notes.assign_match(signed_in_user(), match_id, assignee)
+        if match.assigned_to is not None:
+            flash(_("Assigned to %(name)s.", name=match.assigned_to.full_name), "success")
+        else:
+            flash(_("Nobody is assigned now."), "success")
+    except InvalidInput as error:
+        flash(error.message, "error")
+    except LookupError:
+        abort(404)
+    return _back_to_queue(f"match-{match_id}")
 
 
 @bp.post("/staff/matches/run")
@@ -148,7 +182,13 @@ def run() -> Response:
 def runs() -> str:
     """The engine's recent runs."""
     found = db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc()).limit(100)).all()
-    return render_template("matches/runs.html", runs=found, form=ActionForm())
+    return render_template(
+        "matches/runs.html",
+        runs=found,
+        form=ActionForm(),
+        reach=run_words.reach_of(found),
+        words=run_words,
+    )
 
 
 @bp.get("/staff/health")

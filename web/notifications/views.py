@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from web.auth.login import signed_in_user, staff_required
 from web.extensions import csrf, db
 from web.models import utcnow
-from web.notifications import preferences
-from web.notifications.models import Notification
+from web.notifications import mail_admin, preferences
+from web.notifications.models import STATUSES, Notification
 from web.posts.services import paginate
 from web.validation import InvalidInput
 from web.views_common import ActionForm, page_number
@@ -119,16 +119,29 @@ def unsubscribe(token: str) -> tuple[str, int] | str:
 @bp.get("/staff/mail")
 @staff_required
 def mail_status() -> str:
-    """Mail that failed for good, and how much is waiting."""
-    failed = db.session.scalars(
-        select(Notification)
-        .where(Notification.status == "failed")
-        .order_by(Notification.created_at.desc())
-        .limit(200)
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(Notification.status, func.count()).group_by(Notification.status)
-        ).all()
+    """Every message with its status, attempts and last error; failed ones can be retried."""
+    filters = mail_admin.parse_mail_filters(request.args)
+    return render_template(
+        "notifications/mail_status.html",
+        page=paginate(mail_admin.mail_query(filters), page_number(), 50),
+        filters=filters,
+        counts=mail_admin.status_counts(),
+        statuses=STATUSES,
+        form=ActionForm(),
     )
-    return render_template("notifications/mail_status.html", failed=failed, counts=counts)
+
+
+@bp.post("/staff/mail/<int:notification_id>/retry")
+@staff_required
+def retry(notification_id: int) -> Response:
+    """Send a failed message again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if mail_admin.retry_message(signed_in_user(), notification_id):
+            flash(_("The message will be sent again in a moment."), "success")
+        else:
+            flash(_("Only a failed message can be sent again."), "error")
+    except LookupError:
+        abort(404)
+    return redirect(url_for("notifications.mail_status", **request.args))

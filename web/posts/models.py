@@ -46,6 +46,8 @@ class _Post:
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The poster's own reference, from an imported file: importing it again adds nothing.
+    external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

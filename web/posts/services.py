@@ -141,8 +141,12 @@ def _require_poster(user: User, role: str) -> None:
         raise PermissionError("this account cannot post here")
 
 
-def post_offer(user: User, raw: Mapping[str, Any], propose: bool = True) -> Offer:
-    """A donor posts an offer; the engine proposes for it at once unless told not to."""
+def post_offer(
+    user: User, raw: Mapping[str, Any], propose: bool = True, commit: bool = True
+) -> Offer:
+    """A donor posts an offer; the engine proposes for it at once unless told not to.
+
+    With `commit=False` (an import of many rows) the caller commits them all at once."""
     _require_poster(user, "donor")
     data = _validated(OfferInput(), raw)
     offer = Offer(donor=user, organisation=user.organisation)
@@ -150,6 +154,8 @@ def post_offer(user: User, raw: Mapping[str, Any], propose: bool = True) -> Offe
     db.session.add(offer)
     db.session.flush()
     record_event("offer.posted", actor=user, target=offer, quantity=offer.quantity)
+    if not commit:
+        return offer
     if propose:
         propose_within(offer_id=offer.id)
     db.session.commit()
@@ -248,8 +254,12 @@ def needs_of(user: User) -> Select[tuple[Need]]:
     return select(Need).where(False)
 
 
-def post_need(user: User, raw: Mapping[str, Any], propose: bool = True) -> Need:
-    """An NGO representative posts a need; the engine proposes for it unless told not to."""
+def post_need(
+    user: User, raw: Mapping[str, Any], propose: bool = True, commit: bool = True
+) -> Need:
+    """An NGO representative posts a need; the engine proposes for it unless told not to.
+
+    With `commit=False` (an import of many rows) the caller commits them all at once."""
     _require_poster(user, "ngo")
     data = _validated(NeedInput(), raw)
     need = Need(organisation=user.organisation, poster=user)
@@ -257,6 +267,8 @@ def post_need(user: User, raw: Mapping[str, Any], propose: bool = True) -> Need:
     db.session.add(need)
     db.session.flush()
     record_event("need.posted", actor=user, target=need, quantity=need.quantity)
+    if not commit:
+        return need
     if propose:
         propose_within(need_id=need.id)
     db.session.commit()

@@ -1,22 +1,58 @@
-"""Staff pages: the organisations waiting for a decision, and the decision itself."""
+"""Staff pages: the dashboard, the organisations waiting for a decision, and the decision."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.auth import services
 from web.auth.forms import DecisionForm
 from web.auth.login import signed_in_user, staff_required
+from web.clock import today
+from web.i18n import sector_label
+from web.matches.notes import assigned_count
 from web.models import ORGANISATION_STATUSES
-from web.posts.labels import STATUS_LABELS
-from web.posts.models import ACTIVE_STATUSES, Offer
-from web.posts.services import paginate
+from web.posts.labels import URGENCY_LABELS
+from web.staff import bp
+from web.staff.dashboard import AgeCount, build_dashboard, chart_data
 from web.validation import InvalidInput
 
-bp = Blueprint("staff", __name__)
+
+def age_label(bucket: AgeCount) -> str:
+    """An age bucket in words: "under a day", "1 to 3 days", "7 days or more"."""
+    if bucket.from_days == 0 and bucket.to_days == 1:
+        return _("under a day")
+    if bucket.to_days is None:
+        return _("%(n)d days or more", n=bucket.from_days)
+    return _("%(low)d to %(high)d days", low=bucket.from_days, high=bucket.to_days)
+
+
+@bp.get("")
+@staff_required
+def dashboard() -> str:
+    """Where staff land: open work, gaps, waiting decisions and deliveries."""
+    board = build_dashboard(today())
+    labels = {
+        "sectors": lambda code: sector_label(code) or _("No sector"),
+        "ages": age_label,
+        "week": lambda day: format_date(day, "d MMM"),
+        "needs": _("Needs"),
+        "proposals": _("Proposals"),
+        "matches": _("Matches"),
+    }
+    return render_template(
+        "staff/dashboard.html",
+        board=board,
+        charts=chart_data(board, labels),
+        age_label=age_label,
+        week_label=labels["week"],
+        sector_name=labels["sectors"],
+        today=today(),
+        urgency_labels=URGENCY_LABELS,
+        assigned_to_me=assigned_count(signed_in_user()),
+    )
 
 
 @bp.get("/organisations")
@@ -58,19 +94,3 @@ def decide(organisation_id: int, decision: str) -> Response:
         else:
             flash(_("%(name)s is rejected.", name=organisation.name), "success")
     return redirect(url_for("staff.organisations"))
-
-
-@bp.get("/offers")
-@staff_required
-def offers() -> str:
-    """Open offers, newest first, listed beside a map of their areas."""
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
-    query = (
-        select(Offer)
-        .where(Offer.status.in_(ACTIVE_STATUSES))
-        .order_by(Offer.created_at.desc(), Offer.id.desc())
-    )
-    return render_template(
-        "staff/offers.html", page=paginate(query, page, 50), status_labels=STATUS_LABELS
-    )
