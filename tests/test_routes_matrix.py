@@ -26,6 +26,12 @@ MATRIX = {
         [302, 403, 403, 403, 403, 302, 302],
     ),
     "auth.account": ("GET", "/account", [302, 200, 200, 200, 200, 200, 200]),
+    "auth.change_password": ("POST", "/account/password", [302, 422, 422, 422, 422, 422, 422]),
+    "auth.set_person_active": (
+        "POST",
+        "/staff/people/999/deactivate",
+        [302, 403, 403, 403, 403, 403, 404],
+    ),
     "auth.create_token": ("POST", "/account/tokens", [302, 422, 422, 422, 422, 422, 422]),
     "auth.revoke_token": (
         "POST",

@@ -221,3 +221,27 @@ class TokenForm(FlaskForm):
         ],
         description=_l("For example: our stock system."),
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    """A new password, given with the current one."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
+        description=_l("At least 8 characters. A passphrase of a few words is best."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

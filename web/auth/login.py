@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from web.extensions import db, login_manager
 from web.models import User
@@ -26,11 +27,16 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's hook: the user behind a session, if still there."""
-    if not user_id.isdigit():
+def load_user(session_token: str) -> User | None:
+    """Flask-Login's hook: the active user whose current session token this is.
+
+    Sessions and remember cookies carry `User.session_token`, not the id, so rotating the
+    token ends every one of them at once.
+    """
+    if not session_token or len(session_token) > 64:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.active else None
 
 
 def signed_in_user() -> User:

@@ -138,10 +138,42 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
-    """Note a sign-out."""
+def sign_out_everywhere(user: User) -> None:
+    """Sign out: every session and remember cookie of the person stops working."""
+    user.end_sessions()
     record_event("auth.logout", actor=user, target=user)
     db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session ends."""
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput("current_password", str(_l("This is not your current password.")))
+    problem = password_problem(new, user.email)
+    if problem:
+        raise InvalidInput("password", problem)
+    user.password_hash = hash_password(new)
+    user.end_sessions()
+    record_event("user.password_changed", actor=user, target=user)
+    db.session.commit()
+
+
+def set_active(admin: User, user_id: int, active: bool) -> User:
+    """An administrator deactivates (or reactivates) a person; deactivation ends their
+    sessions, remember cookies and the use of their API tokens."""
+    if admin.role != "admin":
+        raise PermissionError("only administrators deactivate people")
+    user = db.session.get(User, user_id)
+    if user is None or user.erased_at is not None:
+        raise LookupError(user_id)
+    if user.id == admin.id:
+        raise InvalidInput("user", str(_l("You cannot deactivate your own account.")))
+    user.active = active
+    if not active:
+        user.end_sessions()
+    record_event("user.activated" if active else "user.deactivated", actor=admin, target=user)
+    db.session.commit()
+    return user
 
 
 def pending_organisations() -> list[Organisation]:

@@ -77,6 +77,8 @@ class Match(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     run_id: Mapped[int | None] = mapped_column(ForeignKey("match_run.id"), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Why less arrived than was promised, as the NGO told it (optional).
+    short_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
