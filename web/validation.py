@@ -27,9 +27,17 @@ class Conflict(RuntimeError):
 
 
 def plain_messages(errors: Any) -> Any:
-    """Turn lazy translated messages into strings of the request's language."""
+    """Turn lazy translated messages into strings of the request's language.
+
+    Each field maps to a list of messages: marshmallow keeps a lone lazy message (such as
+    "required") bare, and a template joining it would space out its letters.
+    """
     if isinstance(errors, dict):
-        return {key: plain_messages(value) for key, value in errors.items()}
+        return {key: _as_list(plain_messages(value)) for key, value in errors.items()}
     if isinstance(errors, list):
         return [plain_messages(value) for value in errors]
     return str(errors)
+
+
+def _as_list(messages: Any) -> Any:
+    return [messages] if isinstance(messages, str) else messages

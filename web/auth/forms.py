@@ -136,6 +136,14 @@ class OrganisationForm(PersonForm):
             Length(min=2, max=160, message=_l("Between %(min)d and %(max)d characters.")),
         ],
     )
+    organisation_name_en = StringField(
+        _l("Name in English (optional)"),
+        validators=[
+            Optional(),
+            Length(min=2, max=160, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
+        description=_l("Shown on the English pages, if it differs."),
+    )
     sector = SelectField(_l("Main sector"), validators=[Optional()])
     place = StringField(
         _l("Area"),

@@ -36,6 +36,7 @@ class OrganisationDetails:
 
     name: str
     kind: str
+    name_en: str = ""
     sector: str | None = None
     place_id: str | None = None
     phone: str = ""
@@ -104,6 +105,7 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     organisation = Organisation(
         kind=details.kind,
         name=details.name.strip(),
+        name_en=details.name_en.strip(),
         sector=details.sector,
         place_id=details.place_id,
         phone=details.phone.strip(),
@@ -122,8 +124,9 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None; both outcomes are audited."""
+def authenticate(email: str, password: str, language: str | None = None) -> User | None:
+    """The user these credentials belong to, or None; both outcomes are audited. A language
+    the person chose on the page before signing in is saved as theirs."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.active:
@@ -133,6 +136,9 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    if language is not None and language != user.language:
+        user.language = language
+        record_event("user.language_changed", actor=user, target=user, language=language)
     record_event("auth.login", actor=user, target=user)
     db.session.commit()
     return user

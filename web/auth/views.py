@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -75,6 +85,7 @@ def register_organisation(kind: str) -> str | Response:
     if form.validate_on_submit():
         details = services.OrganisationDetails(
             name=form.organisation_name.data or "",
+            name_en=form.organisation_name_en.data or "",
             kind=kind,
             sector=form.sector.data or None,
             place_id=form.place.data,
@@ -105,7 +116,13 @@ def login() -> str | Response:
     """Sign in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        # A language chosen on the page before signing in wins over the stored one.
+        chosen = session.get("language")
+        user = services.authenticate(
+            form.email.data or "",
+            form.password.data or "",
+            chosen if chosen in current_app.config["LANGUAGES"] else None,
+        )
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))

@@ -70,6 +70,8 @@ class Match(db.Model):
     need_quantity: Mapped[int]
     proposed_quantity: Mapped[int]
     received_quantity: Mapped[int | None]
+    # What was confirmed, in the need's unit, as it stood when the receipt was recorded.
+    promised_quantity: Mapped[int | None]
     score: Mapped[float] = mapped_column(default=0.0)
     value: Mapped[float] = mapped_column(default=0.0)
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -90,6 +92,13 @@ class Match(db.Model):
     need: Mapped[Need] = relationship()
     run: Mapped[MatchRun | None] = relationship()
     decided_by: Mapped[User | None] = relationship()
+
+    @property
+    def short_quantity(self) -> int:
+        """How much of what was promised did not arrive (need's unit); 0 when all did."""
+        if self.received_quantity is None or self.promised_quantity is None:
+            return 0
+        return max(self.promised_quantity - self.received_quantity, 0)
 
     @property
     def contacts_visible(self) -> bool:

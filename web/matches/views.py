@@ -15,7 +15,12 @@ from web.clock import today
 from web.extensions import db
 from web.i18n import current_language
 from web.matches import ledger, queries, services
-from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
+from web.matches.labels import (
+    COMPONENT_LABELS,
+    MATCH_STATUS_LABELS,
+    RUN_TRIGGER_LABELS,
+    solver_label,
+)
 from web.matches.models import MatchRun
 from web.models import Organisation
 from web.posts.labels import URGENCY_LABELS
@@ -148,7 +153,13 @@ def run() -> Response:
 def runs() -> str:
     """The engine's recent runs."""
     found = db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc()).limit(100)).all()
-    return render_template("matches/runs.html", runs=found, form=ActionForm())
+    return render_template(
+        "matches/runs.html",
+        runs=found,
+        form=ActionForm(),
+        trigger_labels=RUN_TRIGGER_LABELS,
+        solver_label=solver_label,
+    )
 
 
 @bp.get("/staff/health")
@@ -203,7 +214,9 @@ def receipt(match_id: int) -> Response:
     raw = request.form.get("received", "").strip()
     received = int(raw) if raw.isdigit() and len(raw) <= 7 else 0  # 0 is refused with a message
     try:
-        services.record_receipt(signed_in_user(), match_id, received)
+        services.record_receipt(
+            signed_in_user(), match_id, received, request.form.get("short_reason", "")
+        )
         flash(_("Thank you. The receipt is recorded."), "success")
     except InvalidInput as error:
         flash(error.message, "error")

@@ -3,17 +3,19 @@ transaction: a rollback leaves no message, a commit leaves exactly the messages 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from web.extensions import db
+from web.links import public_base_url
 from web.models import Organisation, User
 from web.notifications.models import Notification
 
@@ -28,9 +30,17 @@ def _check_header(value: str, what: str) -> str:
     return value
 
 
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?![.])")
+
+
+def single_stops(text: str) -> str:
+    """A name ending in a full stop (Α.Ε.) at the end of a sentence takes no second one."""
+    return _DOUBLE_STOP.sub(".", text)
+
+
 def message_id() -> str:
     """A fixed, unique Message-ID, so a resend is recognisably the same message."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "komvos.local"
+    host = urlsplit(public_base_url()).hostname or "komvos.local"
     return f"<komvos.{uuid.uuid4().hex}@{host}>"
 
 
@@ -66,12 +76,12 @@ def notify(
     """
     essential = kind not in NON_ESSENTIAL
     with force_locale(user.language):
-        subject = _check_header(str(SUBJECTS[kind](context)), "subject")
-        base = {**context, "user": user, "link": link, "base_url": current_app.config["BASE_URL"]}
-        text = render_template(f"mail/{kind}.txt", **base)
+        subject = single_stops(_check_header(str(SUBJECTS[kind](context)), "subject"))
+        base = {**context, "user": user, "link": link, "base_url": public_base_url()}
+        text = single_stops(render_template(f"mail/{kind}.txt", **base))
         html = render_template(
             "mail/layout.html",
-            body=render_template(f"mail/{kind}.html", **base),
+            body=single_stops(render_template(f"mail/{kind}.html", **base)),
             subject=subject,
             **base,
         )
@@ -99,13 +109,17 @@ def notify(
 
 
 def representatives(organisation: Organisation | None, poster: User) -> list[User]:
-    """Who hears about a post: the person who posted, and colleagues who opted in."""
+    """Who hears about a post: the person who posted and, unless they turned it off, every
+    other active representative of the organisation."""
     people = [poster]
     if organisation is not None:
         people += [
             member
             for member in organisation.members
-            if member.id != poster.id and member.active and member.colleague_mail
+            if member.id != poster.id
+            and member.active
+            and member.colleague_mail
+            and member.erased_at is None
         ]
     return people
 

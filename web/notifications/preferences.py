@@ -7,6 +7,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from web.audit import record_event
 from web.extensions import db
+from web.links import public_base_url
 from web.models import LANGUAGES, MAIL_MODES, User
 from web.validation import InvalidInput
 
@@ -25,7 +26,7 @@ def unsubscribe_token(user: User) -> str:
 def unsubscribe_url(user: User) -> str:
     """The absolute one-click unsubscribe address for List-Unsubscribe."""
     # Built by hand: the worker runs outside any request, where url_for has no host.
-    return f"{current_app.config['BASE_URL']}/unsubscribe/{unsubscribe_token(user)}"
+    return f"{public_base_url()}/unsubscribe/{unsubscribe_token(user)}"
 
 
 def user_from_token(token: str) -> User | None:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from web.auth.login import login_manager, signed_in_user
+from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
 from web.i18n import current_language
 from web.matches.services import expire_due
 from web.posts import services
@@ -56,8 +56,9 @@ def poster_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., A
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role != role or not current_user.can_post:
+            if current_user.role != role:
                 abort(403)
+            refuse_unless_approved(current_user)
             return view(*args, **kwargs)
 
         return guarded

@@ -52,10 +52,12 @@ def upgrade():
 
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.add_column(sa.Column('short_reason', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('promised_quantity', sa.Integer(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.drop_column('promised_quantity')
         batch_op.drop_column('short_reason')
 
     with op.batch_alter_table('offer', schema=None) as batch_op:

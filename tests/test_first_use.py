@@ -1,0 +1,141 @@
+"""What a first-time donor, NGO representative or visitor meets (issue 15's defects)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.helpers import sign_in
+
+
+def field_errors(html: str) -> list[str]:
+    return [m.strip() for m in re.findall(r'<p class="error"[^>]*>([^<]*)</p>', html)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "language", "message"),
+    [
+        ("individual", "/offers/new", "en", "This field is required."),
+        ("individual", "/offers/new", "el", "Το πεδίο είναι υποχρεωτικό."),
+        ("ngo", "/needs/new", "en", "This field is required."),
+        ("ngo", "/needs/new", "el", "Το πεδίο είναι υποχρεωτικό."),
+    ],
+)
+def test_required_field_messages_read_as_words(client, make_user, kind, path, language, message):
+    sign_in(client, make_user(kind, language=language))
+    response = client.post(path, data={"title": ""})
+    assert response.status_code == 422
+    errors = field_errors(response.get_data(as_text=True))
+    assert errors and message in errors
+    assert not any(re.search(r"(\w ){4}", error) for error in errors)
+
+
+def test_the_api_lists_each_fields_messages(client, make_user):
+    from web.api.auth import create_token
+
+    _token, secret = create_token(make_user("individual", language="en"), "t")
+    response = client.post(
+        "/api/v1/offers", json={"title": "x"}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    flat = errors.get("json", errors)
+    assert flat["category"] == ["This field is required."]
+
+
+def test_the_language_chosen_before_signing_in_wins_and_is_saved(client, make_user):
+    user = make_user("individual", language="el")
+    client.post("/language", data={"language": "en", "next": "/login"})
+    sign_in(client, user)
+    page = client.get("/account").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    from web.extensions import db
+
+    db.session.refresh(user)
+    assert user.language == "en"
+
+
+def test_without_a_choice_the_stored_language_is_used(client, make_user):
+    sign_in(client, make_user("individual", language="en"))
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_english_pages_show_an_organisations_english_name(client, make_user, make_need):
+    ngo = make_user("ngo")
+    ngo.organisation.name, ngo.organisation.name_en = "Νομική Γέφυρα", "Legal Bridge"
+    from web.extensions import db
+
+    db.session.commit()
+    make_need(ngo)
+    client.post("/language", data={"language": "en", "next": "/"})
+    english = client.get("/needs").get_data(as_text=True)
+    assert "Legal Bridge" in english and "Νομική Γέφυρα" not in english
+    client.post("/language", data={"language": "el", "next": "/"})
+    assert "Νομική Γέφυρα" in client.get("/needs").get_data(as_text=True)
+
+
+def test_an_organisation_registers_with_an_english_name(client):
+    from web.extensions import db
+    from web.models import Organisation
+
+    response = client.post(
+        "/register/ngo",
+        data={
+            "organisation_name": "Δικαιώματα Τώρα",
+            "organisation_name_en": "Rights Now",
+            "organisation_phone": "+30 210 000 0000",
+            "full_name": "Claire Dubois",
+            "email": "claire@rights.example.org",
+            "password": "a long enough passphrase",
+            "confirm": "a long enough passphrase",
+            "language": "en",
+        },
+    )
+    assert response.status_code == 302
+    organisation = db.session.scalar(db.select(Organisation))
+    assert organisation.name_en == "Rights Now"
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [("ngo", "/needs/new"), ("ngo", "/needs/ours"), ("company", "/offers/new")],
+)
+def test_a_representative_of_an_unapproved_organisation_is_told_what_is_happening(
+    client, make_user, kind, path
+):
+    user = make_user(kind, status="pending", language="en")
+    sign_in(client, user)
+    home = client.get("/").get_data(as_text=True)
+    assert "reviewing" in home and "What happens next" in home
+    assert "info@komvos.example" in home
+    for link in (
+        'href="/needs/new"',
+        'href="/needs/ours"',
+        'href="/offers/new"',
+        'href="/offers/mine"',
+    ):
+        assert link not in home
+    refused = client.get(path)
+    assert refused.status_code == 403
+    page = refused.get_data(as_text=True)
+    assert "You are not allowed" not in page
+    assert "approved" in page and "reviewing" in page
+
+
+def test_a_rejected_organisations_representative_reads_the_reason(client, make_user):
+    user = make_user("ngo", status="rejected", language="en")
+    user.organisation.decision_reason = "Not a registered NGO."
+    from web.extensions import db
+
+    db.session.commit()
+    sign_in(client, user)
+    page = client.get("/needs/new").get_data(as_text=True)
+    assert "did not approve" in page and "Not a registered NGO." in page
+
+
+def test_an_approved_representative_sees_no_review_notice(client, make_user):
+    sign_in(client, make_user("ngo", language="en"))
+    home = client.get("/").get_data(as_text=True)
+    assert "reviewing" not in home
+    assert 'href="/needs/new"' in home  # "Post a need" on the home page
