@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.conftest import need_fields, offer_fields
 from tests.helpers import sign_in
 
 
@@ -139,3 +140,66 @@ def test_an_approved_representative_sees_no_review_notice(client, make_user):
     home = client.get("/").get_data(as_text=True)
     assert "reviewing" not in home
     assert 'href="/needs/new"' in home  # "Post a need" on the home page
+
+
+def test_withdrawing_asks_first_and_then_shows_what_was_given(
+    client, make_user, make_offer, make_need, make_match
+):
+    from web.matches import services as matches
+
+    donor = make_user("individual", language="en")
+    offer = make_offer(donor, quantity=50)
+    need = make_need(quantity=15)
+    match = make_match(offer, need, 15)
+    matches.confirm_match(make_user("staff"), match.id)
+    sign_in(client, donor)
+    listing = client.get("/offers/mine").get_data(as_text=True)
+    assert f'href="/offers/{offer.id}/withdraw"' in listing  # a link to the question, not a form
+    question = client.get(f"/offers/{offer.id}/withdraw")
+    assert question.status_code == 200
+    text = question.get_data(as_text=True)
+    assert "Withdraw this offer?" in text and "15 of 50" in text and "35" in text
+    from web.extensions import db
+    from web.posts.models import Offer
+
+    assert db.session.get(Offer, offer.id).status != "withdrawn"  # asking changed nothing
+    assert client.post(f"/offers/{offer.id}/withdraw").status_code == 302
+    after = client.get("/offers/mine").get_data(as_text=True)
+    assert "Still available" not in after
+    assert "Given or promised: 15 of 50" in after and "35 are withdrawn" in after
+
+
+def test_after_posting_the_page_says_what_happens_next(client, make_user):
+    sign_in(client, make_user("individual", language="en"))
+    response = client.post("/offers/new", data=offer_fields(), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "What happens next" in page and "inbox" in page
+    assert 'class="next-step"' in page  # the post's own status, in words
+
+
+def test_after_posting_a_need_the_page_says_what_happens_next(client, make_user):
+    sign_in(client, make_user("ngo", language="en"))
+    response = client.post("/needs/new", data=need_fields(), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "What happens next" in page and 'class="next-step"' in page
+
+
+def test_home_sectors_link_to_their_open_needs(client):
+    assert 'href="/needs?sector=legal"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_phone_header_has_a_menu_button_and_a_real_badge(client, make_user):
+    from web.extensions import db
+    from web.notifications.outbox import notify
+
+    user = make_user("individual", language="el")
+    notify(user, "organisation_approved", {"name": "Δοκιμή"})
+    db.session.commit()
+    sign_in(client, user)
+    page = client.get("/").get_data(as_text=True)
+    assert 'class="menu-toggle' in page and 'aria-controls="site-nav"' in page
+    assert re.search(r'Μηνύματα<span class="badge" aria-hidden="true">1</span>', page)
+    assert "1 μη αναγνωσμένο" in page or "αδιάβαστ" in page
+    with client.get("/static/komvos.css") as response:
+        css = response.get_data(as_text=True)
+    assert ".badge {" in css and "margin-left" in css.split(".badge {")[1].split("}")[0]

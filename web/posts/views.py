@@ -140,7 +140,14 @@ def new_offer() -> Any:
             offer = services.post_offer(signed_in_user(), raw)
         except InvalidFields as error:
             return _render_form("posts/offer_form.html", raw, error.errors, offer=None)
-        flash(_("Thank you. Your offer is posted."), "success")
+        flash(
+            _(
+                "Thank you. Your offer is posted. What happens next: the engine proposes "
+                "needs that fit, the centre's staff confirm, and you are told by email and in "
+                "your inbox."
+            ),
+            "success",
+        )
         return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer.id}"))
     category = request.args.get("category", "")
     values: dict[str, Any] = {
@@ -191,18 +198,22 @@ def edit_offer(offer_id: int) -> Any:
     return _render_form("posts/offer_form.html", _values_of(offer), {}, offer=offer)
 
 
-@bp.post("/offers/<int:offer_id>/withdraw")
+@bp.route("/offers/<int:offer_id>/withdraw", methods=["GET", "POST"])
 @poster_required("donor")
-def withdraw_offer(offer_id: int) -> Response:
-    """Take an offer back."""
-    _owned(services.get_offer, offer_id)
+def withdraw_offer(offer_id: int) -> Any:
+    """Take an offer back: the page asks first and says what stays promised."""
+    offer = _owned(services.get_offer, offer_id)
+    if request.method == "GET":
+        if not offer.is_active:
+            return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer_id}"))
+        return render_template("posts/withdraw_offer.html", offer=offer, form=ActionForm())
     if ActionForm().validate_on_submit():
         try:
             services.withdraw_offer(signed_in_user(), offer_id)
-            flash(_("The offer is withdrawn."), "success")
+            flash(_("The offer is withdrawn. Matches already confirmed still stand."), "success")
         except InvalidInput as error:
             flash(error.message, "error")
-    return redirect(url_for("posts.my_offers"))
+    return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer_id}"))
 
 
 def _version() -> int | None:
@@ -229,7 +240,13 @@ def new_need() -> Any:
             need = services.post_need(signed_in_user(), raw)
         except InvalidFields as error:
             return _render_form("posts/need_form.html", raw, error.errors, need=None)
-        flash(_("The need is posted."), "success")
+        flash(
+            _(
+                "The need is posted. What happens next: the engine proposes offers that fit, "
+                "the centre's staff confirm, and you are told by email and in your inbox."
+            ),
+            "success",
+        )
         return redirect(url_for("posts.our_needs", _anchor=f"need-{need.id}"))
     return _render_form(
         "posts/need_form.html", {"urgency": "normal", "reach_km": 10}, {}, need=None
