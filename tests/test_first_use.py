@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import need_fields, offer_fields
 from tests.helpers import sign_in
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def field_errors(html: str) -> list[str]:
@@ -203,3 +206,53 @@ def test_the_phone_header_has_a_menu_button_and_a_real_badge(client, make_user):
     with client.get("/static/komvos.css") as response:
         css = response.get_data(as_text=True)
     assert ".badge {" in css and "margin-left" in css.split(".badge {")[1].split("}")[0]
+
+
+def test_the_runs_page_speaks_greek(client, make_user, make_offer, make_need):
+    make_need()
+    make_offer()
+    sign_in(client, make_user("staff", language="el"))
+    client.post("/staff/matches/run")
+    page = client.get("/staff/runs").get_data(as_text=True)
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    for english in ("full", "need", "offer", "optimal"):
+        assert english not in cells
+    assert "πλήρης επαναβελτιστοποίηση" in page and "βέλτιστη" in page
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "1,000,000"), ("el", "1.000.000")])
+def test_the_largest_quantity_is_written_the_languages_way(client, make_user, language, shown):
+    sign_in(client, make_user("individual", language=language))
+    response = client.post("/offers/new", data=offer_fields(quantity="99999999"))
+    assert shown in " ".join(field_errors(response.get_data(as_text=True)))
+
+
+def test_greek_mails_greet_correctly_for_any_name_and_stop_once(app, make_user):
+    from web.notifications.outbox import notify
+
+    user = make_user("company", language="el", full_name="Νίκος Θερμός")
+    row = notify(user, "organisation_rejected", {"name": "Περιβόλι Α.Ε.", "reason": "Όχι."})
+    assert "Νίκος Θερμός" not in row.body_text.splitlines()[0]
+    assert row.body_text.startswith("Χαίρετε,")
+    assert "Α.Ε.." not in row.body_text + row.subject + row.body_html
+    assert "Κόμβος" in row.body_html and "Komvos" not in row.body_html
+
+
+def test_the_brand_is_one_word_per_language(client):
+    client.post("/language", data={"language": "el", "next": "/"})
+    greek = client.get("/").get_data(as_text=True)
+    assert "Komvos" not in greek.split("<main")[0].split("</title>")[1]
+    client.post("/language", data={"language": "en", "next": "/"})
+    assert "Κόμβος" not in client.get("/").get_data(as_text=True)
+
+
+def test_greek_pages_call_an_organisation_a_foreas_only():
+    catalogue = (ROOT / "web/translations/el/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    greek = "\n".join(line for line in catalogue.splitlines() if line.startswith("msgstr"))
+    assert "οργάνωσ" not in greek.lower()
+
+
+def test_the_glossary_names_one_term_per_concept():
+    glossary = (ROOT / "docs/GLOSSARY.md").read_text(encoding="utf-8")
+    for term in ("φορέας", "organisation", "Κόμβος", "Komvos", "αντιστοίχιση", "match"):
+        assert term in glossary
