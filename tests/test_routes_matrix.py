@@ -32,6 +32,12 @@ MATRIX = {
         "/staff/people/999/deactivate",
         [302, 403, 403, 403, 403, 403, 404],
     ),
+    "account.forgot_password": ("GET", "/password/forgot", [200] * 7),
+    "account.reset_password": ("GET", "/password/reset/not-a-token", [404] * 7),
+    "account.request_email_change": ("POST", "/account/email", [302] + [422] * 6),
+    "account.confirm_email": ("GET", "/account/email/not-a-token", [404] * 7),
+    "account.export_data": ("GET", "/account/data.json", [302] + [200] * 6),
+    "account.erase": ("GET", "/account/erase", [302, 200, 200, 200, 200, 403, 403]),
     "auth.create_token": ("POST", "/account/tokens", [302, 422, 422, 422, 422, 422, 422]),
     "auth.revoke_token": (
         "POST",

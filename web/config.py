@@ -122,6 +122,8 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "BABEL_DEFAULT_LOCALE": settings["default_language"],
         "LANGUAGES": list(settings["languages"]),
         "INVITATION_DAYS": settings["invitation_days"],
+        "PASSWORD_RESET_MINUTES": settings["password_reset_minutes"],
+        "EMAIL_CHANGE_HOURS": settings["email_change_hours"],
         "TIMEZONE": settings["timezone"],
         "MAIL_SERVER": settings["mail_server"],
         "MAIL_PORT": settings["mail_port"],

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from web.account.forms import EmailChangeForm
 from web.api import auth as tokens
 from web.auth import services
 from web.auth.forms import (
@@ -205,6 +206,7 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
         tokens=tokens.active_tokens(signed_in_user()),
         form=forms.get("form") or TokenForm(),
         password_form=forms.get("password_form") or ChangePasswordForm(),
+        email_form=EmailChangeForm(prefix="new"),
         new_secret=forms.get("new_secret"),
     )
     return page, status

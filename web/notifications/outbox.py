@@ -58,8 +58,22 @@ SUBJECTS = {
         "Your offer ends on %(date)s: %(title)s", date=c["date"], title=c["title"]
     ),
     "daily_digest": lambda c: _("Your Komvos digest: %(n)s updates", n=c["count"]),
+    "password_reset": lambda c: _("Choose a new password for Komvos"),
+    "email_change": lambda c: _("Confirm your new email address for Komvos"),
+    "email_changed": lambda c: _("Your Komvos email address is changing"),
+    "pledge_waiting": lambda c: _("A pledge for your need is waiting: %(title)s", title=c["title"]),
 }
 NON_ESSENTIAL = {"proposals_digest", "need_deadline", "offer_ending", "daily_digest"}
+# Messages that carry a secret link: mailed only, never shown in the inbox.
+PRIVATE_KINDS = ("password_reset", "email_change")
+# What a person can never turn off: mail about their account itself.
+ALWAYS_MAILED = {
+    "password_reset",
+    "email_change",
+    "email_changed",
+    "organisation_approved",
+    "organisation_rejected",
+}
 
 
 def notify(
@@ -68,11 +82,14 @@ def notify(
     context: Mapping[str, Any],
     link: str = "",
     dedupe_key: str | None = None,
+    email: str | None = None,
 ) -> Notification:
     """Add one message for `user` to the session, rendered in their language.
 
     Essential messages are mailed at once; non-essential ones follow the person's choice
-    (at once, in the daily digest, or not mailed). Either way the inbox shows it.
+    (at once, in the daily digest, or not mailed); any kind the person turned off is not
+    mailed. Either way the inbox shows it (except messages with a secret link). `email`
+    sends it to another address than the account's (a new address being confirmed).
     """
     essential = kind not in NON_ESSENTIAL
     with force_locale(user.language):
@@ -85,14 +102,17 @@ def notify(
             subject=subject,
             **base,
         )
-    _check_header(user.email, "recipient")
+    recipient = email or user.email
+    _check_header(recipient, "recipient")
     _check_header(user.full_name, "recipient name")
     status = "pending"
     if not essential and kind != "daily_digest":
         status = {"immediate": "pending", "daily": "digest", "off": "skipped"}[user.mail_mode]
+    if kind in (user.mail_kinds_off or ()) and kind not in ALWAYS_MAILED:
+        status = "skipped"
     notification = Notification(
         user=user,
-        email=user.email,
+        email=recipient,
         language=user.language,
         kind=kind,
         essential=essential,

@@ -13,6 +13,7 @@ from web.extensions import csrf, db
 from web.models import utcnow
 from web.notifications import preferences
 from web.notifications.models import Notification
+from web.notifications.outbox import PRIVATE_KINDS
 from web.posts.services import paginate
 from web.validation import InvalidInput
 from web.views_common import ActionForm, page_number
@@ -28,7 +29,11 @@ def unread_count() -> int:
         db.session.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+            .where(
+                Notification.user_id == current_user.id,
+                Notification.read_at.is_(None),
+                Notification.kind.not_in(PRIVATE_KINDS),
+            )
         )
         or 0
     )
@@ -41,7 +46,7 @@ def inbox() -> str:
     page = page_number()
     query = (
         select(Notification)
-        .where(Notification.user_id == current_user.id)
+        .where(Notification.user_id == current_user.id, Notification.kind.not_in(PRIVATE_KINDS))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return render_template(

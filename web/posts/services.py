@@ -353,3 +353,18 @@ def paginate(query: Select[Any], page: int, per_page: int) -> Page[Any]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total or 0, page=page, per_page=per_page)
+
+
+def lapse_posts(model: type[Offer] | type[Need], post_ids: list[int]) -> None:
+    """Withdraw these posts if still active, and their waiting proposals, inside the
+    caller's transaction (an account being erased); confirmed matches stay."""
+    if not post_ids:
+        return
+    db.session.execute(
+        update(model)
+        .where(model.id.in_(post_ids), model.status.in_(ACTIVE_STATUSES))
+        .values(status="withdrawn", version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    for post_id in post_ids:
+        _withdraw_proposals(model, post_id)
