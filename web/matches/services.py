@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -160,14 +161,25 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
         bridge.engine_need(n, fairness.get(n.organisation_id, 0), reserved.get(n.id, 0))
         for n in needs.values()
     ]
+    engine_offer = bridge.engine_offer(offer)
+    run.needs = len(engine_needs)
+    made = 0
+    if offer.chosen_need_id in needs:
+        # The donor offered this for one need: propose that pair first, when the engine
+        # finds it feasible, and only what is left to the others.
+        chosen = [n for n in engine_needs if n.id == str(offer.chosen_need_id) and n.quantity]
+        first = matching.propose_for_offer(engine_offer, chosen, bridge.policy(), today())
+        made += _record_proposals(first, {offer.id: offer}, needs, run)
+        taken = sum(p.quantity for p in first.proposals)
+        engine_offer = replace(engine_offer, quantity=max(engine_offer.quantity - taken, 0))
+        engine_needs = [n for n in engine_needs if n.id != str(offer.chosen_need_id)]
     result = matching.propose_for_offer(
-        bridge.engine_offer(offer),
+        engine_offer,
         [n for n in engine_needs if n.quantity > 0],
         bridge.policy(),
         today(),
     )
-    run.needs = len(engine_needs)
-    made = _record_proposals(result, {offer.id: offer}, needs, run)
+    made += _record_proposals(result, {offer.id: offer}, needs, run)
     _finish_run(run, result, started, made)
     db.session.commit()
     return run

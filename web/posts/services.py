@@ -13,8 +13,10 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
+from web.clock import today
 from web.extensions import db
 from web.models import User
+from web.notifications.outbox import notify, representatives
 from web.posts.labels import STATUS_LABELS
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
 from web.posts.schemas import NeedInput, OfferInput, PostInput
@@ -117,19 +119,53 @@ def _require_poster(user: User, role: str) -> None:
         raise PermissionError("this account cannot post here")
 
 
-def post_offer(user: User, raw: Mapping[str, Any], propose: bool = True) -> Offer:
-    """A donor posts an offer; the engine proposes for it at once unless told not to."""
+def post_offer(
+    user: User, raw: Mapping[str, Any], propose: bool = True, chosen_need: Need | None = None
+) -> Offer:
+    """A donor posts an offer; the engine proposes for it at once unless told not to.
+
+    `chosen_need` (an open need, from its public page) ties the offer to that need: the
+    engine proposes that pair first and the NGO's representatives hear that a pledge waits.
+    """
     _require_poster(user, "donor")
     data = _validated(OfferInput(), raw)
     offer = Offer(donor=user, organisation=user.organisation)
     _apply(offer, data)
+    if chosen_need is not None:
+        offer.chosen_need_id = chosen_need.id
     db.session.add(offer)
     db.session.flush()
-    record_event("offer.posted", actor=user, target=offer, quantity=offer.quantity)
+    record_event(
+        "offer.posted",
+        actor=user,
+        target=offer,
+        quantity=offer.quantity,
+        chosen_need=offer.chosen_need_id,
+    )
+    if chosen_need is not None:
+        _tell_of_pledge(chosen_need, offer)
     db.session.commit()
     if propose:
         _propose("offer", offer.id)
     return offer
+
+
+def _tell_of_pledge(need: Need, offer: Offer) -> None:
+    for person in representatives(need.organisation, need.poster):
+        notify(
+            person,
+            "pledge_waiting",
+            {"title": need.title, "quantity": offer.quantity, "unit": offer.unit},
+            link=f"/needs/ours#need-{need.id}",
+        )
+
+
+def open_need(need_id: int) -> Need:
+    """An open need, as anyone may see it on its public page (LookupError otherwise)."""
+    need = db.session.get(Need, need_id)
+    if need is None or not need.is_active or need.needed_by < today():
+        raise LookupError(need_id)  # past its deadline counts as expired, stored or not
+    return need
 
 
 def get_offer(user: User, offer_id: int) -> Offer:

@@ -130,16 +130,29 @@ def _values_of(post: Offer | Need) -> dict[str, Any]:
 # Offers -------------------------------------------------------------------------------------
 
 
+def _chosen_need(raw: str | None) -> Need | None:
+    """The open need a donor is offering for (`?need=` or the form's hidden field), if any."""
+    if not raw or not raw.isdigit() or len(raw) > 10:
+        return None
+    try:
+        return services.open_need(int(raw))
+    except LookupError:
+        return None
+
+
 @bp.route("/offers/new", methods=["GET", "POST"])
 @poster_required("donor")
 def new_offer() -> Any:
-    """A donor posts an offer; `?category=` prefills it (from the public needs page)."""
+    """A donor posts an offer; `?category=` prefills it, `?need=` ties it to an open need."""
+    chosen = _chosen_need(request.values.get("need"))
     if request.method == "POST" and ActionForm().validate_on_submit():
         raw = _offer_input()
         try:
-            offer = services.post_offer(signed_in_user(), raw)
+            offer = services.post_offer(signed_in_user(), raw, chosen_need=chosen)
         except InvalidFields as error:
-            return _render_form("posts/offer_form.html", raw, error.errors, offer=None)
+            return _render_form(
+                "posts/offer_form.html", raw, error.errors, offer=None, chosen_need=chosen
+            )
         flash(
             _(
                 "Thank you. Your offer is posted. What happens next: the engine proposes "
@@ -155,7 +168,15 @@ def new_offer() -> Any:
         "lot": 1,
         "reach_km": 10,
     }
-    return _render_form("posts/offer_form.html", values, {}, offer=None)
+    if chosen is not None:
+        values.update(
+            category=chosen.category_id,
+            title=chosen.title,
+            quantity=chosen.remaining_quantity,
+            unit=chosen.unit,
+            place=chosen.place_id,
+        )
+    return _render_form("posts/offer_form.html", values, {}, offer=None, chosen_need=chosen)
 
 
 @bp.get("/offers/mine")
@@ -298,6 +319,21 @@ def close_need(need_id: int) -> Response:
         except InvalidInput as error:
             flash(error.message, "error")
     return redirect(url_for("posts.our_needs"))
+
+
+@bp.get("/needs/<int:need_id>")
+def need_page(need_id: int) -> str:
+    """The public page of one open need: what is still lacking and where, no personal data."""
+    try:
+        need = services.open_need(need_id)
+    except LookupError:
+        abort(404)
+    return render_template(
+        "posts/need_page.html",
+        need=need,
+        urgency_labels=URGENCY_LABELS,
+        kind_labels=KIND_LABELS,
+    )
 
 
 @bp.get("/needs")
