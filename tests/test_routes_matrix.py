@@ -103,6 +103,11 @@ MATRIX = {
     "notifications.save_preferences": ("POST", "/account/preferences", [302] * 7),
     "notifications.unsubscribe": ("GET", "/unsubscribe/not-a-token", [404] * 7),
     "notifications.mail_status": ("GET", "/staff/mail", [302, 403, 403, 403, 403, 200, 200]),
+    "notifications.mail_templates": (
+        "GET",
+        "/staff/mail/templates",
+        [302, 403, 403, 403, 403, 200, 200],
+    ),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

@@ -33,6 +33,7 @@ from web.auth.forms import (
 )
 from web.auth.login import representative_required, roles_required, signed_in_user
 from web.main.views import safe_next
+from web.notifications.kinds import KIND_LABELS, choosable_kinds
 from web.validation import InvalidInput
 from web.views_common import ActionForm
 
@@ -207,6 +208,8 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
         form=forms.get("form") or TokenForm(),
         password_form=forms.get("password_form") or ChangePasswordForm(),
         email_form=EmailChangeForm(prefix="new"),
+        mail_kinds=choosable_kinds(signed_in_user()),
+        kind_labels=KIND_LABELS,
         new_secret=forms.get("new_secret"),
     )
     return page, status

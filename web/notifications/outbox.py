@@ -76,6 +76,23 @@ ALWAYS_MAILED = {
 }
 
 
+def render_message(
+    user: User, kind: str, context: Mapping[str, Any], link: str = "", language: str = ""
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a message, in `language` (default: the user's)."""
+    with force_locale(language or user.language):
+        subject = single_stops(_check_header(str(SUBJECTS[kind](context)), "subject"))
+        base = {**context, "user": user, "link": link, "base_url": public_base_url()}
+        text = single_stops(render_template(f"mail/{kind}.txt", **base))
+        html = render_template(
+            "mail/layout.html",
+            body=single_stops(render_template(f"mail/{kind}.html", **base)),
+            subject=subject,
+            **base,
+        )
+    return subject, text, html
+
+
 def notify(
     user: User,
     kind: str,
@@ -92,16 +109,7 @@ def notify(
     sends it to another address than the account's (a new address being confirmed).
     """
     essential = kind not in NON_ESSENTIAL
-    with force_locale(user.language):
-        subject = single_stops(_check_header(str(SUBJECTS[kind](context)), "subject"))
-        base = {**context, "user": user, "link": link, "base_url": public_base_url()}
-        text = single_stops(render_template(f"mail/{kind}.txt", **base))
-        html = render_template(
-            "mail/layout.html",
-            body=single_stops(render_template(f"mail/{kind}.html", **base)),
-            subject=subject,
-            **base,
-        )
+    subject, text, html = render_message(user, kind, context, link)
     recipient = email or user.email
     _check_header(recipient, "recipient")
     _check_header(user.full_name, "recipient name")

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from web.auth.login import signed_in_user, staff_required
 from web.extensions import csrf, db
 from web.models import utcnow
-from web.notifications import preferences
+from web.notifications import preferences, previews
 from web.notifications.models import Notification
 from web.notifications.outbox import PRIVATE_KINDS
 from web.posts.services import paginate
@@ -101,6 +101,7 @@ def save_preferences() -> Response:
             request.form.get("language", user.language),
             request.form.get("mail_mode", user.mail_mode),
             request.form.get("colleague_mail") == "on",
+            request.form.getlist("mail_kind") if "mail_kinds_shown" in request.form else None,
         )
         flash(_("Your preferences are saved."), "success")
     except InvalidInput:  # only a tampered form gets here
@@ -137,3 +138,10 @@ def mail_status() -> str:
         ).all()
     )
     return render_template("notifications/mail_status.html", failed=failed, counts=counts)
+
+
+@bp.get("/staff/mail/templates")
+@staff_required
+def mail_templates() -> str:
+    """How each kind of message reads, in Greek and in English, as plain text."""
+    return render_template("notifications/mail_templates.html", kinds=previews.previews())
