@@ -65,6 +65,7 @@ MATRIX = {
     "reference.categories": ("GET", "/api/v1/categories?q=blankets", [200] * 7),
     "reference.places": ("GET", "/api/v1/places?q=kypseli", [200] * 7),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", [200] * 7),
+    "api_docs_page.api_docs": ("GET", "/api/docs", [200] * 7),
     "open_needs.list_open_needs": ("GET", "/api/v1/open-needs", [200] * 7),
     "offers.list_offers": ("GET", "/api/v1/offers", [401] * 7),
     "offers.create_offer": ("POST", "/api/v1/offers", [401] * 7),

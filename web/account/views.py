@@ -7,7 +7,16 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -136,6 +145,7 @@ def erase() -> Any:
         except InvalidInput as error:
             getattr(form, error.field).errors = [error.message]
         else:
+            session["language"] = user.language  # the next pages stay in their language
             logout_user()
             flash(
                 _("Your account is erased. What you gave and received stays, without you."),

@@ -137,7 +137,9 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out."""
-    services.sign_out_everywhere(signed_in_user())
+    user = signed_in_user()
+    services.sign_out_everywhere(user)
+    session["language"] = user.language  # the pages stay in the person's language
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
