@@ -60,6 +60,7 @@ def test_a_reset_link_arrives_sets_a_new_password_once_and_ends_every_session(ap
     remembered = elsewhere.get_cookie("remember_token").value
 
     client = app.test_client()
+    client.post("/language", data={"language": "en", "next": "/"})
     page = client.post("/password/forgot", data={"email": "Nikos@People.example"})
     assert page.status_code == 200 and "Check your email" in page.get_data(as_text=True)
     link, message = mailed_link(smtp, "/password/reset/")
