@@ -23,7 +23,8 @@ translations: $(STAMP)
 run: $(STAMP) translations
 	$(BIN)/flask --app web db upgrade
 	$(BIN)/flask --app web seed-demo --if-empty
-	KOMVOS_MAIL_WORKER_THREAD=true $(BIN)/flask --app web run --host $(HOST) --port $(PORT)
+	KOMVOS_MAIL_WORKER_THREAD=true KOMVOS_BASE_URL=$${KOMVOS_BASE_URL:-http://$(HOST):$(PORT)} \
+		$(BIN)/flask --app web run --host $(HOST) --port $(PORT)
 
 test: $(STAMP) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

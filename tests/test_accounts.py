@@ -260,7 +260,7 @@ def test_an_unapproved_representative_signs_in_but_cannot_invite(client, make_us
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     page = client.get("/organisation").get_data(as_text=True)
-    assert "δεν έχει ακόμη επαληθεύσει" in page
+    assert "ελέγχει τον φορέα" in page and "Τι ακολουθεί" in page  # the review notice
     assert (
         client.post("/organisation/invitations", data={"email": "x@org.example"}).status_code == 403
     )

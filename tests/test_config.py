@@ -4,6 +4,7 @@ import pytest
 
 from web import create_app
 from web.config import DEFAULT_SECRET_KEY, ConfigError, load_settings
+from web.extensions import db
 
 STRONG_SECRET = "s" * 48
 
@@ -82,6 +83,7 @@ def test_production_app_has_secure_cookies_and_no_debug(database_url):
             "env": "production",
             "secret_key": STRONG_SECRET,
             "database_url": database_url,
+            "base_url": "https://komvos.example.org",
             "debug": True,
         }
     )
@@ -97,3 +99,29 @@ def test_factory_applies_the_test_mapping(make_app):
     assert app.config["BASE_URL"] == "http://komvos.test"
     assert app.testing is True
     assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.parametrize("base_url", ["", "komvos.example.org"])
+def test_production_refuses_to_start_without_a_public_address(base_url):
+    environ = {
+        "KOMVOS_ENV": "production",
+        "KOMVOS_SECRET_KEY": STRONG_SECRET,
+        "KOMVOS_DATABASE_URL": "postgresql+psycopg://db/komvos",
+        "KOMVOS_BASE_URL": base_url,
+    }
+    with pytest.raises(ConfigError, match="KOMVOS_BASE_URL"):
+        load_settings(environ=environ)
+
+
+def test_links_in_messages_follow_where_the_app_is_served(make_app, make_user):
+    from web.notifications.outbox import notify
+
+    app = make_app(base_url="")
+    with app.app_context():
+        user = make_user("individual")
+    with app.test_request_context("/", base_url="http://127.0.0.1:5201"):
+        user = db.session.merge(user)
+        row = notify(user, "organisation_approved", {"name": "Δοκιμή"}, link="/organisation")
+        assert "http://127.0.0.1:5201/organisation" in row.body_text
+        assert "127.0.0.1:5000" not in row.body_text + row.body_html
+        db.session.rollback()

@@ -352,16 +352,21 @@ def test_preferences_are_saved_from_the_account_page(mail_app, make_user):
     assert preferences.user_from_token(preferences.unsubscribe_token(user)).id == user.id
 
 
-def test_colleagues_who_opted_in_hear_of_matches_too(mail_app, make_user, make_need, make_offer):
+def test_every_representative_hears_of_matches_unless_they_opted_out(
+    mail_app, make_user, make_need, make_offer
+):
     poster = make_user("ngo")
-    keen = make_user("ngo", organisation=poster.organisation, colleague_mail=True)
-    quiet = make_user("ngo", organisation=poster.organisation)
+    colleague = make_user("ngo", organisation=poster.organisation)
+    quiet = make_user("ngo", organisation=poster.organisation, colleague_mail=False)
     make_need(poster)
     make_offer(make_user("individual"))
     [match] = db.session.scalars(select(Match).where(Match.status == "proposed")).all()
     matches.confirm_match(make_user("staff"), match.id)
     told = {r.user_id for r in rows(kind="match_confirmed")}
-    assert poster.id in told and keen.id in told and quiet.id not in told
+    assert poster.id in told and colleague.id in told and quiet.id not in told
+    matches.record_receipt(poster, match.id, match.need_quantity)
+    thanked = {r.user_id for r in rows(kind="match_fulfilled")}
+    assert colleague.id in thanked and poster.id not in thanked and quiet.id not in thanked
 
 
 def test_representatives_hear_when_their_organisation_is_decided(mail_app, make_user):

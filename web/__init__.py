@@ -66,6 +66,7 @@ def register_reference_data(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount every feature."""
     from web import api, routing
+    from web.account.views import bp as account_bp
     from web.auth.views import bp as auth_bp
     from web.main.views import bp as main_bp
     from web.matches.views import bp as matches_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     routing.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(posts_bp)
     app.register_blueprint(matches_bp)
     app.register_blueprint(notifications_bp)

@@ -89,6 +89,11 @@ def _check(settings: Mapping[str, Any]) -> None:
             )
         if not settings["database_url"]:
             raise ConfigError("set KOMVOS_DATABASE_URL (postgresql+psycopg://...) in production")
+        if not str(settings["base_url"]).startswith(("https://", "http://")):
+            raise ConfigError(
+                "set KOMVOS_BASE_URL to the public address (e.g. https://komvos.example.org) "
+                "in production: links in emails are built from it"
+            )
 
 
 def _check_tiles_url(url: str) -> None:
@@ -113,9 +118,12 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": settings.get("engine_options", {"pool_pre_ping": True}),
         "BASE_URL": settings["base_url"].rstrip("/"),
+        "CONTACT_EMAIL": settings["contact_email"],
         "BABEL_DEFAULT_LOCALE": settings["default_language"],
         "LANGUAGES": list(settings["languages"]),
         "INVITATION_DAYS": settings["invitation_days"],
+        "PASSWORD_RESET_MINUTES": settings["password_reset_minutes"],
+        "EMAIL_CHANGE_HOURS": settings["email_change_hours"],
         "TIMEZONE": settings["timezone"],
         "MAIL_SERVER": settings["mail_server"],
         "MAIL_PORT": settings["mail_port"],

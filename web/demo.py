@@ -139,6 +139,7 @@ def _add_organisation(entry: dict[str, Any], kind: str, status: str) -> Organisa
     organisation = Organisation(
         kind=kind,
         name=entry.get("name_el") or entry["name_en"],
+        name_en=entry.get("name_en", "") if entry.get("name_el") else "",
         description=entry.get("description", ""),
         sector=entry.get("sector"),
         place_id=entry.get("place"),

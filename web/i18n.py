@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 
 def select_locale() -> str:
-    """The signed-in user's language, else the one chosen this visit, else the default."""
+    """The signed-in user's language (which a choice made on the page updates, see
+    `web.auth.views.login`), else the one chosen this visit, else the default."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -68,6 +71,11 @@ def sector_label(code: str | None) -> str:
     return SECTORS[code][current_language()] if code in SECTORS else (code or "")
 
 
+def org_name(organisation: Any) -> str:
+    """An organisation's name in the request's language (its English name on English pages)."""
+    return str(organisation.display_name(current_language())) if organisation else ""
+
+
 def init_app(app: Flask) -> None:
     """Give templates the language and the locale-aware formatters."""
     from web.notifications.views import unread_count
@@ -79,6 +87,7 @@ def init_app(app: Flask) -> None:
         unit_label=unit_label,
         sector_label=sector_label,
         details_text=details_text,
+        org_name=org_name,
         current_language=current_language,
         format_date=format_date,
         format_datetime=format_datetime,

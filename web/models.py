@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -22,6 +23,11 @@ LANGUAGES = ("el", "en")
 def utcnow() -> datetime:
     """Return the current UTC time as a naive datetime (stored the same on every database)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_token() -> str:
+    """A fresh random token naming a person's sessions and remember cookies."""
+    return secrets.token_urlsafe(32)
 
 
 def one_of(column: str, values: tuple[str, ...]) -> str:
@@ -52,6 +58,8 @@ class Organisation(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The name in English where it differs (the English pages show it).
+    name_en: Mapped[str] = mapped_column(String(160), default="", server_default="")
 
     members: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id", order_by="User.id"
@@ -61,6 +69,10 @@ class Organisation(db.Model):
     def is_approved(self) -> bool:
         """True once staff have verified the organisation."""
         return self.status == "approved"
+
+    def display_name(self, language: str) -> str:
+        """The name in `language`: the English one on English pages where there is one."""
+        return self.name_en if language == "en" and self.name_en else self.name
 
 
 class User(UserMixin, db.Model):
@@ -87,12 +99,28 @@ class User(UserMixin, db.Model):
     mail_mode: Mapped[str] = mapped_column(
         String(16), default="immediate", server_default="immediate"
     )
-    # Representatives may also receive mail about what their colleagues posted.
-    colleague_mail: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Representatives hear about their organisation's matches, whoever posted (each may opt out).
+    colleague_mail: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Flask-Login's alternative id: in every session and remember cookie of this person.
+    # Rotating it (sign-out, new password, deactivation) ends them all at once.
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=new_session_token
+    )
+    # Kinds of message this person does not want mailed (the inbox still shows them).
+    mail_kinds_off: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
     )
+
+    def get_id(self) -> str:
+        """What Flask-Login stores in the session and the remember cookie."""
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this person (the caller commits)."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this before signing in

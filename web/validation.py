@@ -133,10 +133,16 @@ def plain_messages(errors: Any) -> Any:
     """Turn lazy translated messages into strings of the request's language.
 
     Keys become strings too: marshmallow keys a list item's errors by its index, and JSON
-    cannot sort a mapping whose keys mix numbers and names.
+    cannot sort a mapping whose keys mix numbers and names. Each field maps to a list of
+    messages: marshmallow keeps a lone lazy message (such as "required") bare, and a template
+    joining it would space out its letters.
     """
     if isinstance(errors, dict):
-        return {str(key): plain_messages(value) for key, value in errors.items()}
+        return {str(key): _as_list(plain_messages(value)) for key, value in errors.items()}
     if isinstance(errors, list | tuple):
         return [plain_messages(value) for value in errors]
     return str(errors)
+
+
+def _as_list(messages: Any) -> Any:
+    return [messages] if isinstance(messages, str) else messages

@@ -37,8 +37,18 @@ def field(page, t, language, label):
 
 
 def nav_link(page, name):
-    """A link of the main navigation (on a phone too: nothing hides behind hover)."""
+    """A link of the main navigation; on a phone, behind the menu button, opened first."""
+    open_menu(page)
     return page.get_by_role("navigation").first.get_by_role("link", name=name, exact=True)
+
+
+def open_menu(page):
+    """Press the header's menu button if the page shows one (phones) and it is closed."""
+    page.wait_for_load_state("domcontentloaded")  # menu.js (deferred) has shown the button
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
 
 
 def fill_person(page, t, language, name, email):
@@ -89,6 +99,7 @@ def test_a_company_registers_and_posts_an_offer(new_page, check, t, language):
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == company))
     organisation.status = "approved"
     db.session.commit()
+    page.reload()  # what they may do now shows on the next page they open
 
     nav_link(page, t(language, "My offers")).click()
     page.get_by_role("link", name=t(language, "Offer something")).click()

@@ -64,6 +64,17 @@ def test_signing_in_works_with_the_keyboard_alone_and_focus_stays_visible(page, 
     expect(page.locator("#password")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_url(lambda url: "/login" not in url)
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible():  # a phone: the links are behind the menu button, opened by keyboard
+        for _attempt in range(8):  # back from the content (the skip link's #main) to the header
+            page.keyboard.press("Shift+Tab")
+            if toggle.evaluate("(button) => button === document.activeElement"):
+                break
+        expect(toggle).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_role("link", name="Maria Keyboard")).to_be_visible()
     page.wait_for_load_state("load")  # the new page's stylesheet, before moving focus on it
     page.keyboard.press("Tab")

@@ -1,4 +1,5 @@
-"""The JSON API under /api/v1 (flask-smorest), documented at /api/v1/openapi.json."""
+"""The JSON API under /api/v1 (flask-smorest), described at /api/v1/openapi.json and shown
+to people at /api/docs."""
 
 from __future__ import annotations
 
@@ -69,12 +70,13 @@ def json_depth(value: Any) -> int:
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
-    from web.api import matches, posts, reference
+    from web.api import docs, matches, posts, reference
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
     api.init_app(app)
     app.before_request(refuse_unreadable_json)
+    app.register_blueprint(docs.bp)
     blueprints = (
         reference.blp,
         posts.offers_blp,

@@ -136,6 +136,14 @@ class OrganisationForm(PersonForm):
             Length(min=2, max=160, message=_l("Between %(min)d and %(max)d characters.")),
         ],
     )
+    organisation_name_en = StringField(
+        _l("Name in English (optional)"),
+        validators=[
+            Optional(),
+            Length(min=2, max=160, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
+        description=_l("Shown on the English pages, if it differs."),
+    )
     sector = SelectField(_l("Main sector"), validators=[Optional()])
     place = StringField(
         _l("Area"),
@@ -220,4 +228,28 @@ class TokenForm(FlaskForm):
             Length(max=80, message=_l("At most %(max)d characters.")),
         ],
         description=_l("For example: our stock system."),
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    """A new password, given with the current one."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
+        description=_l("At least 8 characters. A passphrase of a few words is best."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
     )

@@ -36,6 +36,7 @@ class OrganisationDetails:
 
     name: str
     kind: str
+    name_en: str = ""
     sector: str | None = None
     place_id: str | None = None
     phone: str = ""
@@ -104,6 +105,7 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     organisation = Organisation(
         kind=details.kind,
         name=details.name.strip(),
+        name_en=details.name_en.strip(),
         sector=details.sector,
         place_id=details.place_id,
         phone=details.phone.strip(),
@@ -122,8 +124,9 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None; both outcomes are audited."""
+def authenticate(email: str, password: str, language: str | None = None) -> User | None:
+    """The user these credentials belong to, or None; both outcomes are audited. A language
+    the person chose on the page before signing in is saved as theirs."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.active:
@@ -133,15 +136,50 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    if language is not None and language != user.language:
+        user.language = language
+        record_event("user.language_changed", actor=user, target=user, language=language)
     record_event("auth.login", actor=user, target=user)
     db.session.commit()
     return user
 
 
-def record_logout(user: User) -> None:
-    """Note a sign-out."""
+def sign_out_everywhere(user: User) -> None:
+    """Sign out: every session and remember cookie of the person stops working."""
+    user.end_sessions()
     record_event("auth.logout", actor=user, target=user)
     db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session ends."""
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput("current_password", str(_l("This is not your current password.")))
+    problem = password_problem(new, user.email)
+    if problem:
+        raise InvalidInput("password", problem)
+    user.password_hash = hash_password(new)
+    user.end_sessions()
+    record_event("user.password_changed", actor=user, target=user)
+    db.session.commit()
+
+
+def set_active(admin: User, user_id: int, active: bool) -> User:
+    """An administrator deactivates (or reactivates) a person; deactivation ends their
+    sessions, remember cookies and the use of their API tokens."""
+    if admin.role != "admin":
+        raise PermissionError("only administrators deactivate people")
+    user = db.session.get(User, user_id)
+    if user is None or user.erased_at is not None:
+        raise LookupError(user_id)
+    if user.id == admin.id:
+        raise InvalidInput("user", str(_l("You cannot deactivate your own account.")))
+    user.active = active
+    if not active:
+        user.end_sessions()
+    record_event("user.activated" if active else "user.deactivated", actor=admin, target=user)
+    db.session.commit()
+    return user
 
 
 def pending_organisations() -> list[Organisation]:

@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from web import throttle
+from web.account.forms import EmailChangeForm
 from web.api import auth as tokens
 from web.auth import services
 from web.auth.forms import (
     AcceptInvitationForm,
+    ChangePasswordForm,
     InvitationForm,
     LoginForm,
     OrganisationForm,
     PersonForm,
     TokenForm,
 )
-from web.auth.login import representative_required, signed_in_user
+from web.auth.login import representative_required, roles_required, signed_in_user
 from web.main.views import safe_next
+from web.notifications.kinds import KIND_LABELS, choosable_kinds
 from web.validation import InvalidInput
+from web.views_common import ActionForm
 
 bp = Blueprint("auth", __name__)
 
@@ -74,6 +90,7 @@ def register_organisation(kind: str) -> str | Response:
     if form.validate_on_submit():
         details = services.OrganisationDetails(
             name=form.organisation_name.data or "",
+            name_en=form.organisation_name_en.data or "",
             kind=kind,
             sector=form.sector.data or None,
             place_id=form.place.data,
@@ -105,7 +122,13 @@ def login() -> str | Response:
     """Sign in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        # A language chosen on the page before signing in wins over the stored one.
+        chosen = session.get("language")
+        user = services.authenticate(
+            form.email.data or "",
+            form.password.data or "",
+            chosen if chosen in current_app.config["LANGUAGES"] else None,
+        )
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
             landing = url_for("staff.dashboard") if user.is_staff else url_for("main.home")
@@ -119,7 +142,9 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out."""
-    services.record_logout(signed_in_user())
+    user = signed_in_user()
+    services.sign_out_everywhere(user)
+    session["language"] = user.language  # the pages stay in the person's language
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
@@ -183,16 +208,72 @@ def accept_invitation(token: str) -> str | Response:
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
 
 
-@bp.get("/account")
-@login_required
-def account() -> str:
-    """The account page: personal API tokens."""
-    return render_template(
+def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
+    page = render_template(
         "auth/account.html",
         tokens=tokens.active_tokens(signed_in_user()),
-        form=TokenForm(),
-        new_secret=None,
+        form=forms.get("form") or TokenForm(),
+        password_form=forms.get("password_form") or ChangePasswordForm(),
+        email_form=EmailChangeForm(prefix="new"),
+        mail_kinds=choosable_kinds(signed_in_user()),
+        kind_labels=KIND_LABELS,
+        new_secret=forms.get("new_secret"),
     )
+    return page, status
+
+
+@bp.get("/account")
+@login_required
+def account() -> tuple[str, int]:
+    """The account page: preferences, password, personal API tokens, one's own data."""
+    return _account_page()
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> Response | tuple[str, int]:
+    """Change the password; every other session and remember cookie stops working."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = signed_in_user()
+        try:
+            services.change_password(
+                user, form.current_password.data or "", form.password.data or ""
+            )
+        except InvalidInput as error:
+            getattr(form, error.field).errors = [error.message]
+        else:
+            login_user(user)  # this session goes on under the new token
+            flash(
+                _("Your password is changed. You are signed out on every other device."),
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    return _account_page(422, password_form=form)
+
+
+@bp.post("/staff/people/<id:user_id>/<any(deactivate, activate):action>")
+@roles_required("admin")
+def set_person_active(user_id: int, action: str) -> Response:
+    """An administrator deactivates a person (signed out everywhere at once) or lets them
+    back in."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        person = services.set_active(signed_in_user(), user_id, action == "activate")
+    except LookupError:
+        abort(404)
+    except InvalidInput as error:
+        flash(error.message, "error")
+    else:
+        if person.active:
+            flash(_("%(name)s can sign in again.", name=person.full_name), "success")
+        else:
+            flash(
+                _("%(name)s is deactivated and signed out everywhere.", name=person.full_name),
+                "success",
+            )
+    return redirect(safe_next(request.form.get("next")) or url_for("staff.organisations"))
 
 
 @bp.post("/account/tokens")
@@ -208,10 +289,7 @@ def create_token() -> tuple[str, int]:
             _token, secret = tokens.create_token(user, form.name.data or "")
         except InvalidInput as error:
             form.name.errors = [error.message]
-    page = render_template(
-        "auth/account.html", tokens=tokens.active_tokens(user), form=form, new_secret=secret
-    )
-    return page, 200 if secret else 422
+    return _account_page(200 if secret else 422, form=form, new_secret=secret)
 
 
 @bp.post("/account/tokens/<id:token_id>/revoke")

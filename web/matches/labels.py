@@ -20,3 +20,20 @@ COMPONENT_LABELS = {
     "quantity": _l("Quantity fit"),
     "fairness": _l("Fairness"),
 }
+RUN_TRIGGER_LABELS = {
+    "offer": _l("new or changed offer"),
+    "need": _l("new or changed need"),
+    "full": _l("full re-optimisation"),
+    "released": _l("quantity released"),
+}
+SOLVER_LABELS = {
+    "optimal": _l("optimal"),
+    "feasible": _l("feasible, close to optimal"),
+}
+
+
+def solver_label(status: str) -> tuple[str, str]:
+    """The solver's verdict in words, and its technical details (in English) if any."""
+    head, _sep, details = status.partition(" ")
+    label = SOLVER_LABELS.get(head)
+    return (str(label), details.strip("()")) if label else ("", status)

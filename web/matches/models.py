@@ -70,6 +70,8 @@ class Match(db.Model):
     need_quantity: Mapped[int]
     proposed_quantity: Mapped[int]
     received_quantity: Mapped[int | None]
+    # What was confirmed, in the need's unit, as it stood when the receipt was recorded.
+    promised_quantity: Mapped[int | None]
     score: Mapped[float] = mapped_column(default=0.0)
     value: Mapped[float] = mapped_column(default=0.0)
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -77,6 +79,8 @@ class Match(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     run_id: Mapped[int | None] = mapped_column(ForeignKey("match_run.id"), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Why less arrived than was promised, as the NGO told it (optional).
+    short_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
@@ -94,6 +98,13 @@ class Match(db.Model):
     notes: Mapped[list[MatchNote]] = relationship(
         back_populates="match", order_by="MatchNote.created_at, MatchNote.id"
     )
+
+    @property
+    def short_quantity(self) -> int:
+        """How much of what was promised did not arrive (need's unit); 0 when all did."""
+        if self.received_quantity is None or self.promised_quantity is None:
+            return 0
+        return max(self.promised_quantity - self.received_quantity, 0)
 
     @property
     def contacts_visible(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -184,14 +185,25 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
         bridge.engine_need(n, fairness.get(n.organisation_id, 0), reserved.get(n.id, 0))
         for n in needs.values()
     ]
+    engine_offer = bridge.engine_offer(offer)
+    run.needs = len(engine_needs)
+    made = 0
+    if offer.chosen_need_id in needs:
+        # The donor offered this for one need: propose that pair first, when the engine
+        # finds it feasible, and only what is left to the others.
+        chosen = [n for n in engine_needs if n.id == str(offer.chosen_need_id) and n.quantity]
+        first = matching.propose_for_offer(engine_offer, chosen, bridge.policy(), today())
+        made += _record_proposals(first, {offer.id: offer}, needs, run, previous)
+        taken = sum(p.quantity for p in first.proposals)
+        engine_offer = replace(engine_offer, quantity=max(engine_offer.quantity - taken, 0))
+        engine_needs = [n for n in engine_needs if n.id != str(offer.chosen_need_id)]
     result = matching.propose_for_offer(
-        bridge.engine_offer(offer),
+        engine_offer,
         [n for n in engine_needs if n.quantity > 0],
         bridge.policy(),
         today(),
     )
-    run.needs = len(engine_needs)
-    made = _record_proposals(result, {offer.id: offer}, needs, run, previous)
+    made += _record_proposals(result, {offer.id: offer}, needs, run, previous)
     _finish_run(run, result, started, made)
     db.session.flush()
     return run
@@ -485,8 +497,9 @@ def cancel_match(user: User, match_id: int, reason: str) -> Match:
     return match
 
 
-def record_receipt(user: User, match_id: int, received: int) -> Match:
-    """The NGO records what actually arrived (possibly less); the rest is released."""
+def record_receipt(user: User, match_id: int, received: int, short_reason: str = "") -> Match:
+    """The NGO records what actually arrived (possibly less, perhaps saying why); the rest
+    is released and the donor is told both figures."""
     match = get_match(match_id)
     if not _is_ngo_side(user, match):
         raise LookupError(match_id)
@@ -498,10 +511,14 @@ def record_receipt(user: User, match_id: int, received: int) -> Match:
     offer_received = min(
         max(round(received * match.quantity / match.need_quantity), 1), match.quantity
     )
+    promised = match.need_quantity
+    short_reason = short_reason.strip()[:1000] if received < promised else ""
     if not _guarded(
         match.id,
         ("confirmed",),
         status="fulfilled",
+        promised_quantity=promised,
+        short_reason=short_reason,
         received_quantity=received,
         quantity=offer_received,
         need_quantity=received,
@@ -519,8 +536,9 @@ def record_receipt(user: User, match_id: int, received: int) -> Match:
         from_status="confirmed",
         to_status="fulfilled",
         received=received,
+        promised=promised,
     )
-    _notify(match, "fulfilled")
+    _notify(match, "fulfilled", recorded_by=user)
     db.session.commit()
     db.session.refresh(match)
     return match
@@ -535,11 +553,12 @@ def _status_message(match: Match) -> str:
     )
 
 
-def _notify(match: Match, event: str) -> None:
+def _notify(match: Match, event: str, recorded_by: User | None = None) -> None:
     """Write the messages to both sides into this transaction's outbox.
 
     Confirmations and cancellations reach both sides (with the other side's contact once
-    confirmed); a fulfilment thanks the donor's side with what was received.
+    confirmed); a fulfilment thanks the donor's side with what was received, and tells the
+    NGO's other representatives (the one who recorded it knows).
     """
     from web.notifications.outbox import notify, representatives
 
@@ -547,15 +566,24 @@ def _notify(match: Match, event: str) -> None:
     db.session.refresh(match)
     offer, need = match.offer, match.need
     sides = [("donor", representatives(offer.organisation, offer.donor))]
-    if event != "fulfilled":
-        sides.append(("ngo", representatives(need.organisation, need.poster)))
+    ngo_side = representatives(need.organisation, need.poster)
+    if recorded_by is not None:
+        ngo_side = [person for person in ngo_side if person.id != recorded_by.id]
+    sides.append(("ngo", ngo_side))
     for role, people in sides:
         title = offer.title if role == "donor" else need.title
         for person in people:
             notify(
                 person,
                 f"match_{event}",
-                {"match": match, "offer": offer, "need": need, "role": role, "title": title},
+                {
+                    "match": match,
+                    "offer": offer,
+                    "need": need,
+                    "role": role,
+                    "title": title,
+                    "recorded_by_name": recorded_by.full_name if recorded_by else "",
+                },
                 link=f"/matches#match-{match.id}",
             )
 

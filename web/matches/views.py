@@ -129,7 +129,7 @@ def reject(match_id: int) -> Response:
     return _back_to_queue(request.form.get("next", ""))
 
 
-@bp.post("/staff/matches/<int:match_id>/note")
+@bp.post("/staff/matches/<id:match_id>/note")
 @staff_required
 def note(match_id: int) -> Response:
     """Leave a note on a proposal or a match."""
@@ -145,7 +145,7 @@ def note(match_id: int) -> Response:
     return _back_to_queue(f"match-{match_id}")
 
 
-@bp.post("/staff/matches/<int:match_id>/assign")
+@bp.post("/staff/matches/<id:match_id>/assign")
 @staff_required
 def assign(match_id: int) -> Response:
     """Give a proposal or a match to a colleague, or to nobody."""
@@ -243,7 +243,9 @@ def receipt(match_id: int) -> Response:
     raw = request.form.get("received", "").strip()
     received = int(raw) if raw.isdigit() and len(raw) <= 7 else 0  # 0 is refused with a message
     try:
-        services.record_receipt(signed_in_user(), match_id, received)
+        services.record_receipt(
+            signed_in_user(), match_id, received, request.form.get("short_reason", "")
+        )
         flash(_("Thank you. The receipt is recorded."), "success")
     except InvalidInput as error:
         flash(error.message, "error")

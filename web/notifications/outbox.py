@@ -3,25 +3,35 @@ transaction: a rollback leaves no message, a commit leaves exactly the messages 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from web.extensions import db
+from web.links import public_base_url
 from web.models import Organisation, User
 from web.notifications.models import Notification
 from web.validation import one_line
 
 
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?![.])")
+
+
+def single_stops(text: str) -> str:
+    """A name ending in a full stop (Α.Ε.) at the end of a sentence takes no second one."""
+    return _DOUBLE_STOP.sub(".", text)
+
+
 def message_id() -> str:
     """A fixed, unique Message-ID, so a resend is recognisably the same message."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "komvos.local"
+    host = urlsplit(public_base_url()).hostname or "komvos.local"
     return f"<komvos.{uuid.uuid4().hex}@{host}>"
 
 
@@ -39,8 +49,41 @@ SUBJECTS = {
         "Your offer ends on %(date)s: %(title)s", date=c["date"], title=c["title"]
     ),
     "daily_digest": lambda c: _("Your Komvos digest: %(n)s updates", n=c["count"]),
+    "password_reset": lambda c: _("Choose a new password for Komvos"),
+    "email_change": lambda c: _("Confirm your new email address for Komvos"),
+    "email_changed": lambda c: _("Your Komvos email address is changing"),
+    "pledge_waiting": lambda c: _("A pledge for your need is waiting: %(title)s", title=c["title"]),
 }
 NON_ESSENTIAL = {"proposals_digest", "need_deadline", "offer_ending", "daily_digest"}
+# Messages that carry a secret link: mailed only, never shown in the inbox.
+PRIVATE_KINDS = ("password_reset", "email_change")
+# What a person can never turn off: mail about their account itself.
+ALWAYS_MAILED = {
+    "password_reset",
+    "email_change",
+    "email_changed",
+    "organisation_approved",
+    "organisation_rejected",
+}
+
+
+def render_message(
+    user: User, kind: str, context: Mapping[str, Any], link: str = "", language: str = ""
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a message, in `language` (default: the user's)."""
+    with force_locale(language or user.language):
+        # Whatever a title holds, the subject is one line: no header can be injected, and
+        # the change that causes the message never fails because of it.
+        subject = single_stops(one_line(str(SUBJECTS[kind](context))))
+        base = {**context, "user": user, "link": link, "base_url": public_base_url()}
+        text = single_stops(render_template(f"mail/{kind}.txt", **base))
+        html = render_template(
+            "mail/layout.html",
+            body=single_stops(render_template(f"mail/{kind}.html", **base)),
+            subject=subject,
+            **base,
+        )
+    return subject, text, html
 
 
 def notify(
@@ -49,33 +92,28 @@ def notify(
     context: Mapping[str, Any],
     link: str = "",
     dedupe_key: str | None = None,
+    email: str | None = None,
 ) -> Notification:
     """Add one message for `user` to the session, rendered in their language.
 
     Essential messages are mailed at once; non-essential ones follow the person's choice
-    (at once, in the daily digest, or not mailed). Either way the inbox shows it.
+    (at once, in the daily digest, or not mailed); any kind the person turned off is not
+    mailed. Either way the inbox shows it (except messages with a secret link). `email`
+    sends it to another address than the account's (a new address being confirmed).
     """
     essential = kind not in NON_ESSENTIAL
-    with force_locale(user.language):
-        # Whatever a title holds, the subject is one line: no header can be injected, and
-        # the change that causes the message never fails because of it.
-        subject = one_line(str(SUBJECTS[kind](context)))
-        base = {**context, "user": user, "link": link, "base_url": current_app.config["BASE_URL"]}
-        text = render_template(f"mail/{kind}.txt", **base)
-        html = render_template(
-            "mail/layout.html",
-            body=render_template(f"mail/{kind}.html", **base),
-            subject=subject,
-            **base,
-        )
+    subject, text, html = render_message(user, kind, context, link)
+    recipient = email or user.email
     status, error = "pending", ""
     if not essential and kind != "daily_digest":
         status = {"immediate": "pending", "daily": "digest", "off": "skipped"}[user.mail_mode]
-    if one_line(user.email) != user.email:  # cannot be mailed; the inbox still shows it
+    if kind in (user.mail_kinds_off or ()) and kind not in ALWAYS_MAILED:
+        status = "skipped"
+    if one_line(recipient) != recipient:  # cannot be mailed; the inbox still shows it
         status, error = "failed", "the recipient's address is not one line"
     notification = Notification(
         user=user,
-        email=user.email,
+        email=recipient,
         language=user.language,
         kind=kind,
         essential=essential,
@@ -93,13 +131,17 @@ def notify(
 
 
 def representatives(organisation: Organisation | None, poster: User) -> list[User]:
-    """Who hears about a post: the person who posted, and colleagues who opted in."""
+    """Who hears about a post: the person who posted and, unless they turned it off, every
+    other active representative of the organisation."""
     people = [poster]
     if organisation is not None:
         people += [
             member
             for member in organisation.members
-            if member.id != poster.id and member.active and member.colleague_mail
+            if member.id != poster.id
+            and member.active
+            and member.colleague_mail
+            and member.erased_at is None
         ]
     return people
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from web.audit import record_event
 from web.extensions import db
+from web.links import public_base_url
 from web.models import LANGUAGES, MAIL_MODES, User
+from web.notifications.kinds import choosable_kinds
 from web.validation import InvalidInput
 
 _SALT = "komvos-unsubscribe"
@@ -25,7 +29,7 @@ def unsubscribe_token(user: User) -> str:
 def unsubscribe_url(user: User) -> str:
     """The absolute one-click unsubscribe address for List-Unsubscribe."""
     # Built by hand: the worker runs outside any request, where url_for has no host.
-    return f"{current_app.config['BASE_URL']}/unsubscribe/{unsubscribe_token(user)}"
+    return f"{public_base_url()}/unsubscribe/{unsubscribe_token(user)}"
 
 
 def user_from_token(token: str) -> User | None:
@@ -48,13 +52,22 @@ def unsubscribe(user: User) -> None:
         db.session.commit()
 
 
-def save_preferences(user: User, language: str, mail_mode: str, colleague_mail: bool) -> None:
-    """Language, how non-essential mail comes, and mail about colleagues' posts."""
+def save_preferences(
+    user: User,
+    language: str,
+    mail_mode: str,
+    colleague_mail: bool,
+    mailed_kinds: Collection[str] | None = None,
+) -> None:
+    """Language, how non-essential mail comes, mail about the organisation's matches, and
+    (when given) which kinds of message are mailed; the rest only reach the inbox."""
     if language not in LANGUAGES:
         raise InvalidInput("language", "el | en")
     if mail_mode not in MAIL_MODES:
         raise InvalidInput("mail_mode", "immediate | daily | off")
     user.language, user.mail_mode, user.colleague_mail = language, mail_mode, colleague_mail
+    if mailed_kinds is not None:
+        user.mail_kinds_off = [k for k in choosable_kinds(user) if k not in mailed_kinds]
     record_event(
         "user.preferences",
         actor=user,
@@ -62,5 +75,6 @@ def save_preferences(user: User, language: str, mail_mode: str, colleague_mail: 
         language=language,
         mail_mode=mail_mode,
         colleague_mail=colleague_mail,
+        mail_kinds_off=list(user.mail_kinds_off or []),
     )
     db.session.commit()

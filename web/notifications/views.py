@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 from web.auth.login import signed_in_user, staff_required
 from web.extensions import csrf, db
 from web.models import utcnow
-from web.notifications import mail_admin, preferences
+from web.notifications import mail_admin, preferences, previews
 from web.notifications.models import STATUSES, Notification
+from web.notifications.outbox import PRIVATE_KINDS
 from web.posts.services import paginate
 from web.validation import InvalidInput
 from web.views_common import ActionForm, page_number
@@ -28,7 +29,11 @@ def unread_count() -> int:
         db.session.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+            .where(
+                Notification.user_id == current_user.id,
+                Notification.read_at.is_(None),
+                Notification.kind.not_in(PRIVATE_KINDS),
+            )
         )
         or 0
     )
@@ -41,7 +46,7 @@ def inbox() -> str:
     page = page_number()
     query = (
         select(Notification)
-        .where(Notification.user_id == current_user.id)
+        .where(Notification.user_id == current_user.id, Notification.kind.not_in(PRIVATE_KINDS))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return render_template(
@@ -96,6 +101,7 @@ def save_preferences() -> Response:
             request.form.get("language", user.language),
             request.form.get("mail_mode", user.mail_mode),
             request.form.get("colleague_mail") == "on",
+            request.form.getlist("mail_kind") if "mail_kinds_shown" in request.form else None,
         )
         flash(_("Your preferences are saved."), "success")
     except InvalidInput:  # only a tampered form gets here
@@ -131,7 +137,7 @@ def mail_status() -> str:
     )
 
 
-@bp.post("/staff/mail/<int:notification_id>/retry")
+@bp.post("/staff/mail/<id:notification_id>/retry")
 @staff_required
 def retry(notification_id: int) -> Response:
     """Send a failed message again."""
@@ -145,3 +151,10 @@ def retry(notification_id: int) -> Response:
     except LookupError:
         abort(404)
     return redirect(url_for("notifications.mail_status", **request.args))
+
+
+@bp.get("/staff/mail/templates")
+@staff_required
+def mail_templates() -> str:
+    """How each kind of message reads, in Greek and in English, as plain text."""
+    return render_template("notifications/mail_templates.html", kinds=previews.previews())

@@ -99,6 +99,8 @@ class Offer(_Post, db.Model):
     conditions: Mapped[str] = mapped_column(Text, default="")
     restrict_sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     restrict_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The need the donor offered this for ("I can offer this" on a need's page), if any.
+    chosen_need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id"))
 
     donor: Mapped[User] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     Schema,
@@ -65,6 +66,17 @@ class WholeNumber(fields.Integer):
         return super()._validated(value)  # type: ignore[no-any-return]
 
 
+class LocalNumber:
+    """A number that prints in the request's language (1.000.000 in Greek, 1,000,000 in
+    English) when a lazy message is finally rendered."""
+
+    def __init__(self, value: int):
+        self.value = value
+
+    def __str__(self) -> str:
+        return str(format_decimal(self.value))
+
+
 def whole_number(low: int, high: int, **kwargs: Any) -> fields.Integer:
     """A bounded integer."""
     return WholeNumber(
@@ -75,7 +87,7 @@ def whole_number(low: int, high: int, **kwargs: Any) -> fields.Integer:
             error=_l(
                 "Enter a whole number from %(min)d to %(max)s.",
                 min=low,
-                max=f"{high:,}".replace(",", "."),
+                max=LocalNumber(high),
             ),
         ),
         error_messages=_messages(invalid=_l("Enter a whole number.")),

@@ -14,9 +14,11 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
+from web.clock import today
 from web.extensions import db
 from web.matches.services import propose_within
 from web.models import User
+from web.notifications.outbox import notify, representatives
 from web.posts.labels import STATUS_LABELS
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
 from web.posts.reading import read_post
@@ -142,24 +144,59 @@ def _require_poster(user: User, role: str) -> None:
 
 
 def post_offer(
-    user: User, raw: Mapping[str, Any], propose: bool = True, commit: bool = True
+    user: User,
+    raw: Mapping[str, Any],
+    propose: bool = True,
+    commit: bool = True,
+    chosen_need: Need | None = None,
 ) -> Offer:
     """A donor posts an offer; the engine proposes for it at once unless told not to.
 
-    With `commit=False` (an import of many rows) the caller commits them all at once."""
+    With `commit=False` (an import of many rows) the caller commits them all at once.
+    `chosen_need` (an open need, from its public page) ties the offer to that need: the
+    engine proposes that pair first and the NGO's representatives hear that a pledge waits.
+    """
     _require_poster(user, "donor")
     data = _validated(OfferInput(), raw)
     offer = Offer(donor=user, organisation=user.organisation)
     _apply(offer, data)
+    if chosen_need is not None:
+        offer.chosen_need_id = chosen_need.id
     db.session.add(offer)
     db.session.flush()
-    record_event("offer.posted", actor=user, target=offer, quantity=offer.quantity)
+    record_event(
+        "offer.posted",
+        actor=user,
+        target=offer,
+        quantity=offer.quantity,
+        chosen_need=offer.chosen_need_id,
+    )
+    if chosen_need is not None:
+        _tell_of_pledge(chosen_need, offer)
     if not commit:
         return offer
     if propose:
         propose_within(offer_id=offer.id)
     db.session.commit()
     return offer
+
+
+def _tell_of_pledge(need: Need, offer: Offer) -> None:
+    for person in representatives(need.organisation, need.poster):
+        notify(
+            person,
+            "pledge_waiting",
+            {"title": need.title, "quantity": offer.quantity, "unit": offer.unit},
+            link=f"/needs/ours#need-{need.id}",
+        )
+
+
+def open_need(need_id: int) -> Need:
+    """An open need, as anyone may see it on its public page (LookupError otherwise)."""
+    need = db.session.get(Need, need_id)
+    if need is None or not need.is_active or need.needed_by < today():
+        raise LookupError(need_id)  # past its deadline counts as expired, stored or not
+    return need
 
 
 def get_offer(user: User, offer_id: int) -> Offer:
@@ -372,3 +409,18 @@ def paginate(query: Select[Any], page: int, per_page: int) -> Page[Any]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total or 0, page=page, per_page=per_page)
+
+
+def lapse_posts(model: type[Offer] | type[Need], post_ids: list[int]) -> None:
+    """Withdraw these posts if still active, and their waiting proposals, inside the
+    caller's transaction (an account being erased); confirmed matches stay."""
+    if not post_ids:
+        return
+    db.session.execute(
+        update(model)
+        .where(model.id.in_(post_ids), model.status.in_(ACTIVE_STATUSES))
+        .values(status="withdrawn", version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    for post_id in post_ids:
+        _withdraw_proposals(model, post_id)

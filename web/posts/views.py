@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from web.auth.login import login_manager, signed_in_user
+from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
 from web.i18n import current_language
 from web.matches.services import expire_due
 from web.posts import services
@@ -56,8 +56,9 @@ def poster_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., A
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role != role or not current_user.can_post:
+            if current_user.role != role:
                 abort(403)
+            refuse_unless_approved(current_user)
             return view(*args, **kwargs)
 
         return guarded
@@ -142,17 +143,37 @@ def _values_of(post: Offer | Need) -> dict[str, Any]:
 # Offers -------------------------------------------------------------------------------------
 
 
+def _chosen_need(raw: str | None) -> Need | None:
+    """The open need a donor is offering for (`?need=` or the form's hidden field), if any."""
+    if not raw or not raw.isdigit() or len(raw) > 10:
+        return None
+    try:
+        return services.open_need(int(raw))
+    except LookupError:
+        return None
+
+
 @bp.route("/offers/new", methods=["GET", "POST"])
 @poster_required("donor")
 def new_offer() -> Any:
-    """A donor posts an offer; `?category=` prefills it (from the public needs page)."""
+    """A donor posts an offer; `?category=` prefills it, `?need=` ties it to an open need."""
+    chosen = _chosen_need(request.values.get("need"))
     if request.method == "POST" and ActionForm().validate_on_submit():
         raw = _offer_input()
         try:
-            offer = services.post_offer(signed_in_user(), raw)
+            offer = services.post_offer(signed_in_user(), raw, chosen_need=chosen)
         except InvalidFields as error:
-            return _render_form("posts/offer_form.html", raw, error.errors, offer=None)
-        flash(_("Thank you. Your offer is posted."), "success")
+            return _render_form(
+                "posts/offer_form.html", raw, error.errors, offer=None, chosen_need=chosen
+            )
+        flash(
+            _(
+                "Thank you. Your offer is posted. What happens next: the engine proposes "
+                "needs that fit, the centre's staff confirm, and you are told by email and in "
+                "your inbox."
+            ),
+            "success",
+        )
         return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer.id}"))
     category = request.args.get("category", "")
     values: dict[str, Any] = {
@@ -160,7 +181,15 @@ def new_offer() -> Any:
         "lot": 1,
         "reach_km": 10,
     }
-    return _render_form("posts/offer_form.html", values, {}, offer=None)
+    if chosen is not None:
+        values.update(
+            category=chosen.category_id,
+            title=chosen.title,
+            quantity=chosen.remaining_quantity,
+            unit=chosen.unit,
+            place=chosen.place_id,
+        )
+    return _render_form("posts/offer_form.html", values, {}, offer=None, chosen_need=chosen)
 
 
 @bp.get("/offers/mine")
@@ -203,18 +232,22 @@ def edit_offer(offer_id: int) -> Any:
     return _render_form("posts/offer_form.html", _values_of(offer), {}, offer=offer)
 
 
-@bp.post("/offers/<id:offer_id>/withdraw")
+@bp.route("/offers/<id:offer_id>/withdraw", methods=["GET", "POST"])
 @poster_required("donor")
-def withdraw_offer(offer_id: int) -> Response:
-    """Take an offer back."""
-    _owned(services.get_offer, offer_id)
+def withdraw_offer(offer_id: int) -> Any:
+    """Take an offer back: the page asks first and says what stays promised."""
+    offer = _owned(services.get_offer, offer_id)
+    if request.method == "GET":
+        if not offer.is_active:
+            return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer_id}"))
+        return render_template("posts/withdraw_offer.html", offer=offer, form=ActionForm())
     if ActionForm().validate_on_submit():
         try:
             services.withdraw_offer(signed_in_user(), offer_id)
-            flash(_("The offer is withdrawn."), "success")
+            flash(_("The offer is withdrawn. Matches already confirmed still stand."), "success")
         except InvalidInput as error:
             flash(error.message, "error")
-    return redirect(url_for("posts.my_offers"))
+    return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer_id}"))
 
 
 def _version() -> int | None:
@@ -241,7 +274,13 @@ def new_need() -> Any:
             need = services.post_need(signed_in_user(), raw)
         except InvalidFields as error:
             return _render_form("posts/need_form.html", raw, error.errors, need=None)
-        flash(_("The need is posted."), "success")
+        flash(
+            _(
+                "The need is posted. What happens next: the engine proposes offers that fit, "
+                "the centre's staff confirm, and you are told by email and in your inbox."
+            ),
+            "success",
+        )
         return redirect(url_for("posts.our_needs", _anchor=f"need-{need.id}"))
     return _render_form(
         "posts/need_form.html", {"urgency": "normal", "reach_km": 10}, {}, need=None
@@ -293,6 +332,21 @@ def close_need(need_id: int) -> Response:
         except InvalidInput as error:
             flash(error.message, "error")
     return redirect(url_for("posts.our_needs"))
+
+
+@bp.get("/needs/<id:need_id>")
+def need_page(need_id: int) -> str:
+    """The public page of one open need: what is still lacking and where, no personal data."""
+    try:
+        need = services.open_need(need_id)
+    except LookupError:
+        abort(404)
+    return render_template(
+        "posts/need_page.html",
+        need=need,
+        urgency_labels=URGENCY_LABELS,
+        kind_labels=KIND_LABELS,
+    )
 
 
 @bp.get("/needs")

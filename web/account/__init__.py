@@ -1,0 +1,1 @@
+"""A person's own account: recovering it, changing its address, their data, erasing it."""

@@ -1,0 +1,40 @@
+"""The kinds of message, in words, and which of them each person may choose not to get by mail."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from web.models import User
+
+KIND_LABELS = {
+    "match_confirmed": _l("A match is confirmed"),
+    "match_cancelled": _l("A match is cancelled"),
+    "match_fulfilled": _l("What arrived is recorded"),
+    "pledge_waiting": _l("A donor offers something for one of our needs"),
+    "need_deadline": _l("A need nears its deadline uncovered"),
+    "offer_ending": _l("An offer ends unmatched"),
+    "daily_digest": _l("The daily digest"),
+    "proposals_digest": _l("Proposals waiting for review (staff)"),
+    "organisation_approved": _l("The organisation is approved"),
+    "organisation_rejected": _l("The organisation is not approved"),
+    "password_reset": _l("A link to reset the password"),
+    "email_change": _l("A link to confirm a new address"),
+    "email_changed": _l("A note that the address is changing"),
+}
+_BY_ROLE = {
+    "donor": ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending"),
+    "ngo": (
+        "match_confirmed",
+        "match_cancelled",
+        "match_fulfilled",
+        "pledge_waiting",
+        "need_deadline",
+    ),
+    "staff": ("proposals_digest",),
+    "admin": ("proposals_digest",),
+}
+
+
+def choosable_kinds(user: User) -> tuple[str, ...]:
+    """The kinds this person may stop by mail (the inbox keeps showing them)."""
+    return _BY_ROLE.get(user.role, ())
