@@ -20,7 +20,6 @@ from web.models import Organisation, User
 from web.notifications.models import Notification
 from web.validation import one_line
 
-
 _DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?![.])")
 
 
