@@ -102,7 +102,8 @@ STOP_WORDS = frozenset(
     ενα ενας μια μιας ή ειναι είναι που θα να μας σας τους τις ως κατα προς χωρις
     χρειαζομαστε ζηταμε ζητειται ζητουνται προσφερουμε προσφερω προσφορα δωρεα δωριζουμε
     διαθετουμε διαθεσιμα διαθεσιμο αναγκη αναγκες παρακαλω πολυ λιγα καποια
-    about around approximately approx also just only more less other such
+    about around approximately approx also just only more less other such via through
+    μεσω
     περιπου επισης μονο αλλα αλλο αλλη αλλες τετοια ολα ολες ολοι
     gia kai me se to ta tou tis ton tin ti sto sti stin stis stous apo ena enas mia na tha
     pou einai mas sas tous oi h kata pros xoris ws
