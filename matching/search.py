@@ -144,14 +144,16 @@ class TermIndex:
             for word_id in self._by_form.get(form, ()):
                 found[word_id] = max(found.get(word_id, 0.0), value)
         skeleton = key(word)
+        known = bool(found)
         if len(skeleton) >= 3:
             start = bisect_left(self._sorted, (skeleton, -1))
             for other, word_id in self._sorted[start:]:
                 if not other.startswith(skeleton):
                     break
                 found.setdefault(word_id, PREFIX_MATCH)
-        if len(skeleton) >= 4:
-            # Short words tolerate less: one letter of four is a different word.
+        if len(skeleton) >= 4 and not known:
+            # A word no entry has as it is: perhaps misspelt. Short words tolerate less: one
+            # letter of four is a different word.
             cutoff = TYPO_CUTOFF if len(skeleton) >= 8 else 83 if len(skeleton) >= 6 else 88
             for _, score, word_id in process.extract(
                     skeleton, self._long_skeletons, scorer=fuzz.ratio, score_cutoff=cutoff,
