@@ -157,12 +157,13 @@ def _propose_for(ids: list[int], kind: str) -> None:
     """After the import is saved: the engine proposes for each new post (a failure leaves
     the posts standing; the next full run proposes for them)."""
     propose = propose_for_need if kind == "needs" else propose_for_offer
-    for post_id in ids:
-        try:
+    try:
+        for post_id in ids:
             propose(post_id)
-        except MatchingError:  # pragma: no cover - logged; a full run catches up
-            db.session.rollback()
-            current_app.logger.exception("proposals after an import failed")
+        db.session.commit()  # whether or not the engine's functions commit themselves
+    except MatchingError:  # pragma: no cover - logged; a full run catches up
+        db.session.rollback()
+        current_app.logger.exception("proposals after an import failed")
 
 
 def template_columns(kind: str) -> list[Column]:
