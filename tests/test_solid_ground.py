@@ -543,3 +543,15 @@ def test_a_date_a_year_ahead_is_fine(client, make_user, bearer):
     assert (
         client.post("/api/v1/needs", json=body, headers=bearer(make_user("ngo"))).status_code == 201
     )
+
+
+def test_password_reset_links_are_throttled_per_account(make_app, make_user):
+    app = make_app(ratelimit_password_reset_account="2 per hour", csrf=False)
+    with app.app_context():
+        client = app.test_client()
+        user = make_user("individual")
+        codes = [client.post("/password/forgot", data={"email": user.email}).status_code
+                 for _ in range(3)]
+        assert codes[-1] == 429 and 429 not in codes[:2]
+        other = client.post("/password/forgot", data={"email": "someone@else.example"})
+        assert other.status_code != 429

@@ -86,6 +86,18 @@ def registration(view: F) -> F:
     )(view)
 
 
+def password_reset(view: F) -> F:
+    """Limit reset requests and new passwords per address, and links asked per account."""
+    view = limiter.limit(
+        _setting("ratelimit_password_reset_account"), key_func=_account_signing_in,
+        methods=["POST"], scope="password_reset_account",
+    )(view)
+    return limiter.limit(  # type: ignore[no-any-return]
+        _setting("ratelimit_password_reset_address"), key_func=client_address,
+        methods=["POST"], scope="password_reset_address",
+    )(view)
+
+
 def token_creation(view: F) -> F:
     """Limit new API tokens per account and per address."""
     view = limiter.limit(

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from web import throttle
 from web.account import personal_data, recovery
 from web.account.forms import EmailChangeForm, EraseForm, ForgotPasswordForm, ResetPasswordForm
 from web.auth.login import signed_in_user
@@ -27,17 +27,10 @@ from web.validation import InvalidInput
 from web.views_common import ActionForm
 
 bp = Blueprint("account", __name__)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def rate_limited_like_sign_in(view: F) -> F:
-    """HOOK for the rate limiter (issue 10): password reset must be throttled per address
-    and per client like sign-in. Replace this with the shared Flask-Limiter decorator."""
-    return view
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@rate_limited_like_sign_in
+@throttle.password_reset
 def forgot_password() -> Any:
     """Ask for a reset link; the answer is the same whether or not the address is known."""
     form = ForgotPasswordForm()
@@ -48,7 +41,7 @@ def forgot_password() -> Any:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@rate_limited_like_sign_in
+@throttle.password_reset
 def reset_password(token: str) -> Any:
     """Choose a new password through the link; every session ends, then sign in again."""
     if recovery.user_for_reset(token) is None:
