@@ -96,3 +96,21 @@ def test_an_infeasible_chosen_need_still_gets_the_offer_proposed_elsewhere(
     response = client.post("/offers/new", data=data)
     assert response.status_code in (302, 422)
     assert re.search("Traceback", response.get_data(as_text=True)) is None
+
+
+def test_member_ngos_and_staff_see_an_offers_page_without_the_donors_contact(
+    client, make_user, make_offer
+):
+    donor = make_user("individual", full_name="Dora Donor", email="dora@people.example")
+    offer = make_offer(donor, title="Κουβέρτες μάλλινες", quantity=60)
+    for viewer in (make_user("ngo", language="en"), make_user("staff", language="en")):
+        other = client.application.test_client()
+        sign_in(other, viewer)
+        response = other.get(f"/offers/{offer.id}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert "Κουβέρτες μάλλινες" in page and "60" in page and "data-lat=" in page
+        assert "Dora" not in page and "dora@" not in page
+        assert "An individual donor" in page
+    sign_in(client, make_user("individual"))
+    assert client.get(f"/offers/{offer.id}").status_code == 403

@@ -60,6 +60,7 @@ MATRIX = {
     "posts.close_need": ("POST", "/needs/{need}/close", [302, 403, 403, 404, 403, 403, 403]),
     "posts.open_needs": ("GET", "/needs", [200] * 7),
     "posts.need_page": ("GET", "/needs/{need}", [200] * 7),
+    "posts.offer_page": ("GET", "/offers/{offer}", [302, 403, 403, 200, 403, 200, 200]),
     # The API authenticates with tokens only: a browser session is not enough.
     "reference.health": ("GET", "/api/v1/health", [200] * 7),
     "reference.categories": ("GET", "/api/v1/categories?q=blankets", [200] * 7),

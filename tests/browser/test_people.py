@@ -183,3 +183,38 @@ def test_the_phone_header_is_one_row_with_a_menu_and_a_badge(page, size, languag
     )
     assert badge.bounding_box()["x"] > word_end  # a gap between the word and the count
     assert badge.evaluate("(b) => parseFloat(getComputedStyle(b).marginLeft)") > 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_person_changes_their_email_address_and_chooses_which_mail_comes(
+    new_page, check, t, language, make_user
+):
+    user = make_user("ngo", language=language, email=f"old-{language}@ngo.example")
+    page = new_page()
+    sign_in(page, user)
+    page.goto("/account")
+    page.get_by_label(t(language, "New email address")).fill(f"new-{language}@ngo.example")
+    page.locator("#new-password").fill(PASSWORD)
+    page.get_by_role("button", name=t(language, "Send a confirmation link")).click()
+    expect(page.get_by_role("status")).to_contain_text(f"new-{language}@ngo.example")
+    page.goto(mailed_path("email_change", f"new-{language}@ngo.example"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t(language, "Confirm your new email address")
+    )
+    check(page, "confirm-email")
+    page.get_by_role("button", name=t(language, "Use this address")).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        t(language, "Your email address is now %(email)s.", email=f"new-{language}@ngo.example")
+    )
+
+    confirmed = page.get_by_label(t(language, "A match is confirmed"))
+    expect(confirmed).to_be_checked()
+    confirmed.uncheck()
+    page.get_by_role("button", name=t(language, "Save"), exact=True).first.click()
+    expect(page.get_by_role("status")).to_contain_text(t(language, "Your preferences are saved."))
+    expect(page.get_by_label(t(language, "A match is confirmed"))).not_to_be_checked()
+    check(page, "account-mail-kinds")
+    db.session.expire_all()
+    person = db.session.get(User, user.id)
+    assert person.email == f"new-{language}@ngo.example"
+    assert person.mail_kinds_off == ["match_confirmed"]

@@ -199,6 +199,17 @@ def open_need(need_id: int) -> Need:
     return need
 
 
+def open_offer(offer_id: int) -> Offer:
+    """An open offer, as member organisations and staff may see it (LookupError otherwise)."""
+    offer = db.session.get(Offer, offer_id)
+    ended = (
+        offer is not None and offer.available_until is not None and offer.available_until < today()
+    )
+    if offer is None or not offer.is_active or ended:
+        raise LookupError(offer_id)
+    return offer
+
+
 def get_offer(user: User, offer_id: int) -> Offer:
     """An offer of `user`'s; another's is as good as missing (LookupError)."""
     offer = db.session.scalar(offers_of(user).where(Offer.id == offer_id))

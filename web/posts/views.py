@@ -334,6 +334,23 @@ def close_need(need_id: int) -> Response:
     return redirect(url_for("posts.our_needs"))
 
 
+@bp.get("/offers/<id:offer_id>")
+def offer_page(offer_id: int) -> Any:
+    """One open offer as member NGOs and staff see it: what is available and where; the donor
+    only by organisation, never a person's contact before staff confirm a match."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_staff:
+        if current_user.role != "ngo":
+            abort(403)
+        refuse_unless_approved(current_user)
+    try:
+        offer = services.open_offer(offer_id)
+    except LookupError:
+        abort(404)
+    return render_template("posts/offer_page.html", offer=offer, kind_labels=KIND_LABELS)
+
+
 @bp.get("/needs/<id:need_id>")
 def need_page(need_id: int) -> str:
     """The public page of one open need: what is still lacking and where, no personal data."""
