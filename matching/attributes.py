@@ -57,8 +57,13 @@ class AttributeSpec:
             raise ValueError(f"attribute {self.name!r}: unknown values {unknown}")
 
 
+def _strong(found: frozenset[str]) -> frozenset[str]:
+    """Whole words, and stems of four letters or more: "used" must not meet "useful"."""
+    return frozenset(f for f in found if f.startswith("w:") or len(f) >= 6)
+
+
 def _phrase_forms(phrase: str) -> tuple[frozenset[str], ...]:
-    return tuple(forms(t) for t in tokens(phrase) if t.isalnum())
+    return tuple(_strong(forms(t)) for t in tokens(phrase) if t.isalnum())
 
 
 @dataclass(frozen=True, slots=True)
