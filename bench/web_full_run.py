@@ -131,6 +131,8 @@ def main() -> None:
     parser.add_argument("database_url")
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--wipe", action="store_true", help="drop and rebuild the schema")
+    parser.add_argument("--clear-matches", action="store_true",
+                        help="delete every match and run first (re-run over a seeded base)")
     args = parser.parse_args()
     app = create_app({"env": "testing", "secret_key": "bench-secret-key-long-enough-for-it",
                       "database_url": args.database_url, "csrf": False})
@@ -138,6 +140,10 @@ def main() -> None:
         report: dict[str, Any] = {"size": args.size}
         if args.wipe:
             report["seed_s"] = seed(args.size)
+        elif args.clear_matches:
+            db.session.execute(text("DELETE FROM match"))
+            db.session.execute(text("DELETE FROM match_run"))
+            db.session.commit()
         report["first run"] = full_run()
         report["second run"] = full_run()
         report["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
