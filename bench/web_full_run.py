@@ -104,11 +104,11 @@ def full_run() -> dict[str, float]:
     """`run_matching` as the CLI runs it, with the time of each phase."""
     phases: dict[str, float] = {}
     engine_offer, engine_need = bridge.engine_offer, bridge.engine_need
-    run, record, commit = bridge.run, services._record_proposals, db.session.commit
+    run, record, commit = bridge.run, services._insert_proposals, db.session.commit
     bridge.engine_offer = _timed(phases, "build values", engine_offer)  # type: ignore[assignment]
     bridge.engine_need = _timed(phases, "build values", engine_need)  # type: ignore[assignment]
     bridge.run = _timed(phases, "engine", run)  # type: ignore[assignment]
-    services._record_proposals = _timed(phases, "write proposals", record)  # type: ignore
+    services._insert_proposals = _timed(phases, "write proposals", record)  # type: ignore
     db.session.commit = _timed(phases, "commit", commit)  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
@@ -116,7 +116,7 @@ def full_run() -> dict[str, float]:
         phases["total"] = time.perf_counter() - started
     finally:
         bridge.engine_offer, bridge.engine_need = engine_offer, engine_need  # type: ignore
-        bridge.run, services._record_proposals = run, record  # type: ignore[assignment]
+        bridge.run, services._insert_proposals = run, record  # type: ignore[assignment]
         db.session.commit = commit  # type: ignore[method-assign]
     named = sum(v for k, v in phases.items() if k != "total")
     phases["load rows, supersede and the rest"] = phases["total"] - named
