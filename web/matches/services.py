@@ -144,8 +144,8 @@ def _insert_proposals(
         }
         for p in proposals
     ]
-    if rows:
-        db.session.execute(insert(Match), rows)
+    if rows:  # Core, not the ORM's bulk path: no per-row bookkeeping for objects never loaded
+        db.session.execute(insert(Match.__table__), rows)
     return len(rows)
 
 
