@@ -7,13 +7,15 @@ from playwright.sync_api import expect
 from tests.browser.support import sign_in
 
 # Single markers plus the counts inside clusters: how many items the map shows.
-ITEMS_ON_MAP_JS = """
-() => {
+# A function, not an expression: Playwright polls an expression with eval(), which the
+# pages' CSP refuses (the wait then failed whenever the map was not drawn at the first look).
+ITEMS_ON_MAP_ARE = """
+(expected) => {
   const map = document.querySelector("[data-map]");
   const single = map.querySelectorAll("img.leaflet-marker-icon").length;
   const clustered = [...map.querySelectorAll(".marker-cluster span")]
     .reduce((sum, span) => sum + Number(span.textContent), 0);
-  return single + clustered;
+  return single + clustered === expected;
 }
 """
 PLACES = ("kypseli", "kifisia", "piraeus")
@@ -29,7 +31,7 @@ def test_open_needs_are_listed_beside_a_map_with_a_marker_each(page, check, make
     page.goto("/needs")
     expect(page.locator("#needs-list > li")).to_have_count(len(needs))
     expect(page.locator("[data-map]")).to_have_attribute("data-markers", str(len(needs)))
-    page.wait_for_function(f"({ITEMS_ON_MAP_JS})() === {len(needs)}")
+    page.wait_for_function(ITEMS_ON_MAP_ARE, arg=len(needs))
     for need in needs:
         expect(page.locator(f"#need-{need.id}")).to_contain_text(need.title)
     check(page, "needs-map")
@@ -50,5 +52,5 @@ def test_staff_see_open_offers_on_a_map_beside_their_list(page, check, make_user
     page.goto("/staff/matches")
     page.get_by_role("link", name=t("en", "Open offers on a map")).click()
     expect(page.locator("#offers-list > li")).to_have_count(len(offers))
-    page.wait_for_function(f"({ITEMS_ON_MAP_JS})() === {len(offers)}")
+    page.wait_for_function(ITEMS_ON_MAP_ARE, arg=len(offers))
     check(page, "staff-offers-map")
