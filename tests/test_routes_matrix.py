@@ -32,14 +32,14 @@ MATRIX = {
         "/account/tokens/999/revoke",
         [302, 404, 404, 404, 404, 404, 404],
     ),
-    # Offers: donors who may post (individuals, approved companies).
-    "posts.new_offer": ("GET", "/offers/new", [302, 200, 200, 403, 403, 403, 403]),
-    "posts.my_offers": ("GET", "/offers/mine", [302, 200, 200, 403, 403, 403, 403]),
-    "posts.edit_offer": ("GET", "/offers/{offer}/edit", [302, 404, 404, 403, 403, 403, 403]),
+    # Offers: whoever may post (individuals, approved companies and approved member NGOs).
+    "posts.new_offer": ("GET", "/offers/new", [302, 200, 200, 200, 403, 403, 403]),
+    "posts.my_offers": ("GET", "/offers/mine", [302, 200, 200, 200, 403, 403, 403]),
+    "posts.edit_offer": ("GET", "/offers/{offer}/edit", [302, 404, 404, 404, 403, 403, 403]),
     "posts.withdraw_offer": (
         "POST",
         "/offers/{offer}/withdraw",
-        [302, 404, 404, 403, 403, 403, 403],
+        [302, 404, 404, 404, 403, 403, 403],
     ),
     # Needs: representatives of approved NGOs.
     "posts.new_need": ("GET", "/needs/new", [302, 403, 403, 200, 403, 403, 403]),

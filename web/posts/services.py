@@ -18,7 +18,7 @@ from web.extensions import db
 from web.matches.services import propose_within
 from web.models import User
 from web.posts.labels import STATUS_LABELS
-from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.posts.models import ACTIVE_STATUSES, NEED_ROLES, OFFER_ROLES, Need, Offer
 from web.posts.reading import read_post
 from web.posts.schemas import NeedInput, OfferInput, PostInput
 from web.validation import Conflict, InvalidFields, InvalidInput, plain_messages
@@ -128,22 +128,24 @@ def _flush_edit() -> None:
 
 
 def offers_of(user: User) -> Select[tuple[Offer]]:
-    """The offers `user` may see and change: a company's shared, an individual's own."""
-    if user.organisation_id is not None and user.role == "donor":
+    """The offers `user` may see and change: an organisation's (a company's or an NGO's)
+    shared by its representatives, an individual's own."""
+    if user.role not in OFFER_ROLES:
+        return select(Offer).where(False)
+    if user.organisation_id is not None:
         return select(Offer).where(Offer.organisation_id == user.organisation_id)
-    if user.role == "donor":
-        return select(Offer).where(Offer.donor_id == user.id)
-    return select(Offer).where(False)
+    return select(Offer).where(Offer.donor_id == user.id)
 
 
-def _require_poster(user: User, role: str) -> None:
-    if user.role != role or not user.can_post:
+def _require_poster(user: User, roles: tuple[str, ...]) -> None:
+    if user.role not in roles or not user.can_post:
         raise PermissionError("this account cannot post here")
 
 
 def post_offer(user: User, raw: Mapping[str, Any], propose: bool = True) -> Offer:
-    """A donor posts an offer; the engine proposes for it at once unless told not to."""
-    _require_poster(user, "donor")
+    """A donor, or a member NGO with something to spare, posts an offer; the engine proposes
+    for it at once (never to the organisation's own needs) unless told not to."""
+    _require_poster(user, OFFER_ROLES)
     data = _validated(OfferInput(), raw)
     offer = Offer(donor=user, organisation=user.organisation)
     _apply(offer, data)
@@ -187,7 +189,7 @@ def update_offer(
     user: User, offer_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Offer:
     """Change an open offer; fields not given keep their values."""
-    _require_poster(user, "donor")
+    _require_poster(user, OFFER_ROLES)
     offer = get_offer(user, offer_id)
     data = _validated(OfferInput(), {**_current_values(offer), **changes})
     _check_editable(offer, version, data)
@@ -250,7 +252,7 @@ def needs_of(user: User) -> Select[tuple[Need]]:
 
 def post_need(user: User, raw: Mapping[str, Any], propose: bool = True) -> Need:
     """An NGO representative posts a need; the engine proposes for it unless told not to."""
-    _require_poster(user, "ngo")
+    _require_poster(user, NEED_ROLES)
     data = _validated(NeedInput(), raw)
     need = Need(organisation=user.organisation, poster=user)
     _apply(need, data)
@@ -275,7 +277,7 @@ def update_need(
     user: User, need_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Need:
     """Change an open need; fields not given keep their values."""
-    _require_poster(user, "ngo")
+    _require_poster(user, NEED_ROLES)
     need = get_need(user, need_id)
     data = _validated(NeedInput(), {**_current_values(need), **changes})
     _check_editable(need, version, data)
