@@ -91,6 +91,23 @@ MATRIX = {
     "notifications.save_preferences": ("POST", "/account/preferences", [302] * 7),
     "notifications.unsubscribe": ("GET", "/unsubscribe/not-a-token", [404] * 7),
     "notifications.mail_status": ("GET", "/staff/mail", [302, 403, 403, 403, 403, 200, 200]),
+    # The directory: public; members describe their services; staff approve them.
+    "directory.directory": ("GET", "/directory", [200] * 7),
+    "directory.organisation": ("GET", "/directory/{org}", [404] * 7),
+    "directory.ours": ("GET", "/directory/ours", [302, 403, 403, 200, 403, 403, 403]),
+    "directory.new_service": ("GET", "/directory/ours/new", [302, 403, 403, 200, 403, 403, 403]),
+    "directory.edit_service": (
+        "GET",
+        "/directory/ours/999/edit",
+        [302, 403, 403, 404, 403, 403, 403],
+    ),
+    "directory.review": ("GET", "/staff/directory", [302, 403, 403, 403, 403, 200, 200]),
+    "directory.decide": (
+        "POST",
+        "/staff/directory/999/approve",
+        [302, 403, 403, 403, 403, 404, 404],
+    ),
+    "directory_api.list_services": ("GET", "/api/v1/directory", [200] * 7),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount every feature."""
     from web import api, routing
     from web.auth.views import bp as auth_bp
+    from web.directory.views import bp as directory_bp
     from web.main.views import bp as main_bp
     from web.matches.views import bp as matches_bp
     from web.notifications.views import bp as notifications_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(posts_bp)
     app.register_blueprint(matches_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(directory_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     api.init_app(app)
 

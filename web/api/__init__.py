@@ -69,7 +69,7 @@ def json_depth(value: Any) -> int:
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
-    from web.api import matches, posts, reference
+    from web.api import directory, matches, posts, reference
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
         posts.needs_blp,
         posts.open_needs_blp,
         matches.blp,
+        directory.blp,
     )
     for blueprint in blueprints:
         csrf.exempt(blueprint)
