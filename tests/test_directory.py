@@ -121,3 +121,27 @@ def test_the_api_lists_approved_services_with_filters(client, listed, member):
     assert "eleni" not in str(item)
     assert client.get("/api/v1/directory?language=klingon").status_code == 422
     assert client.get("/api/v1/directory?colour=red").status_code == 422
+
+
+def test_an_uncovered_need_shows_members_whose_services_fit(
+        app, listed, make_user, make_need, make_offer):
+    listed()
+    poster = make_user("ngo")
+    need = make_need(poster, kind="skill", category="asylum_legal_advice", unit="sessions",
+                     title="Συνέντευξη ασύλου για οικογένεια", quantity=3)
+    blankets = make_need(poster)
+    page = sign_in(app.test_client(), poster).get("/needs/ours").get_data(as_text=True)
+    assert "Μέλη που το προσφέρουν" in page
+    assert page.count("Στέγη Αλληλεγγύης: Νομική συνδρομή") == 1
+    assert services.fitting_services(blankets) == []
+    make_offer(make_user("individual"), kind="skill", category="asylum_legal_advice",
+               unit="sessions", title="Δικηγόρος για συνέντευξη ασύλου", quantity=3)
+    db.session.refresh(need)
+    assert not services.uncovered(need)
+
+
+def test_a_members_own_service_is_not_suggested_for_its_own_need(listed, member, make_need):
+    listed()
+    need = make_need(member, kind="skill", category="asylum_legal_advice", unit="sessions",
+                     quantity=3)
+    assert services.fitting_services(need) == []

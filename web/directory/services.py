@@ -15,6 +15,7 @@ from web.directory.models import MemberService
 from web.directory.schemas import ServiceInput
 from web.extensions import db
 from web.models import Organisation, User, utcnow
+from web.posts.models import Need
 from web.validation import InvalidFields, plain_messages
 
 _FIELDS = ("title", "description", "sector", "categories", "areas", "languages", "hours",
@@ -149,3 +150,25 @@ def search_directory(filters: Mapping[str, Any]) -> list[MemberService]:
         found = [s for s in found if _covers(s, wanted) or words in s.title.casefold()
                  or words in s.organisation.name.casefold()]
     return found
+
+
+def uncovered(need: Need) -> bool:
+    """An open need that no confirmed match or waiting proposal covers."""
+    from web.matches.models import Match
+
+    if not need.is_active or need.committed_quantity > 0:
+        return False
+    waiting = select(Match.id).where(Match.need_id == need.id, Match.status == "proposed")
+    return db.session.scalar(waiting.limit(1)) is None
+
+
+def fitting_services(need: Need) -> list[MemberService]:
+    """Members whose standing services fit a need: its category (or a broader one), its
+    area, and its language if it names one; never the need's own organisation."""
+    wanted = {need.category_id} | ({need.text_category_id} if need.text_category_id else set())
+    languages = set((need.attributes or {}).get("language", ()))
+    return [
+        s for s in search_directory({"area": need.place_id})
+        if s.organisation_id != need.organisation_id and _covers(s, wanted)
+        and (not languages or languages & set(s.languages))
+    ]

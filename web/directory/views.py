@@ -24,6 +24,16 @@ bp = Blueprint("directory", __name__)
 member_required = roles_required("ngo")
 
 
+@bp.app_context_processor
+def _member_services() -> dict[str, Any]:
+    """Pages of needs show members whose standing services fit an uncovered need."""
+
+    def member_services_for(need: Any) -> list[Any]:
+        return services.fitting_services(need) if services.uncovered(need) else []
+
+    return {"member_services_for": member_services_for}
+
+
 def _filters() -> dict[str, str | None]:
     places = current_app.extensions["komvos.places"]
     args = request.args
