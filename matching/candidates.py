@@ -39,6 +39,20 @@ def _sorted_unique(items: Sequence[Offer | Need], what: str) -> list[str]:
     return ids
 
 
+def _owners(offers: Sequence[Offer], needs: Sequence[Need]) -> tuple[IntArray, IntArray]:
+    """Organisation codes of offers and needs, shared by both sides; an item of no
+    organisation gets a code of its own (-1 - its index), so it is nobody's own."""
+    items: tuple[Offer | Need, ...] = (*offers, *needs)
+    names = sorted({i.organisation_id for i in items if i.organisation_id})
+    code = {name: k for k, name in enumerate(names)}
+
+    def codes(items: Sequence[Offer | Need], offset: int) -> IntArray:
+        return np.array([code[i.organisation_id] if i.organisation_id else -1 - offset - k
+                         for k, i in enumerate(items)], dtype=np.int64)
+
+    return codes(offers, 0), codes(needs, len(offers))
+
+
 def _xyz(items: Sequence[Offer | Need]) -> FloatArray:
     lat = np.array([np.nan if i.lat is None else i.lat for i in items], dtype=np.float64)
     lon = np.array([np.nan if i.lon is None else i.lon for i in items], dtype=np.float64)
@@ -65,6 +79,8 @@ class Book:
     need_due: IntArray
     need_online_ok: BoolArray
     need_in_person_ok: BoolArray
+    offer_owner: IntArray
+    need_owner: IntArray
 
     @classmethod
     def of(cls, offers: Sequence[Offer], needs: Sequence[Need], today: date) -> Book:
@@ -81,6 +97,7 @@ class Book:
             key=lambda n: n.id,
         )
         day = today.toordinal()
+        offer_owner, need_owner = _owners(live_offers, live_needs)
         return cls(
             offers=tuple(live_offers),
             needs=tuple(live_needs),
@@ -104,6 +121,8 @@ class Book:
                  for n in live_needs], dtype=np.int64),
             need_online_ok=np.array([n.online_ok for n in live_needs], dtype=np.bool_),
             need_in_person_ok=np.array([n.in_person_ok for n in live_needs], dtype=np.bool_),
+            offer_owner=offer_owner,
+            need_owner=need_owner,
         )
 
     def offer_docs(self) -> list[str]:
@@ -301,14 +320,17 @@ def find_pairs(book: Book, policy: Policy) -> Pairs:
 
 def _feasible(book: Book, policy: Policy, o: IntArray, n: IntArray, d: FloatArray,
               online: BoolArray, ratio: FloatArray) -> BoolArray:
-    """Reach (or online), dates, units and lot size of each pair."""
+    """Reach (or online), dates, units and lot size of each pair; an organisation's offer
+    never meets its own need."""
     with np.errstate(invalid="ignore"):
         in_person = (book.offer_in_person[o] & book.need_in_person_ok[n]
                      & (d <= book.offer_reach[o]) & (d <= book.need_reach[n])
                      & (d <= policy.max_distance_km))
         lot_fits = book.offer_lot[o] * ratio <= book.need_quantity[n] * (1 + 1e-9)
     in_time = book.offer_start[o] <= book.need_due[n]
-    return (online | in_person) & in_time & ~np.isnan(ratio) & lot_fits
+    others: BoolArray = book.offer_owner[o] != book.need_owner[n]
+    feasible: BoolArray = (online | in_person) & in_time & ~np.isnan(ratio) & lot_fits
+    return feasible & others
 
 
 def _masks(items: Sequence[Offer | Need], name: str, codes: dict[str, int]

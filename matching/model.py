@@ -61,6 +61,9 @@ class Offer:
 
     A ``remote`` offer can be given online (distance does not count); ``in_person`` (default:
     not remote) says it can also be given in person, within ``reach_km`` of ``lat``/``lon``.
+
+    ``organisation_id`` names who gives (an organisation, or a person giving alone): an offer
+    never meets a need of the same ``organisation_id``, so a member's surplus goes to others.
     """
 
     id: str

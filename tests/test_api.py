@@ -196,12 +196,11 @@ def test_another_organisations_need_is_404_over_the_api(client, make_user, make_
 
 
 def test_roles_post_only_their_side(client, make_user, bearer):
-    assert (
-        client.post(
-            "/api/v1/offers", json=offer_fields(), headers=bearer(make_user("ngo"))
-        ).status_code
-        == 403
-    )
+    for poster in (make_user("staff"), make_user("ngo", status="pending")):
+        assert (
+            client.post("/api/v1/offers", json=offer_fields(), headers=bearer(poster)).status_code
+            == 403
+        )
     assert (
         client.post(
             "/api/v1/needs", json=need_fields(), headers=bearer(make_user("individual"))

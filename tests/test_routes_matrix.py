@@ -44,14 +44,14 @@ MATRIX = {
         "/account/tokens/999/revoke",
         [302, 404, 404, 404, 404, 404, 404],
     ),
-    # Offers: donors who may post (individuals, approved companies).
-    "posts.new_offer": ("GET", "/offers/new", [302, 200, 200, 403, 403, 403, 403]),
-    "posts.my_offers": ("GET", "/offers/mine", [302, 200, 200, 403, 403, 403, 403]),
-    "posts.edit_offer": ("GET", "/offers/{offer}/edit", [302, 404, 404, 403, 403, 403, 403]),
+    # Offers: whoever may post (individuals, approved companies and approved member NGOs).
+    "posts.new_offer": ("GET", "/offers/new", [302, 200, 200, 200, 403, 403, 403]),
+    "posts.my_offers": ("GET", "/offers/mine", [302, 200, 200, 200, 403, 403, 403]),
+    "posts.edit_offer": ("GET", "/offers/{offer}/edit", [302, 404, 404, 404, 403, 403, 403]),
     "posts.withdraw_offer": (
         "POST",
         "/offers/{offer}/withdraw",
-        [302, 404, 404, 403, 403, 403, 403],
+        [302, 404, 404, 404, 403, 403, 403],
     ),
     # Needs: representatives of approved NGOs.
     "posts.new_need": ("GET", "/needs/new", [302, 403, 403, 200, 403, 403, 403]),
@@ -140,6 +140,23 @@ MATRIX = {
         "/staff/mail/templates",
         [302, 403, 403, 403, 403, 200, 200],
     ),
+    # The directory: public; members describe their services; staff approve them.
+    "directory.directory": ("GET", "/directory", [200] * 7),
+    "directory.organisation": ("GET", "/directory/{org}", [404] * 7),
+    "directory.ours": ("GET", "/directory/ours", [302, 403, 403, 200, 403, 403, 403]),
+    "directory.new_service": ("GET", "/directory/ours/new", [302, 403, 403, 200, 403, 403, 403]),
+    "directory.edit_service": (
+        "GET",
+        "/directory/ours/999/edit",
+        [302, 403, 403, 404, 403, 403, 403],
+    ),
+    "directory.review": ("GET", "/staff/directory", [302, 403, 403, 403, 403, 200, 200]),
+    "directory.decide": (
+        "POST",
+        "/staff/directory/999/approve",
+        [302, 403, 403, 403, 403, 404, 404],
+    ),
+    "directory_api.list_services": ("GET", "/api/v1/directory", [200] * 7),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

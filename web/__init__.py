@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from web import api, routing
     from web.account.views import bp as account_bp
     from web.auth.views import bp as auth_bp
+    from web.directory.views import bp as directory_bp
     from web.main.views import bp as main_bp
     from web.matches.views import bp as matches_bp
     from web.notifications.views import bp as notifications_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(posts_bp)
     app.register_blueprint(matches_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(directory_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(own_exports_bp)
     api.init_app(app)

@@ -30,12 +30,14 @@ class SeedSummary:
     offers: int = 0
     needs: int = 0
     proposals: int = 0
+    services: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"{self.organisations} organisations, {self.users} people, "
-            f"{self.offers} offers, {self.needs} needs, {self.proposals} proposals"
+            f"{self.offers} offers, {self.needs} needs, {self.proposals} proposals, "
+            f"{self.services} directory services"
         )
 
 
@@ -102,6 +104,20 @@ def _seed_posts(summary: SeedSummary) -> None:
         summary.needs += 1
     # One full run proposes for everything at once (better and quicker than one by one).
     summary.proposals = run_matching("full").proposals
+    _seed_services(posts.get("service", []), summary)
+
+
+def _seed_services(entries: list[dict[str, Any]], summary: SeedSummary) -> None:
+    """Describe the demo members' services and approve them, through the same services."""
+    from web.directory.services import decide_service, describe_service
+
+    staff = db.session.scalar(select(User).where(User.role == "staff").order_by(User.id))
+    for entry in entries:
+        raw = {k: v for k, v in entry.items() if k != "representative"}
+        service = describe_service(_user(entry["representative"]), raw)
+        if staff is not None:
+            decide_service(staff, service.id, approve=True)
+        summary.services += 1
 
 
 _OFFER_KEYS = (

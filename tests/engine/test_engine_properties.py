@@ -24,6 +24,8 @@ POLICY = Policy.from_mapping({"limits": {"min_score": 0.0, "mip_rel_gap": 0.0}},
 FAST = settings(max_examples=60, deadline=None)
 
 coordinates = st.tuples(st.floats(37.96, 38.00), st.floats(23.70, 23.76))
+# a few members give and ask; a donor of no organisation is nobody's own
+organisations = st.none() | st.sampled_from(["o1", "o2"])
 
 
 @st.composite
@@ -36,6 +38,7 @@ def offers(draw, index):
             ["kouvertes", "Κουβέρτες μάλλινες", "sleeping bags", "ρύζι"])),
         lat=lat, lon=lon, reach_km=draw(st.floats(1.0, 20.0)),
         available_until=TODAY + timedelta(days=draw(st.integers(-1, 10))),
+        organisation_id=draw(organisations),
     )
 
 
@@ -50,6 +53,7 @@ def needs(draw, index):
         lat=lat, lon=lon, reach_km=draw(st.none() | st.floats(2.0, 20.0)),
         needed_by=draw(st.none() | st.just(TODAY + timedelta(days=5))),
         received_recently=draw(st.floats(0.0, 10.0)),
+        organisation_id=draw(organisations),
     )
 
 
@@ -192,6 +196,8 @@ def _naive_feasible(offer, need, policy):
     from matching.geo import haversine_km
 
     if offer.kind != need.kind or offer.quantity < offer.lot or need.quantity <= 0:
+        return False
+    if offer.organisation_id is not None and offer.organisation_id == need.organisation_id:
         return False
     if offer.available_until is not None and offer.available_until < TODAY:
         return False

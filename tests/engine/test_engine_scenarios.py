@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from matching import propose, propose_for_need, propose_for_offer
+from matching import OpenIndex, propose, propose_for_need, propose_for_offer
 
 
 def allocated(result):
@@ -184,3 +184,30 @@ def test_candidates_read_like_a_sequence(policy, today, make_offer, make_need):
     assert set(table[0].breakdown) == {"category", "text", "attributes", "distance", "urgency",
                                        "deadline",
                                        "quantity", "fairness"}
+
+
+def test_an_organisations_offer_goes_to_another_members_need_never_to_its_own(
+        policy, today, make_offer, make_need):
+    surplus = make_offer(quantity=30, organisation_id="o7")
+    own = make_need(quantity=10, organisation_id="o7", urgency="emergency")
+    other = make_need(quantity=10, organisation_id="o8")
+    result = propose([surplus], [own, other], policy, today)
+    assert {(c.offer_id, c.need_id) for c in result.candidates} == {(surplus.id, other.id)}
+    assert allocated(result) == {(surplus.id, other.id): 10}
+
+
+def test_an_organisations_own_need_is_left_out_incrementally_too(
+        policy, today, make_offer, make_need):
+    surplus = make_offer(organisation_id="o7")
+    own, other = make_need(organisation_id="o7"), make_need(organisation_id="o8")
+    for needs in ([own, other], OpenIndex([own, other])):
+        assert allocated(propose_for_offer(surplus, needs, policy, today)) == {
+            (surplus.id, other.id): 10}
+    assert propose_for_need(own, OpenIndex([surplus]), policy, today).proposals == ()
+
+
+def test_offers_of_no_organisation_meet_any_need(policy, today, make_offer, make_need):
+    first, second = make_offer(quantity=5), make_offer(quantity=5)
+    need = make_need(organisation_id=None)
+    assert allocated(propose([first, second], [need], policy, today)) == {
+        (first.id, need.id): 5, (second.id, need.id): 5}

@@ -41,13 +41,23 @@ class MatchOut(Schema):
     created_at = UtcDateTime()
     confirmed_at = UtcDateTime(allow_none=True)
     contact = fields.Method("other_side", allow_none=True)
+    side = fields.Method(
+        "side_of",
+        allow_none=True,
+        metadata={"description": "giving or receiving (an NGO may be either); none for staff"},
+    )
+
+    def side_of(self, match: Any) -> str | None:
+        """Which side of the match the caller is on."""
+        if services.receives(g.api_user, match):
+            return "receiving"
+        return "giving" if services.gives(g.api_user, match) else None
 
     def other_side(self, match: Any) -> dict[str, str] | None:
         """The other side's organisation and contact person, once confirmed."""
         if not match.contacts_visible:
             return None
-        user = g.api_user
-        if user.role == "ngo":
+        if services.receives(g.api_user, match):
             person, organisation = match.offer.donor, match.offer.organisation
         else:
             person, organisation = match.need.poster, match.need.organisation
@@ -94,7 +104,8 @@ def _run(action: Any, *args: Any) -> Any:
 @blp.doc(operationId="listMatches", **BEARER)
 @documented_errors(blp, HTTPStatus.UNAUTHORIZED)
 def list_matches(args: dict[str, Any]) -> dict[str, Any]:
-    """Your matches: a donor's offers' or an NGO's needs' (staff: the proposals to review)."""
+    """Your matches: a donor's offers', an NGO's needs' and offers' (staff: the proposals to
+    review)."""
     user = g.api_user
     if user.is_staff:
         found = queries.review_queue(ListFilters(), args["page"], args["per_page"])

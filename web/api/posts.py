@@ -115,7 +115,8 @@ def list_offers(args: dict[str, Any]) -> dict[str, Any]:
 @offers_blp.doc(operationId="createOffer", **BEARER, **_links("getOffer", "offer_id"))
 @documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
 def create_offer(_data: dict[str, Any]) -> Any:
-    """Post an offer."""
+    """Post an offer: a donor's, or a member NGO's for other members (never proposed to
+    the organisation's own needs)."""
     user = g.api_user
     try:
         return services.post_offer(user, _body())

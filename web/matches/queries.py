@@ -33,18 +33,22 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
 
 
 def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
-    """The matches of a donor's offers or of an NGO's needs, newest first."""
-    query = select(Match).where(Match.status.in_(SIDE_STATUSES))
+    """The matches of a donor's offers, or of an NGO's needs and offers, newest first."""
+    query = (
+        select(Match)
+        .join(Offer, Match.offer_id == Offer.id)
+        .join(Need, Match.need_id == Need.id)
+        .where(Match.status.in_(SIDE_STATUSES))
+    )
     if user.role == "ngo" and user.organisation_id is not None:
-        query = query.join(Need, Match.need_id == Need.id).where(
-            Need.organisation_id == user.organisation_id
+        query = query.where(
+            or_(Need.organisation_id == user.organisation_id,
+                Offer.organisation_id == user.organisation_id)
         )
+    elif user.role == "donor" and user.organisation_id is not None:
+        query = query.where(Offer.organisation_id == user.organisation_id)
     elif user.role == "donor":
-        query = query.join(Offer, Match.offer_id == Offer.id)
-        if user.organisation_id is not None:
-            query = query.where(Offer.organisation_id == user.organisation_id)
-        else:
-            query = query.where(Offer.donor_id == user.id)
+        query = query.where(Offer.donor_id == user.id)
     else:
         query = query.where(False)
     return paginate(query.order_by(Match.created_at.desc(), Match.id.desc()), page, per_page)

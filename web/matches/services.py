@@ -26,7 +26,7 @@ from web.extensions import db
 from web.matches import bridge, ledger
 from web.matches.models import LEDGER_STATUSES, Match, MatchRun
 from web.models import User, utcnow
-from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.posts.models import ACTIVE_STATUSES, OFFER_ROLES, Need, Offer
 from web.validation import InvalidInput
 
 FAIRNESS_DAYS = 90
@@ -485,18 +485,21 @@ def reject_match(staff: User, match_id: int, reason: str) -> Match:
 
 
 def can_cancel(user: User, match: Match) -> bool:
-    """Staff, the donor's side or the NGO's side may cancel a confirmed match."""
-    return user.is_staff or _is_donor_side(user, match) or _is_ngo_side(user, match)
+    """Staff, the giving side or the receiving side may cancel a confirmed match."""
+    return user.is_staff or gives(user, match) or receives(user, match)
 
 
-def _is_donor_side(user: User, match: Match) -> bool:
+def gives(user: User, match: Match) -> bool:
+    """Whether `user` is on the match's giving side: the offer's donor or organisation (a
+    company, or a member NGO giving to another)."""
     offer = match.offer
     if offer.organisation_id is not None:
-        return user.role == "donor" and user.organisation_id == offer.organisation_id
+        return user.role in OFFER_ROLES and user.organisation_id == offer.organisation_id
     return user.id == offer.donor_id
 
 
-def _is_ngo_side(user: User, match: Match) -> bool:
+def receives(user: User, match: Match) -> bool:
+    """Whether `user` represents the NGO whose need the match covers."""
     return user.role == "ngo" and user.organisation_id == match.need.organisation_id
 
 
@@ -533,7 +536,7 @@ def record_receipt(user: User, match_id: int, received: int, short_reason: str =
     """The NGO records what actually arrived (possibly less, perhaps saying why); the rest
     is released and the donor is told both figures."""
     match = get_match(match_id)
-    if not _is_ngo_side(user, match):
+    if not receives(user, match):
         raise LookupError(match_id)
     if not 1 <= received <= match.need_quantity:
         raise InvalidInput(

@@ -201,7 +201,8 @@ def health() -> str:
 @bp.get("/matches")
 @login_required
 def mine() -> str:
-    """A donor's or an NGO's matches with their timeline; contacts once confirmed."""
+    """A donor's or an NGO's matches (given and received) with their timeline; contacts
+    once confirmed."""
     if current_user.role not in ("donor", "ngo"):
         abort(403)
     services.expire_due()
@@ -213,7 +214,7 @@ def mine() -> str:
         form=ActionForm(),
         timeline=services.timeline,
         status_labels=MATCH_STATUS_LABELS,
-        is_ngo=user.role == "ngo",
+        receives=lambda match: services.receives(user, match),
     )
 
 

@@ -15,6 +15,9 @@ KINDS = ("goods", "skill", "service")
 URGENCIES = ("low", "normal", "high", "emergency")
 STATUSES = ("open", "partly_matched", "matched", "fulfilled", "withdrawn", "expired")
 ACTIVE_STATUSES = ("open", "partly_matched")
+# Who may offer: donors, and member NGOs giving their surplus and services to each other.
+OFFER_ROLES = ("donor", "ngo")
+NEED_ROLES = ("ngo",)
 MAX_QUANTITY = 1_000_000
 MAX_REACH_KM = 200
 
@@ -104,6 +107,11 @@ class Offer(_Post, db.Model):
 
     donor: Mapped[User] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def from_member(self) -> bool:
+        """Offered by a member NGO to the others (member-to-member, not a donation)."""
+        return self.organisation is not None and self.organisation.kind == "ngo"
 
 
 class Need(_Post, db.Model):

@@ -20,7 +20,7 @@ from web.matches.services import propose_within
 from web.models import User
 from web.notifications.outbox import notify, representatives
 from web.posts.labels import STATUS_LABELS
-from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.posts.models import ACTIVE_STATUSES, NEED_ROLES, OFFER_ROLES, Need, Offer
 from web.posts.reading import read_post
 from web.posts.schemas import NeedInput, OfferInput, PostInput
 from web.validation import Conflict, InvalidFields, InvalidInput, plain_messages
@@ -130,16 +130,17 @@ def _flush_edit() -> None:
 
 
 def offers_of(user: User) -> Select[tuple[Offer]]:
-    """The offers `user` may see and change: a company's shared, an individual's own."""
-    if user.organisation_id is not None and user.role == "donor":
+    """The offers `user` may see and change: an organisation's (a company's or an NGO's)
+    shared by its representatives, an individual's own."""
+    if user.role not in OFFER_ROLES:
+        return select(Offer).where(False)
+    if user.organisation_id is not None:
         return select(Offer).where(Offer.organisation_id == user.organisation_id)
-    if user.role == "donor":
-        return select(Offer).where(Offer.donor_id == user.id)
-    return select(Offer).where(False)
+    return select(Offer).where(Offer.donor_id == user.id)
 
 
-def _require_poster(user: User, role: str) -> None:
-    if user.role != role or not user.can_post:
+def _require_poster(user: User, roles: tuple[str, ...]) -> None:
+    if user.role not in roles or not user.can_post:
         raise PermissionError("this account cannot post here")
 
 
@@ -150,13 +151,14 @@ def post_offer(
     commit: bool = True,
     chosen_need: Need | None = None,
 ) -> Offer:
-    """A donor posts an offer; the engine proposes for it at once unless told not to.
+    """A donor, or a member NGO with something to spare, posts an offer; the engine proposes
+    for it at once (never to the organisation's own needs) unless told not to.
 
     With `commit=False` (an import of many rows) the caller commits them all at once.
     `chosen_need` (an open need, from its public page) ties the offer to that need: the
     engine proposes that pair first and the NGO's representatives hear that a pledge waits.
     """
-    _require_poster(user, "donor")
+    _require_poster(user, OFFER_ROLES)
     data = _validated(OfferInput(), raw)
     offer = Offer(donor=user, organisation=user.organisation)
     _apply(offer, data)
@@ -241,7 +243,7 @@ def update_offer(
     user: User, offer_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Offer:
     """Change an open offer; fields not given keep their values."""
-    _require_poster(user, "donor")
+    _require_poster(user, OFFER_ROLES)
     offer = get_offer(user, offer_id)
     data = _validated(OfferInput(), {**_current_values(offer), **changes})
     _check_editable(offer, version, data)
@@ -308,7 +310,7 @@ def post_need(
     """An NGO representative posts a need; the engine proposes for it unless told not to.
 
     With `commit=False` (an import of many rows) the caller commits them all at once."""
-    _require_poster(user, "ngo")
+    _require_poster(user, NEED_ROLES)
     data = _validated(NeedInput(), raw)
     need = Need(organisation=user.organisation, poster=user)
     _apply(need, data)
@@ -335,7 +337,7 @@ def update_need(
     user: User, need_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Need:
     """Change an open need; fields not given keep their values."""
-    _require_poster(user, "ngo")
+    _require_poster(user, NEED_ROLES)
     need = get_need(user, need_id)
     data = _validated(NeedInput(), {**_current_values(need), **changes})
     _check_editable(need, version, data)

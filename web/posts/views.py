@@ -16,7 +16,7 @@ from web.i18n import current_language
 from web.matches.services import expire_due
 from web.posts import services
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
-from web.posts.models import URGENCIES, Need, Offer
+from web.posts.models import NEED_ROLES, OFFER_ROLES, URGENCIES, Need, Offer
 from web.reference import SECTORS
 from web.validation import Conflict, InvalidFields, InvalidInput
 from web.views_common import ActionForm, page_number
@@ -48,15 +48,15 @@ NEED_FIELDS = (
 )
 
 
-def poster_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Only a signed-in `role` whose organisation (if any) is approved gets through."""
+def poster_required(roles: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only a signed-in person of `roles` whose organisation (if any) is approved gets in."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role != role:
+            if current_user.role not in roles:
                 abort(403)
             refuse_unless_approved(current_user)
             return view(*args, **kwargs)
@@ -154,9 +154,10 @@ def _chosen_need(raw: str | None) -> Need | None:
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
-@poster_required("donor")
+@poster_required(OFFER_ROLES)
 def new_offer() -> Any:
-    """A donor posts an offer; `?category=` prefills it, `?need=` ties it to an open need."""
+    """A donor or a member NGO posts an offer; `?category=` prefills it, `?need=` ties it to
+    an open need."""
     chosen = _chosen_need(request.values.get("need"))
     if request.method == "POST" and ActionForm().validate_on_submit():
         raw = _offer_input()
@@ -193,9 +194,9 @@ def new_offer() -> Any:
 
 
 @bp.get("/offers/mine")
-@poster_required("donor")
+@poster_required(OFFER_ROLES)
 def my_offers() -> str:
-    """The donor's offers with their status and what is still available."""
+    """The donor's (or the organisation's) offers with their status and what is left."""
     expire_due()
     found = services.list_offers(signed_in_user(), {}, page_number(), 20)
     return render_template(
@@ -215,7 +216,7 @@ def _owned(getter: Callable[..., Any], object_id: int) -> Any:
 
 
 @bp.route("/offers/<id:offer_id>/edit", methods=["GET", "POST"])
-@poster_required("donor")
+@poster_required(OFFER_ROLES)
 def edit_offer(offer_id: int) -> Any:
     """Change an open offer."""
     offer = _owned(services.get_offer, offer_id)
@@ -233,7 +234,7 @@ def edit_offer(offer_id: int) -> Any:
 
 
 @bp.route("/offers/<id:offer_id>/withdraw", methods=["GET", "POST"])
-@poster_required("donor")
+@poster_required(OFFER_ROLES)
 def withdraw_offer(offer_id: int) -> Any:
     """Take an offer back: the page asks first and says what stays promised."""
     offer = _owned(services.get_offer, offer_id)
@@ -265,7 +266,7 @@ def _problem(error: InvalidInput | Conflict) -> dict[str, list[str]]:
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
-@poster_required("ngo")
+@poster_required(NEED_ROLES)
 def new_need() -> Any:
     """An NGO representative posts a need for the organisation."""
     if request.method == "POST" and ActionForm().validate_on_submit():
@@ -288,7 +289,7 @@ def new_need() -> Any:
 
 
 @bp.get("/needs/ours")
-@poster_required("ngo")
+@poster_required(NEED_ROLES)
 def our_needs() -> str:
     """The organisation's needs, with how much of each is covered."""
     expire_due()
@@ -303,7 +304,7 @@ def our_needs() -> str:
 
 
 @bp.route("/needs/<id:need_id>/edit", methods=["GET", "POST"])
-@poster_required("ngo")
+@poster_required(NEED_ROLES)
 def edit_need(need_id: int) -> Any:
     """Change an open need."""
     need = _owned(services.get_need, need_id)
@@ -321,7 +322,7 @@ def edit_need(need_id: int) -> Any:
 
 
 @bp.post("/needs/<id:need_id>/close")
-@poster_required("ngo")
+@poster_required(NEED_ROLES)
 def close_need(need_id: int) -> Response:
     """Close a need the organisation no longer has."""
     _owned(services.get_need, need_id)

@@ -1,0 +1,1 @@
+"""The public directory of the standing services member organisations provide."""
