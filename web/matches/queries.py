@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from web.listing import ListFilters, age_conditions, match_conditions
 from web.matches.models import Match
