@@ -138,7 +138,8 @@ def test_a_member_to_member_match_is_confirmed_and_received_like_any(
     assert (offer.status, need.committed_quantity) == ("fulfilled", 25)
     thanks = db.session.scalars(select(Notification).where(
         Notification.kind == "match_fulfilled")).all()
-    assert {n.user_id for n in thanks} == {members["giver"].id}
+    # every representative of the giving member hears of it (issue 15), no one else
+    assert {n.user_id for n in thanks} == {members["giver"].id, members["colleague"].id}
 
 
 def test_over_the_api_each_ngo_sees_its_side_and_the_others_contact(
