@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.support import sign_in
 from tests.browser.test_journeys import choose_language, field
-from tests.browser.test_maps import ITEMS_ON_MAP_JS
+from tests.browser.test_maps import ITEMS_ON_MAP_ARE
 from web.directory import services
 
 SERVICES = (
@@ -36,7 +36,7 @@ def test_the_directory_lists_services_beside_a_map_and_finds_them_in_greeklish(
     page.goto("/directory")
     choose_language(page, language)
     expect(page.locator("#services-list > li")).to_have_count(len(SERVICES))
-    page.wait_for_function(f"({ITEMS_ON_MAP_JS})() === {len(SERVICES)}")
+    page.wait_for_function(ITEMS_ON_MAP_ARE, arg=len(SERVICES))
     check(page, f"directory-{language}")
     field(page, t, language, "What are you looking for?").fill("asilo")
     page.get_by_role("button", name=t(language, "Show")).click()
