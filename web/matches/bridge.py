@@ -72,14 +72,12 @@ def engine_category(post: Offer | Need) -> Category:
 
 def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
     """The post's category as the engine sees it, and what its words say."""
-    taxonomy = _registries()[0]
-    pointed = taxonomy.categories.get(post.text_category_id or "")
-    category = pointed or taxonomy[post.category_id]
+    category = engine_category(post)
     return category, {
         "text": f"{post.title}\n{post.description}",
         "concepts": tuple(post.concepts or ()),
-        "text_path": pointed.path if pointed is not None else (),
-        "attributes": effective_attributes(taxonomy, category, post.attributes or {}),
+        "text_path": category.path if category.id == post.text_category_id else (),
+        "attributes": effective_attributes(_registries()[0], category, post.attributes or {}),
     }
 
 

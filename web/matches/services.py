@@ -110,15 +110,7 @@ def _record_proposals(
     made = 0
     for proposal in result.proposals:
         offer, need = offers[int(proposal.offer_id)], needs[int(proposal.need_id)]
-        values = {
-            "quantity": proposal.quantity,
-            "need_quantity": max(round(proposal.need_quantity), 1),
-            "proposed_quantity": proposal.quantity,
-            "score": proposal.score,
-            "value": proposal.value_per_unit * proposal.quantity,
-            "breakdown": dict(proposal.breakdown),
-            "distance_km": bridge.distance_km(offer, need),
-        }
+        values = _match_values(proposal, offer, need)
         earlier = (previous or {}).get((offer.id, need.id))
         if earlier is not None:
             db.session.flush()  # the run's id
@@ -127,6 +119,19 @@ def _record_proposals(
             db.session.add(Match(offer_id=offer.id, need_id=need.id, run=run, **values))
         made += 1
     return made
+
+
+def _match_values(proposal: matching.Proposal, offer: Offer, need: Need) -> dict[str, Any]:
+    """The columns of a proposed match that come from the engine's proposal."""
+    return {
+        "quantity": proposal.quantity,
+        "need_quantity": max(round(proposal.need_quantity), 1),
+        "proposed_quantity": proposal.quantity,
+        "score": proposal.score,
+        "value": proposal.value_per_unit * proposal.quantity,
+        "breakdown": dict(proposal.breakdown),
+        "distance_km": bridge.distance_km(offer, need),
+    }
 
 
 def _revive(match_id: int, **values: Any) -> None:
@@ -155,14 +160,8 @@ def _insert_proposals(
         {
             "offer_id": int(p.offer_id),
             "need_id": int(p.need_id),
-            "quantity": p.quantity,
-            "need_quantity": max(round(p.need_quantity), 1),
-            "proposed_quantity": p.quantity,
-            "score": p.score,
-            "value": p.value_per_unit * p.quantity,
-            "breakdown": dict(p.breakdown),
-            "distance_km": bridge.distance_km(offers[int(p.offer_id)], needs[int(p.need_id)]),
             "run_id": run.id,
+            **_match_values(p, offers[int(p.offer_id)], needs[int(p.need_id)]),
         }
         for p in proposals
     ]
