@@ -24,6 +24,7 @@ from web.extensions import db, limiter
 from web.models import Organisation, User
 from web.passwords import hash_password
 from web.posts.models import Need, Offer
+from web.posts.schemas import NeedInput, OfferInput, load_post
 from web.posts.services import post_need, post_offer
 
 _PASSWORD_HASH: list[str] = []
@@ -277,7 +278,8 @@ def make_offer(make_user: Callable[..., User]) -> Callable[..., Offer]:
     """Post an offer through the service, by a new individual unless `donor` is given."""
 
     def build(donor: User | None = None, **overrides: Any) -> Offer:
-        return post_offer(donor or make_user("individual"), offer_fields(**overrides))
+        data = load_post(OfferInput(), offer_fields(**overrides))
+        return post_offer(donor or make_user("individual"), data)
 
     return build
 
@@ -287,7 +289,8 @@ def make_need(make_user: Callable[..., User]) -> Callable[..., Need]:
     """Post a need through the service, by a new approved NGO unless `poster` is given."""
 
     def build(poster: User | None = None, **overrides: Any) -> Need:
-        return post_need(poster or make_user("ngo"), need_fields(**overrides))
+        data = load_post(NeedInput(), need_fields(**overrides))
+        return post_need(poster or make_user("ngo"), data)
 
     return build
 

@@ -61,22 +61,6 @@ def _links(operation: str, parameter: str) -> dict[str, Any]:
     }
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("body", "Send a JSON object.")
-    return body
-
-
-def _version(body: dict[str, Any]) -> int | None:
-    version = body.pop("version", None)
-    if version is not None and (
-        not isinstance(version, int) or isinstance(version, bool) or not 1 <= version < 2**31
-    ):
-        raise InvalidInput("version", "A whole number from 1.")
-    return version
-
-
 def _page(found: services.Page[Any]) -> dict[str, Any]:
     return {
         "items": found.items,
@@ -85,6 +69,13 @@ def _page(found: services.Page[Any]) -> dict[str, Any]:
         "per_page": found.per_page,
         "pages": found.pages,
     }
+
+
+def _require_json_object() -> None:
+    """A change comes as a JSON object: no body at all is refused, not taken as no change.
+    (The schema, which loaded the body already, cannot tell an empty body from `{}`.)"""
+    if not isinstance(request.get_json(silent=True), dict):
+        raise InvalidInput("body", "Send a JSON object.")
 
 
 def _owned(getter: Any, user: Any, object_id: int) -> Any:
@@ -114,12 +105,12 @@ def list_offers(args: dict[str, Any]) -> dict[str, Any]:
 @offers_blp.response(201, OfferOut)
 @offers_blp.doc(operationId="createOffer", **BEARER, **_links("getOffer", "offer_id"))
 @documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
-def create_offer(_data: dict[str, Any]) -> Any:
+def create_offer(data: dict[str, Any]) -> Any:
     """Post an offer: a donor's, or a member NGO's for other members (never proposed to
     the organisation's own needs)."""
     user = g.api_user
     try:
-        return services.post_offer(user, _body())
+        return services.post_offer(user, data)
     except PermissionError:
         abort(403)
 
@@ -144,14 +135,14 @@ def get_offer(offer_id: int) -> Any:
     HTTPStatus.NOT_FOUND,
     HTTPStatus.CONFLICT,
 )
-def update_offer(_data: dict[str, Any], offer_id: int) -> Any:
+def update_offer(changes: dict[str, Any], offer_id: int) -> Any:
     """Change an open offer; send only what changes (and `version` to refuse lost updates)."""
     user = g.api_user
-    body = _body()
-    version = _version(body)
+    _require_json_object()
+    version = changes.pop("version", None)
     _owned(services.get_offer, user, offer_id)
     try:
-        return services.update_offer(user, offer_id, body, version)
+        return services.update_offer(user, offer_id, changes, version)
     except PermissionError:
         abort(403)
 
@@ -189,11 +180,11 @@ def list_needs(args: dict[str, Any]) -> dict[str, Any]:
 @needs_blp.response(201, NeedOut)
 @needs_blp.doc(operationId="createNeed", **BEARER, **_links("getNeed", "need_id"))
 @documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
-def create_need(_data: dict[str, Any]) -> Any:
+def create_need(data: dict[str, Any]) -> Any:
     """Post a need for your organisation."""
     user = g.api_user
     try:
-        return services.post_need(user, _body())
+        return services.post_need(user, data)
     except PermissionError:
         abort(403)
 
@@ -218,14 +209,14 @@ def get_need(need_id: int) -> Any:
     HTTPStatus.NOT_FOUND,
     HTTPStatus.CONFLICT,
 )
-def update_need(_data: dict[str, Any], need_id: int) -> Any:
+def update_need(changes: dict[str, Any], need_id: int) -> Any:
     """Change an open need; send only what changes (and `version` to refuse lost updates)."""
     user = g.api_user
-    body = _body()
-    version = _version(body)
+    _require_json_object()
+    version = changes.pop("version", None)
     _owned(services.get_need, user, need_id)
     try:
-        return services.update_need(user, need_id, body, version)
+        return services.update_need(user, need_id, changes, version)
     except PermissionError:
         abort(403)
 

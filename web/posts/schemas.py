@@ -6,6 +6,7 @@ or today's date run in `validates_schema`. Messages are translated when they are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    missing,
     pre_load,
     validate,
     validates_schema,
@@ -26,7 +28,7 @@ from web.i18n import current_language
 from web.posts.labels import KIND_LABELS
 from web.posts.models import KINDS, MAX_QUANTITY, MAX_REACH_KM, URGENCIES
 from web.reference import SECTORS
-from web.validation import Text
+from web.validation import InvalidFields, Text, plain_messages
 
 REQUIRED = _l("This field is required.")
 MAX_TITLE = 120
@@ -174,8 +176,11 @@ class PostInput(Schema):
     )
 
     @pre_load
-    def drop_blanks(self, data: Any, **_kwargs: Any) -> Any:
-        """Blank form fields count as not given; surrounding spaces go."""
+    def drop_blanks(self, data: Any, **kwargs: Any) -> Any:
+        """Blank form fields count as not given; surrounding spaces go.
+
+        In a change (a partial load) a blank field is given as its default, as it would be
+        in a whole post, so the change says "back to the default" instead of nothing."""
         if not isinstance(data, dict):
             return data
         cleaned = {}
@@ -183,16 +188,24 @@ class PostInput(Schema):
             if isinstance(value, str):
                 value = value.strip()
                 if value == "":
-                    continue
+                    if not kwargs.get("partial") or key not in self.load_fields:
+                        continue
+                    value = _blank_as(self.load_fields[key])
+                    if value is missing:
+                        continue
             cleaned[key] = value
         return cleaned
 
     @validates_schema(skip_on_field_errors=False)
-    def check_rules(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        """The rules that need the taxonomy, the places or today's date."""
+    def check_rules(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """The rules that need the taxonomy, the places or today's date.
+
+        A whole post gets its derived values (kind, unit, start) filled in; a change is only
+        checked, so that it holds nothing but what was sent."""
+        checked = dict(data) if kwargs.get("partial") else data
         errors: dict[str, list[Any]] = {}
-        self.check_common(data, errors)
-        self.check_specific(data, errors)
+        self.check_common(checked, errors)
+        self.check_specific(checked, errors)
         if errors:
             raise ValidationError(errors)
 
@@ -236,6 +249,32 @@ class PostInput(Schema):
         if chosen is not None:
             data["category"] = chosen.id
             data["category_suggested"] = True
+
+
+def _blank_as(field: fields.Field) -> Any:
+    """What a blank value of `field` means: its default, or null (refused) when required."""
+    if field.required:
+        return None
+    default = field.load_default
+    return default() if callable(default) else default
+
+
+def load_post(schema: PostInput, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """`raw` (a form's text, a file's row) as clean values; InvalidFields names each field."""
+    try:
+        return dict(schema.load(dict(raw)))
+    except ValidationError as error:
+        raise InvalidFields(plain_messages(error.messages)) from error
+
+
+def check_post(schema: PostInput, data: dict[str, Any]) -> None:
+    """The rules of `schema` over clean values (a stored post and its changes), filling in
+    what they derive; InvalidFields names each field that breaks one."""
+    errors: dict[str, list[Any]] = {}
+    schema.check_common(data, errors)
+    schema.check_specific(data, errors)
+    if errors:
+        raise InvalidFields(plain_messages(errors))
 
 
 def _attribute_problem(taxonomy: Any, category: Any, given: Any) -> Any:

@@ -9,7 +9,6 @@ from typing import Any, Generic, TypeVar
 
 from flask import current_app
 from flask_babel import gettext
-from marshmallow import ValidationError
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,8 +21,8 @@ from web.notifications.outbox import notify, representatives
 from web.posts.labels import STATUS_LABELS
 from web.posts.models import ACTIVE_STATUSES, NEED_ROLES, OFFER_ROLES, Need, Offer
 from web.posts.reading import read_post
-from web.posts.schemas import NeedInput, OfferInput, PostInput
-from web.validation import Conflict, InvalidFields, InvalidInput, plain_messages
+from web.posts.schemas import NeedInput, OfferInput, PostInput, check_post
+from web.validation import Conflict, InvalidFields, InvalidInput
 
 T = TypeVar("T", Offer, Need)
 MAX_PER_PAGE = 100
@@ -68,13 +67,6 @@ class Page(Generic[T]):
         return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
-def _validated(schema: PostInput, raw: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        return dict(schema.load(dict(raw)))
-    except ValidationError as error:
-        raise InvalidFields(plain_messages(error.messages)) from error
-
-
 def _apply(post: Offer | Need, data: Mapping[str, Any]) -> None:
     _read(post, data)
     post.kind = data["kind"]
@@ -114,7 +106,15 @@ def _current_values(post: Offer | Need) -> dict[str, Any]:
     }
     fields = _OFFER_FIELDS if isinstance(post, Offer) else _NEED_FIELDS
     values.update({n: getattr(post, n) for n in fields})
-    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+    return values
+
+
+def _changed(schema: PostInput, post: Offer | Need, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The post's values with `changes` (clean values, loaded at the edge) over them, once
+    the rules that tie fields together hold for the whole."""
+    data = {**_current_values(post), **changes}
+    check_post(schema, data)
+    return data
 
 
 def _flush_edit() -> None:
@@ -146,7 +146,7 @@ def _require_poster(user: User, roles: tuple[str, ...]) -> None:
 
 def post_offer(
     user: User,
-    raw: Mapping[str, Any],
+    data: Mapping[str, Any],
     propose: bool = True,
     commit: bool = True,
     chosen_need: Need | None = None,
@@ -159,7 +159,6 @@ def post_offer(
     engine proposes that pair first and the NGO's representatives hear that a pledge waits.
     """
     _require_poster(user, OFFER_ROLES)
-    data = _validated(OfferInput(), raw)
     offer = Offer(donor=user, organisation=user.organisation)
     _apply(offer, data)
     if chosen_need is not None:
@@ -245,7 +244,7 @@ def update_offer(
     """Change an open offer; fields not given keep their values."""
     _require_poster(user, OFFER_ROLES)
     offer = get_offer(user, offer_id)
-    data = _validated(OfferInput(), {**_current_values(offer), **changes})
+    data = _changed(OfferInput(), offer, changes)
     _check_editable(offer, version, data)
     _apply(offer, data)
     record_event("offer.edited", actor=user, target=offer, fields=sorted(changes))
@@ -305,13 +304,12 @@ def needs_of(user: User) -> Select[tuple[Need]]:
 
 
 def post_need(
-    user: User, raw: Mapping[str, Any], propose: bool = True, commit: bool = True
+    user: User, data: Mapping[str, Any], propose: bool = True, commit: bool = True
 ) -> Need:
     """An NGO representative posts a need; the engine proposes for it unless told not to.
 
     With `commit=False` (an import of many rows) the caller commits them all at once."""
     _require_poster(user, NEED_ROLES)
-    data = _validated(NeedInput(), raw)
     need = Need(organisation=user.organisation, poster=user)
     _apply(need, data)
     db.session.add(need)
@@ -339,7 +337,7 @@ def update_need(
     """Change an open need; fields not given keep their values."""
     _require_poster(user, NEED_ROLES)
     need = get_need(user, need_id)
-    data = _validated(NeedInput(), {**_current_values(need), **changes})
+    data = _changed(NeedInput(), need, changes)
     _check_editable(need, version, data)
     _apply(need, data)
     record_event("need.edited", actor=user, target=need, fields=sorted(changes))

@@ -17,6 +17,7 @@ from web.matches.services import expire_due
 from web.posts import services
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
 from web.posts.models import NEED_ROLES, OFFER_ROLES, URGENCIES, Need, Offer
+from web.posts.schemas import NeedInput, OfferInput, PostInput, load_post
 from web.reference import SECTORS
 from web.validation import Conflict, InvalidFields, InvalidInput
 from web.views_common import ActionForm, page_number
@@ -162,7 +163,8 @@ def new_offer() -> Any:
     if request.method == "POST" and ActionForm().validate_on_submit():
         raw = _offer_input()
         try:
-            offer = services.post_offer(signed_in_user(), raw, chosen_need=chosen)
+            data = load_post(OfferInput(), raw)
+            offer = services.post_offer(signed_in_user(), data, chosen_need=chosen)
         except InvalidFields as error:
             return _render_form(
                 "posts/offer_form.html", raw, error.errors, offer=None, chosen_need=chosen
@@ -223,7 +225,8 @@ def edit_offer(offer_id: int) -> Any:
     if request.method == "POST" and ActionForm().validate_on_submit():
         raw = _offer_input()
         try:
-            services.update_offer(signed_in_user(), offer_id, raw, _version())
+            changes = _form_changes(OfferInput(), raw)
+            services.update_offer(signed_in_user(), offer_id, changes, _version())
         except InvalidFields as error:
             return _render_form("posts/offer_form.html", raw, error.errors, offer=offer)
         except (InvalidInput, Conflict) as error:
@@ -251,6 +254,14 @@ def withdraw_offer(offer_id: int) -> Any:
     return redirect(url_for("posts.my_offers", _anchor=f"offer-{offer_id}"))
 
 
+def _form_changes(schema: PostInput, raw: dict[str, Any]) -> dict[str, Any]:
+    """An edit form loaded as a whole post: its fields (a blank one back to its default)
+    change; what the form does not show (coordinates, areas) keeps its stored value."""
+    data = load_post(schema, raw)
+    kept = {*raw, "category_suggested"}
+    return {name: value for name, value in data.items() if name in kept}
+
+
 def _version() -> int | None:
     raw = request.form.get("version", "")
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -272,7 +283,7 @@ def new_need() -> Any:
     if request.method == "POST" and ActionForm().validate_on_submit():
         raw = _submitted(NEED_FIELDS)
         try:
-            need = services.post_need(signed_in_user(), raw)
+            need = services.post_need(signed_in_user(), load_post(NeedInput(), raw))
         except InvalidFields as error:
             return _render_form("posts/need_form.html", raw, error.errors, need=None)
         flash(
@@ -311,7 +322,8 @@ def edit_need(need_id: int) -> Any:
     if request.method == "POST" and ActionForm().validate_on_submit():
         raw = _submitted(NEED_FIELDS)
         try:
-            services.update_need(signed_in_user(), need_id, raw, _version())
+            changes = _form_changes(NeedInput(), raw)
+            services.update_need(signed_in_user(), need_id, changes, _version())
         except InvalidFields as error:
             return _render_form("posts/need_form.html", raw, error.errors, need=need)
         except (InvalidInput, Conflict) as error:
