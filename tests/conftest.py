@@ -20,12 +20,13 @@ from sqlalchemy import text, update
 
 from tests.helpers import PASSWORD, POSTGRES_URL
 from web import create_app
+from web.api.auth import create_token
 from web.extensions import db, limiter
 from web.models import Organisation, User
 from web.passwords import hash_password
 from web.posts.models import Need, Offer
 from web.posts.schemas import NeedInput, OfferInput, load_post
-from web.posts.services import post_need, post_offer
+from web.posts.services import NEED, OFFER, post
 
 _PASSWORD_HASH: list[str] = []
 
@@ -279,7 +280,7 @@ def make_offer(make_user: Callable[..., User]) -> Callable[..., Offer]:
 
     def build(donor: User | None = None, **overrides: Any) -> Offer:
         data = load_post(OfferInput(), offer_fields(**overrides))
-        return post_offer(donor or make_user("individual"), data)
+        return post(OFFER, donor or make_user("individual"), data)
 
     return build
 
@@ -290,9 +291,20 @@ def make_need(make_user: Callable[..., User]) -> Callable[..., Need]:
 
     def build(poster: User | None = None, **overrides: Any) -> Need:
         data = load_post(NeedInput(), need_fields(**overrides))
-        return post_need(poster or make_user("ngo"), data)
+        return post(NEED, poster or make_user("ngo"), data)
 
     return build
+
+
+@pytest.fixture
+def bearer(app: Flask) -> Callable[[User], dict[str, str]]:
+    """A function giving the Authorization header of a fresh token for a user."""
+
+    def header(user: User) -> dict[str, str]:
+        _token, secret = create_token(user, "tests")
+        return {"Authorization": f"Bearer {secret}"}
+
+    return header
 
 
 @pytest.fixture

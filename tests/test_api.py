@@ -20,17 +20,6 @@ def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-@pytest.fixture
-def bearer(app):
-    """A function giving the Authorization header of a fresh token for a user."""
-
-    def header(user):
-        _token, secret = create_token(user, "tests")
-        return {"Authorization": f"Bearer {secret}"}
-
-    return header
-
-
 def test_a_token_is_made_on_the_account_page_shown_once_and_stored_hashed(client, make_user):
     user = make_user("individual")
     sign_in(client, user)

@@ -31,7 +31,7 @@ from tests.conftest import need_fields, offer_fields
 from web.api.auth import create_token
 from web.extensions import db
 from web.posts.schemas import NeedInput, OfferInput, load_post
-from web.posts.services import post_need, post_offer
+from web.posts.services import NEED, OFFER, post
 
 EXAMPLES = int(os.environ.get("KOMVOS_FUZZ_EXAMPLES", "6"))
 CHECKS = {
@@ -63,9 +63,9 @@ def fuzz_app(make_app, make_user):
     with app.app_context():
         first_ngo, second_ngo = make_user("ngo"), make_user("ngo")
         donor, staff = make_user("company"), make_user("staff")
-        post_need(first_ngo, load_post(NeedInput(), need_fields(quantity=30)))
-        post_need(second_ngo, load_post(NeedInput(), need_fields(quantity=20, urgency="normal")))
-        post_offer(donor, load_post(OfferInput(), offer_fields(quantity=40)))
+        post(NEED, first_ngo, load_post(NeedInput(), need_fields(quantity=30)))
+        post(NEED, second_ngo, load_post(NeedInput(), need_fields(quantity=20, urgency="normal")))
+        post(OFFER, donor, load_post(OfferInput(), offer_fields(quantity=40)))
         identities = {
             name: {"Authorization": f"Bearer {create_token(user, 'fuzz')[1]}"}
             for name, user in (

@@ -34,11 +34,11 @@ def test_a_need_has_a_public_page_without_personal_data(client, make_user, make_
 
 
 def test_closed_or_unknown_needs_have_no_page(client, make_user, make_need):
-    from web.posts.services import close_need
+    from web.posts.services import NEED, withdraw_post
 
     poster = make_user("ngo")
     need = make_need(poster)
-    close_need(poster, need.id)
+    withdraw_post(NEED, poster, need.id)
     assert client.get(f"/needs/{need.id}").status_code == 404
     assert client.get("/needs/999999").status_code == 404
 

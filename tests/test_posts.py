@@ -13,6 +13,7 @@ from web.extensions import db
 from web.models import AuditEvent
 from web.posts import services
 from web.posts.models import Need, Offer
+from web.validation import InvalidFields
 
 
 def count(model):
@@ -75,7 +76,8 @@ def test_editing_an_offer_changes_it_and_bumps_its_version(client, make_user, ma
 def test_a_stale_edit_is_refused_and_changes_nothing(client, make_user, make_offer):
     donor = make_user("individual")
     offer = make_offer(donor)
-    services.update_offer(donor, offer.id, {"quantity": 120})  # someone else's edit, version 2
+    # someone else's edit, version 2
+    services.update_post(services.OFFER, donor, offer.id, {"quantity": 120})
     sign_in(client, donor)
     response = client.post(
         f"/offers/{offer.id}/edit", data={**form_of(offer_fields(quantity=10)), "version": "1"}
@@ -131,8 +133,8 @@ def test_a_need_cannot_drop_below_what_is_already_matched(app, make_user, make_n
     need = make_need(poster)
     need.committed_quantity = 30
     db.session.commit()
-    with pytest.raises(services.InvalidFields) as raised:
-        services.update_need(poster, need.id, {"quantity": 20})
+    with pytest.raises(InvalidFields) as raised:
+        services.update_post(services.NEED, poster, need.id, {"quantity": 20})
     assert "quantity" in raised.value.errors
 
 
@@ -246,7 +248,7 @@ def test_the_public_needs_page_lists_open_needs_without_personal_data(client, ma
     )
     make_need(poster, title="Χειμερινά μπουφάν για παιδιά 6–10")
     closed = make_need(poster, title="Something no longer needed")
-    services.close_need(poster, closed.id)
+    services.withdraw_post(services.NEED, poster, closed.id)
     page = client.get("/needs").get_data(as_text=True)
     assert "Χειμερινά μπουφάν για παιδιά 6–10" in page
     assert "Something no longer needed" not in page

@@ -35,15 +35,6 @@ def count(model: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-@pytest.fixture
-def bearer(app):
-    def header(user):
-        _token, secret = create_token(user, "tests")
-        return {"Authorization": f"Bearer {secret}"}
-
-    return header
-
-
 def proposals() -> list[Match]:
     return list(db.session.scalars(select(Match).where(Match.status == "proposed")))
 

@@ -84,7 +84,7 @@ def _seed_posts(summary: SeedSummary) -> None:
     """Post the demo offers and needs through the same services people use."""
     from web.matches.services import run_matching
     from web.posts.schemas import NeedInput, OfferInput, load_post
-    from web.posts.services import post_need, post_offer
+    from web.posts.services import NEED, OFFER, post
 
     with POSTS_FILE.open("rb") as handle:
         posts = tomllib.load(handle)
@@ -95,13 +95,13 @@ def _seed_posts(summary: SeedSummary) -> None:
         raw["available_from"] = (start + timedelta(days=entry["available_from"])).isoformat()
         raw["available_until"] = (start + timedelta(days=entry["available_until"])).isoformat()
         raw["restrict_sectors"] = entry.get("sectors", [])
-        post_offer(donor, load_post(OfferInput(), raw), propose=False)
+        post(OFFER, donor, load_post(OfferInput(), raw), propose=False)
         summary.offers += 1
     for entry in posts.get("need", []):
         poster = _user(entry["poster"])
         raw = {k: entry[k] for k in _NEED_KEYS if k in entry}
         raw["needed_by"] = (start + timedelta(days=entry["needed_by"])).isoformat()
-        post_need(poster, load_post(NeedInput(), raw), propose=False)
+        post(NEED, poster, load_post(NeedInput(), raw), propose=False)
         summary.needs += 1
     # One full run proposes for everything at once (better and quicker than one by one).
     summary.proposals = run_matching("full").proposals

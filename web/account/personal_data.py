@@ -26,7 +26,7 @@ from web.models import ApiToken, AuditEvent, Invitation, Organisation, User, utc
 from web.notifications.models import Notification
 from web.passwords import hash_password, verify_password
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
-from web.posts.services import lapse_posts
+from web.posts.services import NEED, OFFER, lapse_posts
 from web.validation import InvalidInput
 
 ERASED_NAME = "—"
@@ -226,8 +226,8 @@ def erase(user: User, password: str) -> None:
         pass  # an individual: their offers go
     else:
         offers, needs = [], []  # colleagues carry on with the organisation's posts
-    lapse_posts(Offer, sorted({o.id for o in offers}))
-    lapse_posts(Need, sorted({n.id for n in needs}))
+    lapse_posts(OFFER, sorted({o.id for o in offers}))
+    lapse_posts(NEED, sorted({n.id for n in needs}))
     old_email = _anonymise(user)
     if user.organisation is not None and user.organisation.email == old_email:
         user.organisation.email = ""  # it was this representative's own address

@@ -1,13 +1,17 @@
-"""Offers and needs over JSON: create, read, update, withdraw; lists with filters and pages."""
+"""Offers and needs over JSON: create, read, update, withdraw; lists with filters and pages.
+
+Both sides are served by one set of operations (`_serve`), each told its side once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from flask import abort, g, request
 from flask_smorest import Blueprint
-from marshmallow import RAISE
+from marshmallow import RAISE, Schema
 
 from web import throttle
 from web.api.auth import BEARER, caller_key, require_api_user
@@ -21,17 +25,66 @@ from web.api.schemas import (
 )
 from web.posts import services
 from web.posts.schemas import NeedChanges, NeedInput, OfferChanges, OfferInput
+from web.posts.sides import NEED, OFFER, Side
 from web.validation import InvalidInput, json_strict
 from web.views_common import documented_errors
-
-# The API refuses "10" for a number; the pages' forms, which send only text, do not.
-OfferIn, OfferChangesIn = json_strict(OfferInput), json_strict(OfferChanges)
-NeedIn, NeedChangesIn = json_strict(NeedInput), json_strict(NeedChanges)
 
 offers_blp = Blueprint("offers", __name__, url_prefix="/api/v1/offers", description="Offers")
 needs_blp = Blueprint("needs", __name__, url_prefix="/api/v1/needs", description="Needs")
 open_needs_blp = Blueprint(
     "open_needs", __name__, url_prefix="/api/v1/open-needs", description="Open needs (public)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSide:
+    """How the API speaks of one side: its blueprint, schemas, operation names and words."""
+
+    side: Side
+    blueprint: Blueprint
+    plural: str  # in operation ids: listOffers
+    query: type[Schema]
+    input: type[Schema]
+    changes: type[Schema]
+    out: type[Schema]
+    end_verb: str  # withdraw | close
+    list_doc: str
+    create_doc: str
+    get_doc: str
+    end_doc: str
+
+
+# The API refuses "10" for a number; the pages' forms, which send only text, do not.
+SIDES = (
+    ApiSide(
+        side=OFFER,
+        blueprint=offers_blp,
+        plural="Offers",
+        query=PostQuery,
+        input=json_strict(OfferInput),
+        changes=json_strict(OfferChanges),
+        out=OfferOut,
+        end_verb="withdraw",
+        list_doc="Your offers (a company's are shared by its representatives), newest first.",
+        create_doc="Post an offer: a donor's, or a member NGO's for other members (never "
+        "proposed to\n    the organisation's own needs).",
+        get_doc="One of your offers.",
+        end_doc="Withdraw an open offer (it stays, with status `withdrawn`).",
+    ),
+    ApiSide(
+        side=NEED,
+        blueprint=needs_blp,
+        plural="Needs",
+        query=NeedQuery,
+        input=json_strict(NeedInput),
+        changes=json_strict(NeedChanges),
+        out=NeedOut,
+        end_verb="close",
+        list_doc="Your organisation's needs, most urgent and soonest first.",
+        create_doc="Post a need for your organisation.",
+        get_doc="One of your organisation's needs.",
+        end_doc="Close an open need (it stays, with status `withdrawn`).",
+    ),
 )
 
 
@@ -61,6 +114,13 @@ def _links(operation: str, parameter: str) -> dict[str, Any]:
     }
 
 
+def _require_json_object() -> None:
+    """A change comes as a JSON object: no body at all is refused, not taken as no change.
+    (The schema, which loaded the body already, cannot tell an empty body from `{}`.)"""
+    if not isinstance(request.get_json(silent=True), dict):
+        raise InvalidInput("body", "Send a JSON object.")
+
+
 def _page(found: services.Page[Any]) -> dict[str, Any]:
     return {
         "items": found.items,
@@ -71,167 +131,99 @@ def _page(found: services.Page[Any]) -> dict[str, Any]:
     }
 
 
-def _require_json_object() -> None:
-    """A change comes as a JSON object: no body at all is refused, not taken as no change.
-    (The schema, which loaded the body already, cannot tell an empty body from `{}`.)"""
-    if not isinstance(request.get_json(silent=True), dict):
-        raise InvalidInput("body", "Send a JSON object.")
-
-
-def _owned(getter: Any, user: Any, object_id: int) -> Any:
+def _owned(side: Side, user: Any, object_id: int) -> Any:
     try:
-        return getter(user, object_id)
+        return services.get_post(side, user, object_id)
     except LookupError:
         abort(404)
 
 
-# Offers -------------------------------------------------------------------------------------
+def _named(name: str, doc: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give an operation its endpoint name and its documented summary."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.__name__ = view.__qualname__ = name
+        view.__doc__ = doc
+        return view
+
+    return decorate
 
 
-@offers_blp.get("")
-@offers_blp.arguments(PostQuery, location="query", unknown=RAISE)
-@offers_blp.response(200, page_of(OfferOut))
-@offers_blp.doc(operationId="listOffers", **BEARER)
-@documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED)
-def list_offers(args: dict[str, Any]) -> dict[str, Any]:
-    """Your offers (a company's are shared by its representatives), newest first."""
-    user = g.api_user
-    page, per_page = args.pop("page"), args.pop("per_page")
-    return _page(services.list_offers(user, args, page, per_page))
+def _serve(api: ApiSide) -> None:
+    """Register the operations on one side: list, create, read, change, withdraw."""
+    blp, side, one = api.blueprint, api.side, api.side.name
+    title = one.title()
+    path, parameter = f"/<id:{one}_id>", f"{one}_id"
+
+    @blp.get("")
+    @blp.arguments(api.query, location="query", unknown=RAISE)
+    @blp.response(200, page_of(api.out))
+    @blp.doc(operationId=f"list{api.plural}", **BEARER)
+    @documented_errors(blp, HTTPStatus.UNAUTHORIZED)
+    @_named(f"list_{one}s", api.list_doc)
+    def list_posts(args: dict[str, Any]) -> dict[str, Any]:
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return _page(services.list_posts(side, g.api_user, args, page, per_page))
+
+    @blp.post("")
+    @blp.arguments(api.input, as_kwargs=False)
+    @blp.response(201, api.out)
+    @blp.doc(operationId=f"create{title}", **BEARER, **_links(f"get{title}", parameter))
+    @documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+    @_named(f"create_{one}", api.create_doc)
+    def create_post(data: dict[str, Any]) -> Any:
+        try:
+            return services.post(side, g.api_user, data)
+        except PermissionError:
+            abort(403)
+
+    @blp.get(path)
+    @blp.response(200, api.out)
+    @blp.doc(operationId=f"get{title}", **BEARER)
+    @documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+    @_named(f"get_{one}", api.get_doc)
+    def get_post(**ids: int) -> Any:
+        return _owned(side, g.api_user, ids[parameter])
+
+    @blp.patch(path)
+    @blp.arguments(api.changes(partial=True), as_kwargs=False)
+    @blp.response(200, api.out)
+    @blp.doc(operationId=f"update{title}", **BEARER)
+    @documented_errors(
+        blp,
+        HTTPStatus.UNAUTHORIZED,
+        HTTPStatus.FORBIDDEN,
+        HTTPStatus.NOT_FOUND,
+        HTTPStatus.CONFLICT,
+    )
+    @_named(
+        f"update_{one}",
+        f"Change an open {one}; send only what changes (and `version` to refuse lost updates).",
+    )
+    def update_post(changes: dict[str, Any], **ids: int) -> Any:
+        user = g.api_user
+        _require_json_object()
+        version = changes.pop("version", None)
+        _owned(side, user, ids[parameter])
+        try:
+            return services.update_post(side, user, ids[parameter], changes, version)
+        except PermissionError:
+            abort(403)
+
+    @blp.delete(path)
+    @blp.response(200, api.out)
+    @blp.doc(operationId=f"{api.end_verb}{title}", **BEARER)
+    @documented_errors(
+        blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY
+    )
+    @_named(f"{api.end_verb}_{one}", api.end_doc)
+    def end_post(**ids: int) -> Any:
+        _owned(side, g.api_user, ids[parameter])
+        return services.withdraw_post(side, g.api_user, ids[parameter])
 
 
-@offers_blp.post("")
-@offers_blp.arguments(OfferIn, as_kwargs=False)
-@offers_blp.response(201, OfferOut)
-@offers_blp.doc(operationId="createOffer", **BEARER, **_links("getOffer", "offer_id"))
-@documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
-def create_offer(data: dict[str, Any]) -> Any:
-    """Post an offer: a donor's, or a member NGO's for other members (never proposed to
-    the organisation's own needs)."""
-    user = g.api_user
-    try:
-        return services.post_offer(user, data)
-    except PermissionError:
-        abort(403)
-
-
-@offers_blp.get("/<id:offer_id>")
-@offers_blp.response(200, OfferOut)
-@offers_blp.doc(operationId="getOffer", **BEARER)
-@documented_errors(offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
-def get_offer(offer_id: int) -> Any:
-    """One of your offers."""
-    return _owned(services.get_offer, g.api_user, offer_id)
-
-
-@offers_blp.patch("/<id:offer_id>")
-@offers_blp.arguments(OfferChangesIn(partial=True), as_kwargs=False)
-@offers_blp.response(200, OfferOut)
-@offers_blp.doc(operationId="updateOffer", **BEARER)
-@documented_errors(
-    offers_blp,
-    HTTPStatus.UNAUTHORIZED,
-    HTTPStatus.FORBIDDEN,
-    HTTPStatus.NOT_FOUND,
-    HTTPStatus.CONFLICT,
-)
-def update_offer(changes: dict[str, Any], offer_id: int) -> Any:
-    """Change an open offer; send only what changes (and `version` to refuse lost updates)."""
-    user = g.api_user
-    _require_json_object()
-    version = changes.pop("version", None)
-    _owned(services.get_offer, user, offer_id)
-    try:
-        return services.update_offer(user, offer_id, changes, version)
-    except PermissionError:
-        abort(403)
-
-
-@offers_blp.delete("/<id:offer_id>")
-@offers_blp.response(200, OfferOut)
-@offers_blp.doc(operationId="withdrawOffer", **BEARER)
-@documented_errors(
-    offers_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY
-)
-def withdraw_offer(offer_id: int) -> Any:
-    """Withdraw an open offer (it stays, with status `withdrawn`)."""
-    user = g.api_user
-    _owned(services.get_offer, user, offer_id)
-    return services.withdraw_offer(user, offer_id)
-
-
-# Needs --------------------------------------------------------------------------------------
-
-
-@needs_blp.get("")
-@needs_blp.arguments(NeedQuery, location="query", unknown=RAISE)
-@needs_blp.response(200, page_of(NeedOut))
-@needs_blp.doc(operationId="listNeeds", **BEARER)
-@documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED)
-def list_needs(args: dict[str, Any]) -> dict[str, Any]:
-    """Your organisation's needs, most urgent and soonest first."""
-    user = g.api_user
-    page, per_page = args.pop("page"), args.pop("per_page")
-    return _page(services.list_needs(user, args, page, per_page))
-
-
-@needs_blp.post("")
-@needs_blp.arguments(NeedIn, as_kwargs=False)
-@needs_blp.response(201, NeedOut)
-@needs_blp.doc(operationId="createNeed", **BEARER, **_links("getNeed", "need_id"))
-@documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
-def create_need(data: dict[str, Any]) -> Any:
-    """Post a need for your organisation."""
-    user = g.api_user
-    try:
-        return services.post_need(user, data)
-    except PermissionError:
-        abort(403)
-
-
-@needs_blp.get("/<id:need_id>")
-@needs_blp.response(200, NeedOut)
-@needs_blp.doc(operationId="getNeed", **BEARER)
-@documented_errors(needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
-def get_need(need_id: int) -> Any:
-    """One of your organisation's needs."""
-    return _owned(services.get_need, g.api_user, need_id)
-
-
-@needs_blp.patch("/<id:need_id>")
-@needs_blp.arguments(NeedChangesIn(partial=True), as_kwargs=False)
-@needs_blp.response(200, NeedOut)
-@needs_blp.doc(operationId="updateNeed", **BEARER)
-@documented_errors(
-    needs_blp,
-    HTTPStatus.UNAUTHORIZED,
-    HTTPStatus.FORBIDDEN,
-    HTTPStatus.NOT_FOUND,
-    HTTPStatus.CONFLICT,
-)
-def update_need(changes: dict[str, Any], need_id: int) -> Any:
-    """Change an open need; send only what changes (and `version` to refuse lost updates)."""
-    user = g.api_user
-    _require_json_object()
-    version = changes.pop("version", None)
-    _owned(services.get_need, user, need_id)
-    try:
-        return services.update_need(user, need_id, changes, version)
-    except PermissionError:
-        abort(403)
-
-
-@needs_blp.delete("/<id:need_id>")
-@needs_blp.response(200, NeedOut)
-@needs_blp.doc(operationId="closeNeed", **BEARER)
-@documented_errors(
-    needs_blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY
-)
-def close_need(need_id: int) -> Any:
-    """Close an open need (it stays, with status `withdrawn`)."""
-    user = g.api_user
-    _owned(services.get_need, user, need_id)
-    return services.close_need(user, need_id)
+for _api_side in SIDES:
+    _serve(_api_side)
 
 
 @open_needs_blp.get("")

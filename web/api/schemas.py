@@ -7,8 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from web.posts.models import KINDS, STATUSES, URGENCIES
-from web.reference import SECTORS
+from web.posts.models import STATUSES, URGENCIES
+from web.reference import KINDS, SECTORS
 
 ID = validate.Length(max=64)
 

@@ -42,7 +42,8 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def _email_field(label: Any) -> EmailField:
+def email_field(label: Any) -> EmailField:
+    """An email address, checked for form only (never looked up)."""
     return EmailField(
         label,
         validators=[
@@ -62,6 +63,15 @@ def _check_new_password(form: FlaskForm, field: PasswordField) -> None:
         raise ValidationError(problem)
 
 
+def current_password_field(label: Any) -> PasswordField:
+    """The password one has now, asked as proof."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class LanguageForm(FlaskForm):
     """The header's language switch."""
 
@@ -72,12 +82,8 @@ class LanguageForm(FlaskForm):
 class LoginForm(FlaskForm):
     """Sign in with email and password."""
 
-    email = _email_field(_l("Email"))
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    email = email_field(_l("Email"))
+    password = current_password_field(_l("Password"))
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
@@ -92,7 +98,7 @@ class PersonForm(FlaskForm):
         ],
         render_kw={"autocomplete": "name"},
     )
-    email = _email_field(_l("Email"))
+    email = email_field(_l("Email"))
     phone = StringField(
         _l("Phone (optional)"),
         validators=[
@@ -200,7 +206,7 @@ class OrganisationForm(PersonForm):
 class InvitationForm(FlaskForm):
     """Invite a colleague by email."""
 
-    email = _email_field(_l("Colleague's email"))
+    email = email_field(_l("Colleague's email"))
 
 
 class AcceptInvitationForm(PersonForm):
@@ -231,14 +237,9 @@ class TokenForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
-    """A new password, given with the current one."""
+class NewPasswordForm(FlaskForm):
+    """A new password, twice (a reset link's page, and the start of a change)."""
 
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH)],
@@ -253,3 +254,9 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """A new password, given with the current one."""
+
+    current_password = current_password_field(_l("Current password"))

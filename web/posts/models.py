@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from web.extensions import db
 from web.models import Organisation, User, one_of, utcnow
+from web.reference import KINDS
 
-KINDS = ("goods", "skill", "service")
 URGENCIES = ("low", "normal", "high", "emergency")
 STATUSES = ("open", "partly_matched", "matched", "fulfilled", "withdrawn", "expired")
 ACTIVE_STATUSES = ("open", "partly_matched")

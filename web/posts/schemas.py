@@ -26,8 +26,8 @@ from marshmallow import (
 from web.clock import today
 from web.i18n import current_language
 from web.posts.labels import KIND_LABELS
-from web.posts.models import KINDS, MAX_QUANTITY, MAX_REACH_KM, URGENCIES
-from web.reference import SECTORS
+from web.posts.models import MAX_QUANTITY, MAX_REACH_KM, URGENCIES
+from web.reference import KINDS, SECTORS
 from web.validation import InvalidFields, Text, plain_messages
 
 REQUIRED = _l("This field is required.")

@@ -23,8 +23,8 @@ from web.extensions import db
 from web.matches.services import propose_for_need, propose_for_offer
 from web.models import Organisation, User
 from web.posts.models import Need, Offer
-from web.posts.schemas import NeedInput, OfferInput, load_post
-from web.posts.services import post_need, post_offer
+from web.posts.schemas import load_post
+from web.posts.services import NEED, OFFER, post
 from web.staff.exports import Column, csv_chunks, xlsx_chunks
 from web.staff.import_files import FIELD_LABELS, FIELDS, IMPORT_KINDS, Row, raw_post, read_rows
 from web.validation import InvalidFields, InvalidInput
@@ -119,7 +119,7 @@ def import_posts(
         return result
     poster = poster_for(user, organisation_id, kind)
     _check_references(rows, _existing_references(kind, poster, (r.reference for r in rows)))
-    post, schema = (post_need, NeedInput()) if kind == "needs" else (post_offer, OfferInput())
+    side = NEED if kind == "needs" else OFFER
     made: list[Need | Offer] = []
     try:
         for row in rows:
@@ -127,7 +127,8 @@ def import_posts(
             if row.duplicate or row.errors:
                 continue
             try:
-                item = post(poster, load_post(schema, row.read), propose=False, commit=False)
+                data = load_post(side.schema(), row.read)
+                item = post(side, poster, data, propose=False, commit=False)
             except InvalidFields as error:
                 row.errors.update({k: _words(v) for k, v in error.errors.items()})
                 continue

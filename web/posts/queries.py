@@ -1,0 +1,119 @@
+"""Reading offers and needs: whose they are, one of them, lists with filters and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, case, func, select
+
+from web.clock import today
+from web.extensions import db
+from web.listing import ListFilters, post_conditions
+from web.models import User
+from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.posts.sides import NEED, Side
+
+T = TypeVar("T")
+MAX_PER_PAGE = 100
+URGENCY_ORDER = case(
+    {"emergency": 0, "high": 1, "normal": 2, "low": 3}, value=Need.urgency, else_=4
+)
+# The filters of a list of posts that the staff lists share (web/listing.py).
+_SHARED_FILTERS = ("sector", "category", "place", "urgency")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list, with what it takes to show the others."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+
+def posts_of(side: Side, user: User) -> Select[Any]:
+    """The posts on `side` that `user` may see and change: an organisation's, shared by its
+    representatives; an individual donor's own offers."""
+    model = side.model
+    if not side.admits(user):
+        return select(model).where(False)
+    if user.organisation_id is not None:
+        return select(model).where(model.organisation_id == user.organisation_id)
+    if side.poster_column is not None:
+        return select(model).where(getattr(model, side.poster_column) == user.id)
+    return select(model).where(False)
+
+
+def get_post(side: Side, user: User, post_id: int) -> Any:
+    """A post of `user`'s on `side`; another's is as good as missing (LookupError)."""
+    post = db.session.scalar(posts_of(side, user).where(side.model.id == post_id))
+    if post is None:
+        raise LookupError(post_id)
+    return post
+
+
+def open_need(need_id: int) -> Need:
+    """An open need, as anyone may see it on its public page (LookupError otherwise)."""
+    need = db.session.get(Need, need_id)
+    if need is None or not need.is_active or need.needed_by < today():
+        raise LookupError(need_id)  # past its deadline counts as expired, stored or not
+    return need
+
+
+def open_offer(offer_id: int) -> Offer:
+    """An open offer, as member organisations and staff may see it (LookupError otherwise)."""
+    offer = db.session.get(Offer, offer_id)
+    ended = (
+        offer is not None and offer.available_until is not None and offer.available_until < today()
+    )
+    if offer is None or not offer.is_active or ended:
+        raise LookupError(offer_id)
+    return offer
+
+
+def list_posts(
+    side: Side, user: User, filters: Mapping[str, Any], page: int = 1, per_page: int = 20
+) -> Page[Any]:
+    """The user's posts on `side`, filtered and paged: offers newest first, needs most
+    urgent and soonest first."""
+    query = _filtered(posts_of(side, user), side, filters)
+    if side is NEED:
+        return paginate(_by_urgency(query), page, per_page)
+    return paginate(query.order_by(Offer.created_at.desc(), Offer.id.desc()), page, per_page)
+
+
+def open_needs(filters: Mapping[str, Any], page: int = 1, per_page: int = 20) -> Page[Need]:
+    """Open needs for the public page: most urgent and soonest first."""
+    query = _filtered(select(Need).where(Need.status.in_(ACTIVE_STATUSES)), NEED, filters)
+    return paginate(_by_urgency(query), page, per_page)
+
+
+def _by_urgency(query: Select[Any]) -> Select[Any]:
+    return query.order_by(URGENCY_ORDER, Need.needed_by, Need.id)
+
+
+def _filtered(query: Select[Any], side: Side, filters: Mapping[str, Any]) -> Select[Any]:
+    model = side.model
+    if filters.get("status"):
+        query = query.where(model.status == filters["status"])
+    if filters.get("kind"):
+        query = query.where(model.kind == filters["kind"])
+    shared = ListFilters(**{name: filters.get(name) or None for name in _SHARED_FILTERS})
+    return query.where(*post_conditions(model, shared))
+
+
+def paginate(query: Select[Any], page: int, per_page: int) -> Page[Any]:
+    """Run `query` for one page, with the total count."""
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, total=total or 0, page=page, per_page=per_page)
