@@ -14,6 +14,7 @@ from web.api.auth import BEARER, caller_key, require_api_user
 from web.api.schemas import PageQuery, UtcDateTime, page_of
 from web.listing import ListFilters
 from web.matches import queries, services
+from web.pagination import page_body
 from web.validation import Text
 from web.views_common import documented_errors
 
@@ -111,13 +112,7 @@ def list_matches(args: dict[str, Any]) -> dict[str, Any]:
         found = queries.review_queue(ListFilters(), args["page"], args["per_page"])
     else:
         found = queries.matches_of(user, args["page"], args["per_page"])
-    return {
-        "items": found.items,
-        "total": found.total,
-        "page": found.page,
-        "per_page": found.per_page,
-        "pages": found.pages,
-    }
+    return page_body(found)
 
 
 @blp.post("/<id:match_id>/confirm")

@@ -23,6 +23,7 @@ from web.api.schemas import (
     PublicNeedOut,
     page_of,
 )
+from web.pagination import page_body
 from web.posts import services
 from web.posts.schemas import NeedChanges, NeedInput, OfferChanges, OfferInput
 from web.posts.sides import NEED, OFFER, Side
@@ -121,16 +122,6 @@ def _require_json_object() -> None:
         raise InvalidInput("body", "Send a JSON object.")
 
 
-def _page(found: services.Page[Any]) -> dict[str, Any]:
-    return {
-        "items": found.items,
-        "total": found.total,
-        "page": found.page,
-        "per_page": found.per_page,
-        "pages": found.pages,
-    }
-
-
 def _owned(side: Side, user: Any, object_id: int) -> Any:
     try:
         return services.get_post(side, user, object_id)
@@ -163,7 +154,7 @@ def _serve(api: ApiSide) -> None:
     @_named(f"list_{one}s", api.list_doc)
     def list_posts(args: dict[str, Any]) -> dict[str, Any]:
         page, per_page = args.pop("page"), args.pop("per_page")
-        return _page(services.list_posts(side, g.api_user, args, page, per_page))
+        return page_body(services.list_posts(side, g.api_user, args, page, per_page))
 
     @blp.post("")
     @blp.arguments(api.input, as_kwargs=False)
@@ -234,4 +225,4 @@ def list_open_needs(args: dict[str, Any]) -> dict[str, Any]:
     """Open needs of every organisation, as the public page shows them."""
     args.pop("status", None)
     page, per_page = args.pop("page"), args.pop("per_page")
-    return _page(services.open_needs(args, page, per_page))
+    return page_body(services.open_needs(args, page, per_page))

@@ -14,7 +14,7 @@ from web.models import utcnow
 from web.notifications import mail_admin, preferences, previews
 from web.notifications.models import STATUSES, Notification
 from web.notifications.outbox import PRIVATE_KINDS
-from web.posts.services import paginate
+from web.pagination import paginate
 from web.validation import InvalidInput
 from web.views_common import ActionForm, page_number
 

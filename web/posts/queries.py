@@ -3,40 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, select
 
 from web.clock import today
 from web.extensions import db
 from web.listing import ListFilters, post_conditions
 from web.models import User
+from web.pagination import Page, paginate
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
 from web.posts.sides import NEED, Side
 
-T = TypeVar("T")
-MAX_PER_PAGE = 100
 URGENCY_ORDER = case(
     {"emergency": 0, "high": 1, "normal": 2, "low": 3}, value=Need.urgency, else_=4
 )
 # The filters of a list of posts that the staff lists share (web/listing.py).
 _SHARED_FILTERS = ("sector", "category", "place", "urgency")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a list, with what it takes to show the others."""
-
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
 def posts_of(side: Side, user: User) -> Select[Any]:
@@ -81,7 +64,7 @@ def open_offer(offer_id: int) -> Offer:
 
 def list_posts(
     side: Side, user: User, filters: Mapping[str, Any], page: int = 1, per_page: int = 20
-) -> Page[Any]:
+) -> Page:
     """The user's posts on `side`, filtered and paged: offers newest first, needs most
     urgent and soonest first."""
     query = _filtered(posts_of(side, user), side, filters)
@@ -90,7 +73,7 @@ def list_posts(
     return paginate(query.order_by(Offer.created_at.desc(), Offer.id.desc()), page, per_page)
 
 
-def open_needs(filters: Mapping[str, Any], page: int = 1, per_page: int = 20) -> Page[Need]:
+def open_needs(filters: Mapping[str, Any], page: int = 1, per_page: int = 20) -> Page:
     """Open needs for the public page: most urgent and soonest first."""
     query = _filtered(select(Need).where(Need.status.in_(ACTIVE_STATUSES)), NEED, filters)
     return paginate(_by_urgency(query), page, per_page)
@@ -108,12 +91,3 @@ def _filtered(query: Select[Any], side: Side, filters: Mapping[str, Any]) -> Sel
         query = query.where(model.kind == filters["kind"])
     shared = ListFilters(**{name: filters.get(name) or None for name in _SHARED_FILTERS})
     return query.where(*post_conditions(model, shared))
-
-
-def paginate(query: Select[Any], page: int, per_page: int) -> Page[Any]:
-    """Run `query` for one page, with the total count."""
-    per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    page = max(page, 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, total=total or 0, page=page, per_page=per_page)

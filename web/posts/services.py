@@ -1,17 +1,15 @@
 """The use cases of offers and needs, for the pages, the API and other features: each takes
 a side (`OFFER` or `NEED`, web/posts/sides.py) and clean values loaded at the edge."""
 
+from web.pagination import MAX_PER_PAGE, Page, paginate
 from web.posts.posting import post, require_poster, update_post
 from web.posts.queries import (
-    MAX_PER_PAGE,
     URGENCY_ORDER,
-    Page,
     get_post,
     list_posts,
     open_need,
     open_needs,
     open_offer,
-    paginate,
     posts_of,
 )
 from web.posts.sides import NEED, OFFER, Side, side_of
@@ -22,3 +20,5 @@ __all__ = [
     "list_posts", "open_need", "open_needs", "open_offer", "paginate", "post", "posts_of",
     "require_poster", "side_of", "update_post", "withdraw_post",
 ]
+# Page, paginate and MAX_PER_PAGE live in web/pagination.py; they are named here still for
+# web/matches/queries.py and web/staff/, until those import them from there (#11).
