@@ -8,14 +8,31 @@ PORT ?= 5000
 
 FUZZ_EXAMPLES ?= 1000
 
-.PHONY: run test lint translations extract-messages bench fuzz fuzz-http clean
+# Dependencies are installed from the lock files (exact versions with hashes), generated from
+# the ranges in pyproject.toml by `make lock`; `make lock UPGRADE=1` moves every pin to the newest
+# version the ranges allow. lock.txt: the app and gunicorn (the Docker image); dev-lock.txt: the
+# same pins plus the test and lint tools (make run, make test, CI).
+LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev-lock.txt
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+
+.PHONY: run test lint lock translations extract-messages bench fuzz fuzz-http clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+$(STAMP): pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "The lock files miss a dependency of pyproject.toml: run make lock" >&2; exit 1; }
 	touch $@
+
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv>=0.5'
+	$(UV_COMPILE) --extra prod -o $(LOCK)
+	$(UV_COMPILE) --extra prod --extra test -c $(LOCK) -o $(DEV_LOCK)
 
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d web/translations
@@ -38,7 +55,6 @@ fuzz: $(STAMP) translations
 # the database named by FUZZ_DATABASE_URL; counts in Redis at 127.0.0.1:6379.
 FUZZ_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/komvos_fuzz
 fuzz-http: $(STAMP) translations
-	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
 	KOMVOS_DATABASE_URL=$(FUZZ_DATABASE_URL) $(BIN)/python tools/fuzz_http.py --examples $(FUZZ_EXAMPLES)
 
 lint: $(STAMP)

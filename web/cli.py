@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(digest_command)
     app.cli.add_command(remind_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(health_command)
 
 
 @click.command("create-staff")
@@ -111,3 +113,55 @@ def remind_command() -> None:
     from web.notifications.digests import reminders
 
     click.echo(f"Reminders: {reminders()}.")
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run the jobs due now, then exit (for cron and tests).")
+@with_appcontext
+def scheduler_command(once: bool) -> None:
+    """Run the daily jobs (expire, match run, digest, remind) at their times of day; each runs
+    once a day however many schedulers run, on however many hosts."""
+    import signal
+    import threading
+
+    from web import scheduler
+    from web.config import ConfigError
+
+    try:
+        jobs = scheduler.schedule()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    if once:
+        for outcome in scheduler.run_due(jobs=jobs):
+            click.echo(f"{outcome.job}: {outcome.state}" + (f" ({outcome.summary})" if
+                                                              outcome.summary else ""))
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    times = ", ".join(f"{job.name} {job.at:%H:%M}" for job in jobs)
+    click.echo(f"Scheduler {scheduler.pid_note()}: {times or 'no jobs on'}.")
+    scheduler.run_forever(stop)
+    click.echo("Scheduler stopped.")
+
+
+@click.command("health")
+@with_appcontext
+def health_command() -> None:
+    """Exit 0 when the database answers and the reference data is loaded (container health
+    checks of the worker and the scheduler); else name the part that failed and exit 1."""
+    from flask import current_app
+
+    from web import database
+
+    failed = [
+        part
+        for part, ok in (
+            ("database", database.reachable()),
+            ("reference data", bool(current_app.extensions.get("komvos.taxonomy"))),
+        )
+        if not ok
+    ]
+    if failed:
+        raise click.ClickException(f"unavailable: {', '.join(failed)}")
+    click.echo("ok")

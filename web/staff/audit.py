@@ -44,6 +44,8 @@ ACTION_LABELS = {
     "match.noted": _l("left a note"),
     "match.assigned": _l("assigned to a colleague"),
     "notification.retried": _l("sent a failed message again"),
+    "job.ran": _l("a scheduled job ran"),
+    "job.failed": _l("a scheduled job failed"),
 }
 OBJECT_LABELS = {
     "user": _l("person"),

@@ -1,0 +1,56 @@
+"""gunicorn settings for Komvos: `gunicorn -c gunicorn.conf.py 'web:create_app()'`.
+
+Read from the environment (the app's own settings stay KOMVOS_<KEY> of config/komvos.toml):
+KOMVOS_WEB_BIND (0.0.0.0:8000), KOMVOS_WEB_WORKERS (2 per core plus 1, at most 8),
+KOMVOS_WEB_THREADS (1), KOMVOS_WEB_TIMEOUT (120 seconds; a staff member's "re-optimise" runs
+the engine in the request). Access and error logs go to standard output and error.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def _number(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from error
+    if value < 1:
+        raise SystemExit(f"{name} must be at least 1, not {value}")
+    return value
+
+
+bind = os.environ.get("KOMVOS_WEB_BIND", "0.0.0.0:8000")
+workers = _number("KOMVOS_WEB_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8))
+threads = _number("KOMVOS_WEB_THREADS", 1)
+timeout = _number("KOMVOS_WEB_TIMEOUT", 120)
+graceful_timeout = 30
+# Load the app once in the master (the taxonomy and places are read once, shared by the
+# workers); each worker then drops the database connections inherited through the fork.
+preload_app = True
+# Recycle workers now and then, at different times, so that no leak grows for ever.
+max_requests = 2000
+max_requests_jitter = 200
+# The workers' heartbeat files on tmpfs: a slow disk (a container's overlay) must not make the
+# master think a worker hangs.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("KOMVOS_WEB_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """A forked worker must not share the master's pooled database connections (they broke
+    about 1 request in 10 here): dispose of the pool without closing the parent's sockets."""
+    from web.extensions import db  # here, not at the top: the config loads before the app
+
+    app = server.app.wsgi()
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
