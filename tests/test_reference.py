@@ -6,7 +6,7 @@ import pytest
 
 from web import create_app
 from web.config import CONFIG_DIR
-from web.reference import SECTORS, DataFileError, load_gazetteer, load_taxonomy
+from web.reference import SECTORS, DataFileError, Gazetteer, load_gazetteer, load_taxonomy
 
 DATA = Path(__file__).resolve().parent / "data"
 SMALL_TAXONOMY = (DATA / "taxonomy_small.toml").read_text()
@@ -46,8 +46,38 @@ def test_children_sit_under_their_parents(taxonomy):
 
 def test_gazetteer_has_all_66_municipalities_of_attica(places):
     municipalities = [p for p in places.places.values() if p.kind == "municipality"]
-    assert len(municipalities) == 66
-    assert len(places.regional_units) == 8
+    attica = [p for p in municipalities if places.region(p) == "attica"]
+    assert len(attica) == 66
+    assert len({p.regional_unit for p in attica}) == 8
+    assert places.home_region == "attica"
+
+
+def test_gazetteer_has_every_municipality_of_greece(places):
+    """The 332 of Kallikratis as amended by Kleisthenis (2019), in 74 units, 13 regions."""
+    municipalities = [p for p in places.places.values() if p.kind == "municipality"]
+    assert len(municipalities) == 332
+    assert len(places.regional_units) == 74
+    assert len(places.regions) == 13
+    assert set(places.unit_regions) == set(places.regional_units)
+    per_region = {}
+    for place in municipalities:
+        per_region[places.region(place)] = per_region.get(places.region(place), 0) + 1
+    assert per_region == {
+        "attica": 66, "east_macedonia_thrace": 22, "central_macedonia": 38,
+        "west_macedonia": 13, "thessaly": 25, "epirus": 18, "ionian_islands": 11,
+        "western_greece": 19, "central_greece": 25, "peloponnese": 26, "north_aegean": 11,
+        "south_aegean": 34, "crete": 24,
+    }
+    for place in places.places.values():
+        assert place.names["el"] and place.names["en"], place.id
+        assert places.regional_units[place.regional_unit]["el"], place.id
+
+
+def test_gazetteer_has_neighbourhoods_of_the_larger_cities(places):
+    for city in ("thessaloniki", "patras", "heraklion", "larissa", "volos", "ioannina"):
+        inside = [p for p in places.places.values()
+                  if p.kind == "neighbourhood" and p.municipality == city]
+        assert len(inside) >= 4, city
 
 
 def test_gazetteer_has_the_neighbourhoods_ngos_use(places):
@@ -68,9 +98,22 @@ def test_gazetteer_has_the_neighbourhoods_ngos_use(places):
     assert set(wanted) <= names
 
 
-def test_places_lie_in_attica(places):
+def test_places_lie_in_their_region(places):
     for place in places.places.values():
-        assert 35.9 <= place.lat <= 38.5 and 22.8 <= place.lon <= 24.3, place.id
+        assert 34.8 <= place.lat <= 41.8 and 19.3 <= place.lon <= 29.7, place.id
+        if places.region(place) == "attica":
+            assert 35.9 <= place.lat <= 38.5 and 22.8 <= place.lon <= 24.3, place.id
+        if places.region(place) == "crete":
+            assert place.lat <= 35.8 and place.lon >= 23.4, place.id
+        if places.region(place) == "central_macedonia":
+            assert place.lat >= 39.9, place.id
+
+
+def test_a_neighbourhood_lies_near_its_municipality(places):
+    for place in places.places.values():
+        seat = places[place.municipality]
+        if place.kind == "neighbourhood":
+            assert abs(place.lat - seat.lat) < 0.1 and abs(place.lon - seat.lon) < 0.1, place.id
 
 
 @pytest.mark.parametrize(
@@ -91,12 +134,76 @@ def test_places_lie_in_attica(places):
         ("halandri", "chalandri"),
         ("Piraeus", "piraeus"),
         ("Πειραιάς", "piraeus"),
+        ("Θεσσαλονίκη", "thessaloniki"),
+        ("ΘΕΣΣΑΛΟΝΙΚΗ", "thessaloniki"),
+        ("thessaloniki", "thessaloniki"),
+        ("Thesaloniki", "thessaloniki"),  # a typo
+        ("Lesvos", "mytilini"),  # the island: Mytilene, its town and former municipality
+        ("Λέσβος", "mytilini"),
+        ("Mitilini", "mytilini"),
+        ("Γιάννενα", "ioannina"),
+        ("ioannina", "ioannina"),
+        ("Kalamta", "kalamata"),
+        ("patra", "patras"),
+        ("Kerkyra", "kentriki_kerkyra"),
+        ("Corfu", "kentriki_kerkyra"),
+        ("Κεφαλονιά", "argostoli"),
+        ("Santorini", "thira"),
+        ("aleksandroupoli", "alexandroupoli"),
+        ("toumba", "toumba"),
+        ("Ψηλά Αλώνια", "psila_alonia"),
+        ("Larissa Thessaly", "larissa"),  # the region names the city
+        ("Λάρισα Θεσσαλίας", "larissa"),
+        ("Heraklion Crete", "heraklion"),
+        ("Ηράκλειο Κρήτης", "heraklion"),
     ],
 )
 def test_place_lookup_ignores_case_accents_and_script(places, query, expected):
     found = [p.id for p in places.search(query, limit=3)]
     assert expected in found, f"{query!r} found {found}"
     assert found[0] == expected
+
+
+@pytest.mark.parametrize(
+    "query, first, second",
+    [
+        # The same name in Attica and elsewhere: Attica (the centre's own region) first...
+        ("Ampelokipoi", "ampelokipoi", "ampelokipoi_larisas"),
+        ("Αμπελόκηποι", "ampelokipoi", "ampelokipoi_larisas"),
+        ("Ηράκλειο", "irakleio", "heraklion"),
+        ("Πόρος", "poros", "poros_irakleiou"),
+        ("Γάζι", "gazi", "malevizi"),
+        ("Agios Nikolaos", "agios_nikolaos", "agios_nikolaos_kritis"),
+        ("Νέα Ιωνία", "nea_ionia", "nea_ionia_volou"),
+        ("Perama", "perama", "perama_ioanninon"),
+        ("Larissa", "larissis", "larissa"),  # Larissa Station in Athens, then the city
+        # ...unless the query names the parent: the municipality, unit or region.
+        ("Ampelokipoi Thessaloniki", "ampelokipoi_menemeni", None),
+        ("Αμπελόκηποι Λάρισας", "ampelokipoi_larisas", None),
+        ("Πόρος Ηρακλείου", "poros_irakleiou", None),
+        ("Agios Nikolaos Lasithi", "agios_nikolaos_kritis", None),
+        ("Νέα Ιωνία Βόλου", "nea_ionia_volou", None),
+        ("Perama Ioannina", "perama_ioanninon", None),
+    ],
+)
+def test_a_name_shared_beyond_attica_goes_to_attica_unless_the_parent_is_named(
+    places, query, first, second
+):
+    found = [p.id for p in places.search(query, limit=5)]
+    assert found[0] == first, f"{query!r} found {found}"
+    if second:
+        assert second in found, f"{query!r} found {found}"
+
+
+def test_the_home_region_is_what_decides_those_ties(places):
+    national = Gazetteer(places.places, places.regional_units, places.regions,
+                         places.unit_regions, home_region=None)
+    assert national.search("Larissa", 1)[0].id == "larissa"  # a municipality first
+    assert national.search("Ηράκλειο", 1)[0].id == "heraklion"  # then by id
+    crete = Gazetteer(places.places, places.regional_units, places.regions,
+                      places.unit_regions, home_region="crete")
+    assert crete.search("Agios Nikolaos", 1)[0].id == "agios_nikolaos_kritis"
+    assert crete.search("Κυψέλη", 1)[0].id == "kypseli"
 
 
 @pytest.mark.parametrize(
@@ -244,6 +351,24 @@ BROKEN_PLACES = [
         "bad kind",
         lambda s: s.replace('kind = "neighbourhood"', 'kind = "village"'),
         "place 'kypseli': 'kind' is 'village'",
+    ),
+    (
+        "regional unit without its region",
+        lambda s: "[regions.attica]\nname_el = \"Αττική\"\nname_en = \"Attica\"\n\n" + s,
+        "regional unit 'central_athens': 'region' must be a non-empty string",
+    ),
+    (
+        "unknown region",
+        lambda s: s.replace('name_en = "Central Athens"\n',
+                            'name_en = "Central Athens"\nregion = "atlantis"\n')
+        .replace("[regional_units", "[regions.attica]\nname_el = \"Αττική\"\n"
+                 "name_en = \"Attica\"\n\n[regional_units", 1),
+        "regional unit 'central_athens': 'region' is 'atlantis'",
+    ),
+    (
+        "unknown home region",
+        lambda s: 'home_region = "crete"\n' + s,
+        "home_region 'crete' is not one of [regions]",
     ),
 ]
 

@@ -281,7 +281,15 @@ def load_gazetteer(path: Path | str) -> Gazetteer:
     """Read and validate the places file; raise `DataFileError` naming a bad entry."""
     path = Path(path)
     data = _load(path)
-    regional_units = _load_regional_units(path.name, data.get("regional_units"))
+    regions = _load_regions(path.name, data.get("regions"))
+    regional_units, unit_regions = _load_regional_units(
+        path.name, data.get("regional_units"), regions
+    )
+    home_region = data.get("home_region")
+    if home_region is not None and home_region not in regions:
+        raise DataFileError(
+            f"{path.name}: home_region {home_region!r} is not one of [regions]"
+        )
     raw = data.get("place")
     if not isinstance(raw, list) or not raw:
         raise DataFileError(f"{path.name}: no [[place]] entries")
@@ -298,17 +306,35 @@ def load_gazetteer(path: Path | str) -> Gazetteer:
                 f"{path.name}: place '{place.id}': municipality '{place.municipality}' "
                 "is not a municipality in this file"
             )
-    return Gazetteer(places, regional_units)
+    return Gazetteer(places, regional_units, regions, unit_regions, home_region)
 
 
-def _load_regional_units(file_name: str, raw: Any) -> dict[str, dict[str, str]]:
+def _load_regions(file_name: str, raw: Any) -> dict[str, dict[str, str]]:
+    """The optional [regions] table (peripheries), by id."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{file_name}: [regions] is not a table")
+    regions = {}
+    for name, entry in raw.items():
+        check = _Checker(file_name, f"region '{name}'", entry)
+        regions[name] = {"el": check.text("name_el"), "en": check.text("name_en")}
+    return regions
+
+
+def _load_regional_units(
+    file_name: str, raw: Any, regions: Mapping[str, Any]
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The regional units' names, and each one's region when the file has [regions]."""
     if not isinstance(raw, dict) or not raw:
         raise DataFileError(f"{file_name}: no [regional_units] table")
-    units = {}
+    units, unit_regions = {}, {}
     for name, entry in raw.items():
         check = _Checker(file_name, f"regional unit '{name}'", entry)
         units[name] = {"el": check.text("name_el"), "en": check.text("name_en")}
-    return units
+        if regions:
+            unit_regions[name] = check.choice("region", regions)
+    return units, unit_regions
 
 
 def _read_place(

@@ -11,7 +11,7 @@ PLACE_KINDS = ("municipality", "neighbourhood")
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A gazetteer entry: a municipality of Attica or a neighbourhood within one."""
+    """A gazetteer entry: a municipality of Greece or a neighbourhood within one."""
 
     id: str
     kind: str
@@ -33,23 +33,48 @@ class Place:
 
 
 class Gazetteer:
-    """The places of Attica, with lookup by any name in any script."""
+    """The places of Greece, with lookup by any name in any script.
+
+    Of places that explain a query equally well, those of the home region (the centre's
+    own) come first, municipalities before neighbourhoods: `Ampelokipoi` is the Athens
+    neighbourhood, `Ampelokipoi Thessaloniki` the municipality there."""
 
     def __init__(
-        self, places: Mapping[str, Place], regional_units: Mapping[str, Mapping[str, str]]
+        self,
+        places: Mapping[str, Place],
+        regional_units: Mapping[str, Mapping[str, str]],
+        regions: Mapping[str, Mapping[str, str]] | None = None,
+        unit_regions: Mapping[str, str] | None = None,
+        home_region: str | None = None,
     ):
         self.places = dict(places)
         self.regional_units = dict(regional_units)
+        self.regions = dict(regions or {})
+        self.unit_regions = dict(unit_regions or {})
+        self.home_region = home_region
         self._index = TermIndex(
-            Entry(p.id, p.terms, self._context(p), 0 if p.kind == "municipality" else 1)
-            for p in self.places.values()
+            Entry(p.id, p.terms, self._context(p), self._rank(p)) for p in self.places.values()
         )
 
+    def region(self, place: Place) -> str | None:
+        """The id of the region (periphery) a place lies in, if the file names regions."""
+        return self.unit_regions.get(place.regional_unit)
+
+    def _rank(self, place: Place) -> int:
+        """Which of equally good hits comes first: home region, then municipalities."""
+        away = self.home_region is not None and self.region(place) != self.home_region
+        return 2 * away + (place.kind != "municipality")
+
     def _context(self, place: Place) -> tuple[str, ...]:
-        """The names of what a place lies in: its municipality and regional unit."""
+        """The names of what a place lies in: its municipality, regional unit and region."""
         municipality = self.places.get(place.municipality)
         names = tuple(municipality.terms) if municipality and municipality is not place else ()
-        return names + tuple(self.regional_units.get(place.regional_unit, {}).values())
+        region = self.regions.get(self.region(place) or "", {})
+        return (
+            names
+            + tuple(self.regional_units.get(place.regional_unit, {}).values())
+            + tuple(region.values())
+        )
 
     def __getitem__(self, place_id: str) -> Place:
         return self.places[place_id]
