@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,17 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 NO_DEADLINE = np.iinfo(np.int64).max // 2
+
+# A full run and every incremental one read the same texts again and again: each document is
+# made once per process for each distinct (text, concepts), a pure function of them (at most
+# this many kept, the least recently used dropped first: ~60 MB at 200k items).
+DOCUMENT_CACHE = 1 << 18
+_document = lru_cache(maxsize=DOCUMENT_CACHE)(document)
+
+
+def clear_documents() -> None:
+    """Forget the documents made so far (for a benchmark of a fresh process)."""
+    _document.cache_clear()
 
 
 def _sorted_unique(items: Sequence[Offer | Need], what: str) -> list[str]:
@@ -127,11 +139,11 @@ class Book:
 
     def offer_docs(self) -> list[str]:
         """Sorted word stems of each offer's own text, with the concepts it names."""
-        return [document(o.text, o.concepts) for o in self.offers]
+        return [_document(o.text, o.concepts) for o in self.offers]
 
     def need_docs(self) -> list[str]:
         """Sorted word stems of each need's own text, with the concepts it names."""
-        return [document(n.text, n.concepts) for n in self.needs]
+        return [_document(n.text, n.concepts) for n in self.needs]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -209,7 +221,7 @@ def _block_pairs(
     local_o = offers[~book.offer_remote[offers]]
     if len(local_o):
         radius = min(float(book.offer_reach[local_o].max()), policy.max_distance_km)
-        located_o, tree_o = trees[0].get(("in person", *keys[0]), local_o)
+        located_o = local_o[~np.isnan(book.offer_xyz[local_o, 0])]
         located_n, tree_n = trees[1].get(keys[1], needs)
         # A little slack, so a reach of 0 km still meets what is at the very same place.
         chord = geo.chord_km(radius) * (1 + 1e-9) + 1e-6
@@ -220,6 +232,8 @@ def _block_pairs(
             parts_n.append(n)
             parts_d.append(d)
         elif len(located_n) and len(located_o):
+            # the offers' tree only here: with a neighbour limit the needs' tree is enough
+            _, tree_o = trees[0].get(("in person", *keys[0]), local_o)
             found = tree_o.sparse_distance_matrix(tree_n, chord, output_type="ndarray")
             parts_o.append(located_o[found["i"]])
             parts_n.append(located_n[found["j"]])
