@@ -30,6 +30,35 @@ BoolArray = NDArray[np.bool_]
 
 NO_DEADLINE = np.iinfo(np.int64).max // 2
 
+# A full run and every incremental one read the same texts again and again: each document is
+# made once per process for each distinct (text, concepts), a pure function of them, and kept
+# by concepts, then text: no key is made per call (a tuple per call, or functools.lru_cache's
+# linked nodes, gave the garbage collector more to walk: +40-50% CPU for a 5k run's scoring).
+# At most this many are kept (~40 MB at 200k items); beyond, all are dropped and made again.
+DOCUMENT_CACHE = 1 << 18
+_DOCUMENTS: dict[tuple[str, ...], dict[str, str]] = {}
+_KEPT = [0]
+
+
+def _document(text: str, concepts: tuple[str, ...]) -> str:
+    by_text = _DOCUMENTS.get(concepts)
+    if by_text is None:
+        by_text = _DOCUMENTS[concepts] = {}
+    found = by_text.get(text)
+    if found is None:
+        if _KEPT[0] >= DOCUMENT_CACHE:
+            clear_documents()
+            by_text = _DOCUMENTS[concepts] = {}
+        found = by_text[text] = document(text, concepts)
+        _KEPT[0] += 1
+    return found
+
+
+def clear_documents() -> None:
+    """Forget the documents made so far (for a benchmark of a fresh process)."""
+    _DOCUMENTS.clear()
+    _KEPT[0] = 0
+
 
 def _sorted_unique(items: Sequence[Offer | Need], what: str) -> list[str]:
     ids = sorted(item.id for item in items)
@@ -127,11 +156,11 @@ class Book:
 
     def offer_docs(self) -> list[str]:
         """Sorted word stems of each offer's own text, with the concepts it names."""
-        return [document(o.text, o.concepts) for o in self.offers]
+        return [_document(o.text, o.concepts) for o in self.offers]
 
     def need_docs(self) -> list[str]:
         """Sorted word stems of each need's own text, with the concepts it names."""
-        return [document(n.text, n.concepts) for n in self.needs]
+        return [_document(n.text, n.concepts) for n in self.needs]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -209,7 +238,7 @@ def _block_pairs(
     local_o = offers[~book.offer_remote[offers]]
     if len(local_o):
         radius = min(float(book.offer_reach[local_o].max()), policy.max_distance_km)
-        located_o, tree_o = trees[0].get(("in person", *keys[0]), local_o)
+        located_o = local_o[~np.isnan(book.offer_xyz[local_o, 0])]
         located_n, tree_n = trees[1].get(keys[1], needs)
         # A little slack, so a reach of 0 km still meets what is at the very same place.
         chord = geo.chord_km(radius) * (1 + 1e-9) + 1e-6
@@ -220,6 +249,8 @@ def _block_pairs(
             parts_n.append(n)
             parts_d.append(d)
         elif len(located_n) and len(located_o):
+            # the offers' tree only here: with a neighbour limit the needs' tree is enough
+            _, tree_o = trees[0].get(("in person", *keys[0]), local_o)
             found = tree_o.sparse_distance_matrix(tree_n, chord, output_type="ndarray")
             parts_o.append(located_o[found["i"]])
             parts_n.append(located_n[found["j"]])
