@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from web.audit import record_event
 from web.clock import today
 from web.extensions import db
+from web.matches.models import Match
 from web.matches.services import propose_within
 from web.models import User
 from web.notifications.outbox import notify, representatives
@@ -379,8 +380,6 @@ def _by_urgency(query: Select[tuple[Need]]) -> Select[tuple[Need]]:
 
 def _withdraw_proposals(model: type[Offer] | type[Need], post_id: int) -> None:
     """Proposals of a withdrawn post lapse (confirmed matches stay until cancelled)."""
-    from web.matches.models import Match
-
     side = Match.offer_id if model is Offer else Match.need_id
     db.session.execute(
         update(Match)

@@ -16,10 +16,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from matching import MatchingError
 from web.audit import record_event
 from web.clock import today
 from web.extensions import db
+from web.matches.bridge import MatchingError
 from web.matches.services import propose_for_need, propose_for_offer
 from web.models import Organisation, User
 from web.posts.models import Need, Offer
