@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from web.listing import ListFilters, age_conditions, match_conditions
 from web.matches.models import Match
@@ -11,6 +12,14 @@ from web.posts.models import Need, Offer
 from web.posts.services import URGENCY_ORDER, Page, paginate
 
 SIDE_STATUSES = ("proposed", "confirmed", "fulfilled", "cancelled")
+# Both sides of every match on a page, and who is behind each, in a few queries a page
+# rather than a few a match.
+WITH_SIDES = (
+    selectinload(Match.offer).selectinload(Offer.donor),
+    selectinload(Match.offer).selectinload(Offer.organisation),
+    selectinload(Match.need).selectinload(Need.poster),
+    selectinload(Match.need).selectinload(Need.organisation),
+)
 
 
 def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Page[Match]:
@@ -23,6 +32,7 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
         .where(Match.status == "proposed")
         .where(*match_conditions(filters.but(status=None)))
         .where(*age_conditions(Match.created_at, filters))
+        .options(*WITH_SIDES)
     )
     order = {
         "urgency": (URGENCY_ORDER, Match.value.desc()),
@@ -39,6 +49,7 @@ def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
         .join(Offer, Match.offer_id == Offer.id)
         .join(Need, Match.need_id == Need.id)
         .where(Match.status.in_(SIDE_STATUSES))
+        .options(*WITH_SIDES)
     )
     if user.role == "ngo" and user.organisation_id is not None:
         query = query.where(

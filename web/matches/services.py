@@ -18,7 +18,7 @@ from web.matches.proposing import (
     propose_within,
     repropose_after_release,
 )
-from web.matches.reading import pending_per_side, timeline
+from web.matches.reading import pending_per_side, timeline, timelines
 from web.matches.review import confirm_match, confirm_matches, reject_match
 from web.matches.sides import can_cancel, gives, receives
 from web.matches.transitions import get_match
@@ -44,4 +44,5 @@ __all__ = [
     "repropose_after_release",
     "run_matching",
     "timeline",
+    "timelines",
 ]

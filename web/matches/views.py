@@ -208,11 +208,12 @@ def mine() -> str:
     services.expire_due()
     user = signed_in_user()
     found = queries.matches_of(user, page_number())
+    events = services.timelines(found.items)
     return render_template(
         "matches/mine.html",
         page=found,
         form=ActionForm(),
-        timeline=services.timeline,
+        timeline=lambda match: events[match.id],
         status_labels=MATCH_STATUS_LABELS,
         receives=lambda match: services.receives(user, match),
     )
