@@ -17,6 +17,7 @@ from web.matches.sides import can_cancel, receives
 from web.matches.transitions import get_match, guarded, notify_sides, refuse, status_message
 from web.models import User, utcnow
 from web.posts.models import Need, Offer
+from web.statuses import MatchStatus
 from web.validation import InvalidInput
 
 
@@ -29,7 +30,11 @@ def cancel_match(user: User, match_id: int, reason: str) -> Match:
     if not 1 <= len(reason) <= 1000:
         raise InvalidInput("reason", gettext("Say why, in at most 1000 characters."))
     if not guarded(
-        match.id, ("confirmed",), status="cancelled", reason=reason, cancelled_at=utcnow()
+        match.id,
+        (MatchStatus.CONFIRMED,),
+        status=MatchStatus.CANCELLED,
+        reason=reason,
+        cancelled_at=utcnow(),
     ):
         raise refuse(match, status_message(match))
     ledger.release(Offer, match.offer_id, match.quantity)
@@ -38,11 +43,11 @@ def cancel_match(user: User, match_id: int, reason: str) -> Match:
         "match.cancelled",
         actor=user,
         target=match,
-        from_status="confirmed",
-        to_status="cancelled",
+        from_status=MatchStatus.CONFIRMED,
+        to_status=MatchStatus.CANCELLED,
         reason=reason,
     )
-    notify_sides(match, "cancelled")
+    notify_sides(match, MatchStatus.CANCELLED)
     repropose_after_release(match.offer_id, match.need_id)
     db.session.commit()
     db.session.refresh(match)
@@ -67,8 +72,8 @@ def record_receipt(user: User, match_id: int, received: int, short_reason: str =
     short_reason = short_reason.strip()[:1000] if received < promised else ""
     if not guarded(
         match.id,
-        ("confirmed",),
-        status="fulfilled",
+        (MatchStatus.CONFIRMED,),
+        status=MatchStatus.FULFILLED,
         promised_quantity=promised,
         short_reason=short_reason,
         received_quantity=received,
@@ -85,12 +90,12 @@ def record_receipt(user: User, match_id: int, received: int, short_reason: str =
         "match.fulfilled",
         actor=user,
         target=match,
-        from_status="confirmed",
-        to_status="fulfilled",
+        from_status=MatchStatus.CONFIRMED,
+        to_status=MatchStatus.FULFILLED,
         received=received,
         promised=promised,
     )
-    notify_sides(match, "fulfilled", recorded_by=user)
+    notify_sides(match, MatchStatus.FULFILLED, recorded_by=user)
     db.session.commit()
     db.session.refresh(match)
     return match

@@ -10,6 +10,7 @@ from web.extensions import db
 from web.matches.models import Match
 from web.matches.proposals import supersede
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.statuses import PostStatus
 
 
 def expire_due() -> int:
@@ -28,7 +29,7 @@ def expire_due() -> int:
             db.session.execute(
                 update(model)
                 .where(model.id.in_(ids), model.status.in_(ACTIVE_STATUSES))
-                .values(status="expired", version=model.version + 1)
+                .values(status=PostStatus.EXPIRED, version=model.version + 1)
                 .execution_options(synchronize_session=False)
             )
     supersede(Match.offer_id.in_(offer_ids) | Match.need_id.in_(need_ids))

@@ -8,9 +8,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from web.extensions import db
-from web.matches.models import LEDGER_STATUSES, Match
+from web.matches.models import Match
 from web.models import Organisation, utcnow
 from web.posts.models import Need
+from web.statuses import LEDGER_STATUSES, OrganisationKind, OrganisationStatus
 
 FAIRNESS_DAYS = 90
 
@@ -33,7 +34,8 @@ def median_received() -> float:
     """What the median NGO received in the window (the fairness reference)."""
     counts = received_recently()
     ngo_ids = db.session.scalars(
-        select(Organisation.id).where(Organisation.kind == "ngo", Organisation.status == "approved")
+        select(Organisation.id).where(Organisation.kind == OrganisationKind.NGO,
+            Organisation.status == OrganisationStatus.APPROVED,)
     ).all()
     values = sorted(counts.get(i, 0) for i in ngo_ids) or [0]
     middle = len(values) // 2

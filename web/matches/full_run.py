@@ -21,9 +21,10 @@ from web.matches.proposals import (
     rejected_pairs,
 )
 from web.models import User, utcnow
+from web.statuses import MatchStatus, RunTrigger
 
 
-def run_matching(trigger: str = "full", actor: User | None = None) -> MatchRun:
+def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None) -> MatchRun:
     """Re-optimise every open offer and need: proposals no longer in the optimum are
     superseded, new ones recorded; confirmed matches are never touched."""
     started = time.perf_counter()
@@ -54,7 +55,7 @@ def run_matching(trigger: str = "full", actor: User | None = None) -> MatchRun:
             match.run = run  # the latest run that proposed it
             kept += 1
         else:
-            match.status, match.decided_at = "superseded", utcnow()
+            match.status, match.decided_at = MatchStatus.SUPERSEDED, utcnow()
             run.superseded += 1 if proposal is None else 0  # a re-proposed pair keeps its row
     db.session.flush()
     # A pair proposed before with another quantity keeps its row (and id); the others are

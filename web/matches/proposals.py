@@ -15,13 +15,14 @@ from web.matches import bridge
 from web.matches.models import Match, MatchRun
 from web.models import utcnow
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.statuses import MatchStatus
 
 
 def pending(column: Any, side: Any, ids: Iterable[int], skip: Any = None) -> dict[int, int]:
     """What open proposals already set aside for each item, so new ones do not double up."""
     query = (
         select(side, func.sum(column))
-        .where(Match.status == "proposed", side.in_(list(ids)))
+        .where(Match.status == MatchStatus.PROPOSED, side.in_(list(ids)))
         .group_by(side)
     )
     if skip is not None:
@@ -33,7 +34,7 @@ def rejected_pairs(
     offer_ids: Iterable[int] | None, need_ids: Iterable[int] | None
 ) -> set[tuple[int, int]]:
     """Pairs staff turned down, which the engine must not propose again."""
-    query = select(Match.offer_id, Match.need_id).where(Match.status == "rejected")
+    query = select(Match.offer_id, Match.need_id).where(Match.status == MatchStatus.REJECTED)
     if offer_ids is not None:
         query = query.where(Match.offer_id.in_(list(offer_ids)))
     if need_ids is not None:
@@ -64,8 +65,8 @@ def supersede(*conditions: Any) -> int:
     """Set aside the open proposals meeting `conditions`; how many were."""
     return db.session.execute(
         update(Match)
-        .where(Match.status == "proposed", *conditions)
-        .values(status="superseded", decided_at=utcnow())
+        .where(Match.status == MatchStatus.PROPOSED, *conditions)
+        .values(status=MatchStatus.SUPERSEDED, decided_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
 
@@ -110,15 +111,15 @@ def _revive(match_id: int, **values: Any) -> None:
     """Bring a proposal that was just set aside back with the engine's new figures."""
     db.session.execute(
         update(Match)
-        .where(Match.id == match_id, Match.status == "superseded")
-        .values(status="proposed", decided_at=None, **values)
+        .where(Match.id == match_id, Match.status == MatchStatus.SUPERSEDED)
+        .values(status=MatchStatus.PROPOSED, decided_at=None, **values)
         .execution_options(synchronize_session=False)
     )
 
 
 def proposed_pairs(*conditions: Any) -> dict[tuple[int, int], Match]:
     """The open proposals meeting `conditions`, by (offer id, need id)."""
-    query = select(Match).where(Match.status == "proposed", *conditions)
+    query = select(Match).where(Match.status == MatchStatus.PROPOSED, *conditions)
     return {(m.offer_id, m.need_id): m for m in db.session.scalars(query)}
 
 

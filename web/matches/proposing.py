@@ -25,6 +25,7 @@ from web.matches.proposals import (
     supersede,
 )
 from web.posts.models import Need, Offer
+from web.statuses import RunTrigger
 
 
 def propose_for_offer(offer_id: int) -> MatchRun | None:
@@ -35,7 +36,7 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
     started = time.perf_counter()
     previous = proposed_pairs(Match.offer_id == offer.id)
     supersede(Match.offer_id == offer.id)
-    run = MatchRun(trigger="offer", offers=1)
+    run = MatchRun(trigger=RunTrigger.OFFER, offers=1)
     db.session.add(run)
     if not offer.is_active or offer.remaining_quantity <= 0:
         finish_run(run, None, started, 0)
@@ -88,7 +89,7 @@ def propose_for_need(need_id: int) -> MatchRun | None:
     started = time.perf_counter()
     previous = proposed_pairs(Match.need_id == need.id)
     supersede(Match.need_id == need.id)
-    run = MatchRun(trigger="need", needs=1)
+    run = MatchRun(trigger=RunTrigger.NEED, needs=1)
     db.session.add(run)
     if not need.is_active or need.remaining_quantity <= 0 or need.needed_by < today():
         finish_run(run, None, started, 0)

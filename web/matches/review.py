@@ -18,6 +18,7 @@ from web.matches.proposing import repropose_after_release
 from web.matches.transitions import get_match, guarded, notify_sides, refuse, status_message
 from web.models import User, utcnow
 from web.posts.models import Need, Offer
+from web.statuses import MatchStatus
 from web.validation import InvalidInput
 
 
@@ -26,7 +27,7 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
     if not staff.is_staff:
         raise PermissionError("only staff confirm matches")
     match = get_match(match_id)
-    if match.status == "confirmed":
+    if match.status == MatchStatus.CONFIRMED:
         return match
     amount = match.quantity if quantity is None else quantity
     lot = match.offer.lot
@@ -44,8 +45,8 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
     previous = match.status
     if not guarded(
         match.id,
-        ("proposed",),
-        status="confirmed",
+        (MatchStatus.PROPOSED,),
+        status=MatchStatus.CONFIRMED,
         quantity=amount,
         need_quantity=need_amount,
         decided_by_id=staff.id,
@@ -54,7 +55,7 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
     ):
         db.session.rollback()
         db.session.refresh(match)
-        if match.status == "confirmed":  # someone confirmed it a moment ago
+        if match.status == MatchStatus.CONFIRMED:  # someone confirmed it a moment ago
             return match
         raise refuse(match, status_message(match))
     if not ledger.take(Offer, match.offer_id, amount):
@@ -66,10 +67,10 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
         actor=staff,
         target=match,
         from_status=previous,
-        to_status="confirmed",
+        to_status=MatchStatus.CONFIRMED,
         quantity=amount,
     )
-    notify_sides(match, "confirmed")
+    notify_sides(match, MatchStatus.CONFIRMED)
     db.session.commit()
     db.session.refresh(match)
     return match
@@ -96,8 +97,8 @@ def reject_match(staff: User, match_id: int, reason: str) -> Match:
     match = get_match(match_id)
     if not guarded(
         match.id,
-        ("proposed",),
-        status="rejected",
+        (MatchStatus.PROPOSED,),
+        status=MatchStatus.REJECTED,
         reason=reason,
         decided_by_id=staff.id,
         decided_at=utcnow(),
@@ -107,8 +108,8 @@ def reject_match(staff: User, match_id: int, reason: str) -> Match:
         "match.rejected",
         actor=staff,
         target=match,
-        from_status="proposed",
-        to_status="rejected",
+        from_status=MatchStatus.PROPOSED,
+        to_status=MatchStatus.REJECTED,
         reason=reason,
     )
     repropose_after_release(match.offer_id, match.need_id)

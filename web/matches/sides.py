@@ -5,6 +5,7 @@ from __future__ import annotations
 from web.matches.models import Match
 from web.models import User
 from web.posts.models import OFFER_ROLES
+from web.statuses import Role
 
 
 def can_cancel(user: User, match: Match) -> bool:
@@ -23,4 +24,4 @@ def gives(user: User, match: Match) -> bool:
 
 def receives(user: User, match: Match) -> bool:
     """Whether `user` represents the NGO whose need the match covers."""
-    return user.role == "ngo" and user.organisation_id == match.need.organisation_id
+    return user.role == Role.NGO and user.organisation_id == match.need.organisation_id

@@ -26,6 +26,7 @@ from web.posts.models import Need, Offer
 from web.posts.services import post_need, post_offer
 from web.staff.exports import Column, csv_chunks, xlsx_chunks
 from web.staff.import_files import FIELD_LABELS, FIELDS, IMPORT_KINDS, Row, raw_post, read_rows
+from web.statuses import Role
 from web.validation import InvalidFields, InvalidInput
 
 __all__ = ["FIELD_LABELS", "FIELDS", "IMPORT_KINDS", "ImportResult", "import_posts"]
@@ -54,7 +55,7 @@ class ImportResult:
 def representative(organisation_id: int | None, kind: str) -> User:
     """A representative of the organisation who may post `kind` (InvalidInput if none)."""
     organisation = db.session.get(Organisation, organisation_id or 0)
-    role = "ngo" if kind == "needs" else "donor"
+    role = Role.NGO if kind == "needs" else Role.DONOR
     members = organisation.members if organisation is not None else []
     able = [m for m in members if m.role == role and m.active and m.can_post]
     if not able:
