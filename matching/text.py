@@ -13,24 +13,16 @@ from anyascii import anyascii
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
-# Modern Greeklish, as people type it (ELOT 743 with the common digraphs).
+# Modern Greeklish, as people type it (ELOT 743): anyascii writes each Greek letter so
+# already (θ th, χ ch, ψ ps, η i, υ y), but letter by letter; these digraphs are written as
+# one sound (ου ou, not oy; αυ av, ευ ev; γγ ng). γκ, μπ and ντ need nothing: anyascii's
+# gk, mp and nt are what people type.
 _GREEK_DIGRAPHS = {
     "ου": "ou",
     "αυ": "av",
     "ευ": "ev",
     "γγ": "ng",
-    "γκ": "gk",
-    "μπ": "mp",
-    "ντ": "nt",
 }
-_GREEK_LETTERS = dict(
-    zip(
-        "αβγδεζηθικλμνξοπρσςτυφχψω",
-        ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o",
-         "p", "r", "s", "s", "t", "y", "f", "ch", "ps", "o"],
-        strict=True,
-    )
-)
 _DIGRAPH_RE = re.compile("|".join(_GREEK_DIGRAPHS))
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 
@@ -58,15 +50,14 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _greek_to_latin(text: str) -> str:
-    text = _DIGRAPH_RE.sub(lambda m: _GREEK_DIGRAPHS[m.group()], text)
-    return "".join(_GREEK_LETTERS.get(c, c) for c in text)
+def _greek_digraphs(text: str) -> str:
+    return _DIGRAPH_RE.sub(lambda m: _GREEK_DIGRAPHS[m.group()], text)
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold `text` to lower-case ASCII words: accents dropped, Greek written as Greeklish."""
-    latin = anyascii(_greek_to_latin(strip_accents(text))).lower()
+    latin = anyascii(_greek_digraphs(strip_accents(text))).lower()
     return " ".join(_NON_WORD_RE.sub(" ", latin).split())
 
 

@@ -48,3 +48,38 @@ def test_engine_module_imports_no_web_code(path):
 )
 def test_the_import_check_itself_catches_forbidden_imports(source, expected):
     assert any(is_forbidden(root) for root in imported_roots(source)) is expected
+
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+# The bridge is where the web speaks the engine; web/reference builds the taxonomy and the
+# gazetteer on the engine's text and search pieces (see the bridge's docstring).
+ENGINE_SPEAKERS = ("matches/bridge.py", "reference/")
+
+
+def speaks_engine(source: str) -> bool:
+    """Whether `source` imports `matching` (at any depth: in a function too)."""
+    return "matching" in imported_roots(source)
+
+
+def test_only_the_bridge_and_the_reference_import_the_engine():
+    offenders = [
+        str(path.relative_to(WEB_DIR))
+        for path in sorted(WEB_DIR.rglob("*.py"))
+        if not str(path.relative_to(WEB_DIR)).startswith(ENGINE_SPEAKERS)
+        and speaks_engine(path.read_text())
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import matching", True),
+        ("from matching.text import strip_accents", True),
+        ("def f():\n    from matching import propose\n", True),
+        ("from web.matches import bridge", False),
+        ("from web.matching_words import x", False),
+    ],
+)
+def test_the_boundary_check_itself_finds_engine_imports(source, expected):
+    assert speaks_engine(source) is expected

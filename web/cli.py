@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from web.staff.cli import import_command
+from web.statuses import RunTrigger
 from web.validation import InvalidInput
 
 
@@ -69,7 +70,7 @@ def match_run_command() -> None:
     """Re-optimise every open offer and need (confirmed matches stay as they are)."""
     from web.matches.services import run_matching
 
-    run = run_matching("full")
+    run = run_matching(RunTrigger.FULL)
     click.echo(
         f"Run {run.id}: {run.offers} offers, {run.needs} needs, {run.candidates} candidates, "
         f"{run.proposals} proposals ({run.superseded} replaced), objective {run.objective:.4f}, "

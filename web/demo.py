@@ -15,6 +15,7 @@ from web.config import CONFIG_DIR
 from web.extensions import db
 from web.models import Organisation, User, utcnow
 from web.passwords import hash_password
+from web.statuses import OrganisationKind, OrganisationStatus, Role, RunTrigger
 
 DEMO_FILE = CONFIG_DIR / "demo_people.toml"
 POSTS_FILE = CONFIG_DIR / "demo_posts.toml"
@@ -60,20 +61,20 @@ def seed_demo() -> SeedSummary:
     summary = SeedSummary()
     centre = centre_organisation()
     for person in data["staff"]:
-        _add_user(person, "staff", centre, password_hash, summary)
+        _add_user(person, Role.STAFF, centre, password_hash, summary)
     for section, kind, status in (
-        ("ngo", "ngo", "approved"),
-        ("company", "company", "approved"),
-        ("pending_ngo", "ngo", "pending"),
+        ("ngo", OrganisationKind.NGO, OrganisationStatus.APPROVED),
+        ("company", OrganisationKind.COMPANY, OrganisationStatus.APPROVED),
+        ("pending_ngo", OrganisationKind.NGO, OrganisationStatus.PENDING),
     ):
         for entry in data.get(section, []):
             organisation = _add_organisation(entry, kind, status)
             summary.organisations += 1
-            role = "ngo" if kind == "ngo" else "donor"
+            role = Role.NGO if kind == OrganisationKind.NGO else Role.DONOR
             for person in entry["representatives"]:
                 _add_user(person, role, organisation, password_hash, summary)
     for person in data["individual"]:
-        _add_user(person, "donor", None, password_hash, summary)
+        _add_user(person, Role.DONOR, None, password_hash, summary)
     db.session.commit()
     _seed_posts(summary)
     summary.logins = _sample_logins(data)
@@ -104,7 +105,7 @@ def _seed_posts(summary: SeedSummary) -> None:
         post(NEED, poster, load_post(NeedInput(), raw), propose=False)
         summary.needs += 1
     # One full run proposes for everything at once (better and quicker than one by one).
-    summary.proposals = run_matching("full").proposals
+    summary.proposals = run_matching(RunTrigger.FULL).proposals
     _seed_services(posts.get("service", []), summary)
 
 
@@ -112,7 +113,7 @@ def _seed_services(entries: list[dict[str, Any]], summary: SeedSummary) -> None:
     """Describe the demo members' services and approve them, through the same services."""
     from web.directory.services import decide_service, describe_service
 
-    staff = db.session.scalar(select(User).where(User.role == "staff").order_by(User.id))
+    staff = db.session.scalar(select(User).where(User.role == Role.STAFF).order_by(User.id))
     for entry in entries:
         raw = {k: v for k, v in entry.items() if k != "representative"}
         service = describe_service(_user(entry["representative"]), raw)
@@ -152,7 +153,9 @@ def _user(email: str) -> User:
     return user
 
 
-def _add_organisation(entry: dict[str, Any], kind: str, status: str) -> Organisation:
+def _add_organisation(
+    entry: dict[str, Any], kind: OrganisationKind, status: OrganisationStatus
+) -> Organisation:
     organisation = Organisation(
         kind=kind,
         name=entry.get("name_el") or entry["name_en"],
@@ -164,7 +167,7 @@ def _add_organisation(entry: dict[str, Any], kind: str, status: str) -> Organisa
         email=normalise_email(entry["representatives"][0]["email"]),
         website=entry.get("website", ""),
         status=status,
-        decided_at=utcnow() if status != "pending" else None,
+        decided_at=utcnow() if status != OrganisationStatus.PENDING else None,
     )
     db.session.add(organisation)
     return organisation
@@ -172,7 +175,7 @@ def _add_organisation(entry: dict[str, Any], kind: str, status: str) -> Organisa
 
 def _add_user(
     person: dict[str, Any],
-    role: str,
+    role: Role,
     organisation: Organisation | None,
     password_hash: str,
     summary: SeedSummary,

@@ -11,12 +11,20 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
+from web.statuses import (
+    STAFF_ROLES,
+    MailMode,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+    status_type,
+)
 
-ORGANISATION_KINDS = ("ngo", "company", "centre")
-ORGANISATION_STATUSES = ("pending", "approved", "rejected")
-ROLES = ("donor", "ngo", "staff", "admin")
+ORGANISATION_KINDS = tuple(OrganisationKind)
+ORGANISATION_STATUSES = tuple(OrganisationStatus)
+ROLES = tuple(Role)
 # How a person wants non-essential mail (digests, reminders): essential mail always goes.
-MAIL_MODES = ("immediate", "daily", "off")
+MAIL_MODES = tuple(MailMode)
 LANGUAGES = ("el", "en")
 
 
@@ -39,13 +47,9 @@ class Organisation(db.Model):
     """A member NGO, a donor company or the centre itself; staff verify it before it posts."""
 
     __tablename__ = "organisation"
-    __table_args__ = (
-        CheckConstraint(one_of("kind", ORGANISATION_KINDS), name="kind"),
-        CheckConstraint(one_of("status", ORGANISATION_STATUSES), name="status"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[OrganisationKind] = mapped_column(status_type(OrganisationKind, "kind"))
     name: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
     sector: Mapped[str | None] = mapped_column(String(32))
@@ -53,7 +57,9 @@ class Organisation(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     website: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[OrganisationStatus] = mapped_column(
+        status_type(OrganisationStatus, "status"), default=OrganisationStatus.PENDING, index=True
+    )
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
@@ -68,7 +74,7 @@ class Organisation(db.Model):
     @property
     def is_approved(self) -> bool:
         """True once staff have verified the organisation."""
-        return self.status == "approved"
+        return self.status == OrganisationStatus.APPROVED
 
     def display_name(self, language: str) -> str:
         """The name in `language`: the English one on English pages where there is one."""
@@ -79,25 +85,23 @@ class User(UserMixin, db.Model):
     """A person who signs in: an individual donor, a representative, or centre staff."""
 
     __tablename__ = "user"
-    __table_args__ = (
-        CheckConstraint(one_of("role", ROLES), name="role"),
-        CheckConstraint(one_of("language", LANGUAGES), name="language"),
-        CheckConstraint(one_of("mail_mode", MAIL_MODES), name="mail_mode"),
-    )
+    __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     full_name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(40), default="")
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(status_type(Role, "role"))
     language: Mapped[str] = mapped_column(String(2), default="el")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    mail_mode: Mapped[str] = mapped_column(
-        String(16), default="immediate", server_default="immediate"
+    mail_mode: Mapped[MailMode] = mapped_column(
+        status_type(MailMode, "mail_mode"),
+        default=MailMode.IMMEDIATE,
+        server_default=MailMode.IMMEDIATE.value,
     )
     # Representatives hear about their organisation's matches, whoever posted (each may opt out).
     colleague_mail: Mapped[bool] = mapped_column(default=True, server_default=true())
@@ -130,12 +134,12 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         """Centre staff and administrators."""
-        return self.role in ("staff", "admin")
+        return self.role in STAFF_ROLES
 
     @property
     def can_post(self) -> bool:
         """Individuals post at once; representatives once their organisation is approved."""
-        if self.role not in ("donor", "ngo"):
+        if self.role not in (Role.DONOR, Role.NGO):
             return False
         return self.organisation is None or self.organisation.is_approved
 

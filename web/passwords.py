@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from matching.text import strip_accents
+from web.reference import strip_accents
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128

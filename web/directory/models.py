@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
-from web.models import Organisation, one_of, utcnow
+from web.models import Organisation, utcnow
+from web.statuses import ServiceStatus, status_type
 
-SERVICE_STATUSES = ("pending", "approved", "rejected")
+SERVICE_STATUSES = tuple(ServiceStatus)
 
 
 class MemberService(db.Model):
@@ -19,7 +20,6 @@ class MemberService(db.Model):
     it; every change waits for staff before the public sees it."""
 
     __tablename__ = "member_service"
-    __table_args__ = (CheckConstraint(one_of("status", SERVICE_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -33,7 +33,9 @@ class MemberService(db.Model):
     hours: Mapped[str] = mapped_column(String(200), default="")
     eligibility: Mapped[str] = mapped_column(Text, default="")
     contact: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[ServiceStatus] = mapped_column(
+        status_type(ServiceStatus, "status"), default=ServiceStatus.PENDING, index=True
+    )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,6 +14,7 @@ from web.audit import record_event
 from web.directory.models import MemberService
 from web.directory.schemas import ServiceInput
 from web.extensions import db
+from web.matches.models import Match
 from web.models import Organisation, User, utcnow
 from web.posts.models import Need
 from web.validation import InvalidFields, plain_messages
@@ -154,8 +155,6 @@ def search_directory(filters: Mapping[str, Any]) -> list[MemberService]:
 
 def uncovered(need: Need) -> bool:
     """An open need that no confirmed match or waiting proposal covers."""
-    from web.matches.models import Match
-
     if not need.is_active or need.committed_quantity > 0:
         return False
     waiting = select(Match.id).where(Match.need_id == need.id, Match.status == "proposed")

@@ -1,4 +1,15 @@
-"""Rows to the engine's values and back: the only place the web speaks `matching`."""
+"""Rows to the engine's values and back: the only place the web speaks `matching`.
+
+Every call into the engine (a full run, one offer or one need against what is open) and every
+engine type the web names (`Result`, `Proposal`, `MatchingError`) goes through this module;
+tests/test_purity.py parses web/ and fails on an import of `matching` anywhere else.
+
+The one exception is `web/reference`: the taxonomy and the gazetteer are built on the
+engine's text and search pieces (`matching.text`, `matching.search`, `matching.attributes`),
+so that places and categories are searched and read exactly as the engine reads posts. It
+wraps them and offers its own surface (`Taxonomy.search`, `strip_accents`); nothing else in
+the web reaches past it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +25,10 @@ from matching.geo import haversine_km
 from web.posts.models import Need, Offer
 from web.posts.reading import effective_attributes, modes
 from web.reference import Category, Gazetteer, Taxonomy
+
+MatchingError = matching.MatchingError
+Proposal = matching.Proposal
+Result = matching.Result
 
 
 def load_policy(path: Path | str, taxonomy: Taxonomy) -> matching.Policy:
@@ -162,6 +177,25 @@ def run(
 ) -> matching.Result:
     """A full run of the engine over what is open."""
     return matching.propose(list(offers), list(needs), policy(), today)
+
+
+def propose_for_offer(
+    offer: matching.Offer, needs: Iterable[matching.Need], today: date
+) -> matching.Result:
+    """One offer against the open needs given."""
+    return matching.propose_for_offer(offer, list(needs), policy(), today)
+
+
+def propose_for_need(
+    need: matching.Need, offers: Iterable[matching.Offer], today: date
+) -> matching.Result:
+    """The open offers given against one need."""
+    return matching.propose_for_need(need, list(offers), policy(), today)
+
+
+def without(result: matching.Result, proposals: Iterable[matching.Proposal]) -> matching.Result:
+    """`result` carrying only `proposals` (a subset of its own)."""
+    return matching.Result(result.candidates, tuple(proposals), result.objective, result.status)
 
 
 def unit_ratio(offer_unit: str, need_unit: str) -> float:

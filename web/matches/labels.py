@@ -2,13 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 
+from web.statuses import MatchStatus, RunTrigger
+
 MATCH_STATUS_LABELS = {
-    "proposed": _l("proposed"),
-    "confirmed": _l("confirmed"),
-    "fulfilled": _l("received"),
-    "rejected": _l("rejected"),
-    "cancelled": _l("cancelled"),
-    "superseded": _l("replaced by a better proposal"),
+    MatchStatus.PROPOSED: _l("proposed"),
+    MatchStatus.CONFIRMED: _l("confirmed"),
+    MatchStatus.FULFILLED: _l("received"),
+    MatchStatus.REJECTED: _l("rejected"),
+    MatchStatus.CANCELLED: _l("cancelled"),
+    MatchStatus.SUPERSEDED: _l("replaced by a better proposal"),
 }
 COMPONENT_LABELS = {
     "category": _l("Category"),
@@ -21,10 +23,10 @@ COMPONENT_LABELS = {
     "fairness": _l("Fairness"),
 }
 RUN_TRIGGER_LABELS = {
-    "offer": _l("new or changed offer"),
-    "need": _l("new or changed need"),
-    "full": _l("full re-optimisation"),
-    "released": _l("quantity released"),
+    RunTrigger.OFFER: _l("new or changed offer"),
+    RunTrigger.NEED: _l("new or changed need"),
+    RunTrigger.FULL: _l("full re-optimisation"),
+    RunTrigger.RELEASED: _l("quantity released"),
 }
 SOLVER_LABELS = {
     "optimal": _l("optimal"),

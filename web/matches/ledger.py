@@ -16,9 +16,10 @@ from sqlalchemy import and_, case, func, select, update
 from web.extensions import db
 from web.matches.models import LEDGER_STATUSES, Match
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.statuses import MatchStatus, PostStatus
 
 Post = type[Offer] | type[Need]
-_COUNTED = ("open", "partly_matched", "matched")
+_COUNTED = (PostStatus.OPEN, PostStatus.PARTLY_MATCHED, PostStatus.MATCHED)
 
 
 def take(model: Post, post_id: int, amount: int) -> bool:
@@ -29,7 +30,11 @@ def take(model: Post, post_id: int, amount: int) -> bool:
         .where(model.id == post_id, model.status.in_(ACTIVE_STATUSES), new_total <= model.quantity)
         .values(
             committed_quantity=new_total,
-            status=case((new_total >= model.quantity, "matched"), else_="partly_matched"),
+            # The branches are plain SQL literals (they are not bound through the column's type).
+            status=case(
+                (new_total >= model.quantity, PostStatus.MATCHED.value),
+                else_=PostStatus.PARTLY_MATCHED.value,
+            ),
             version=model.version + 1,
         )
         .execution_options(synchronize_session=False)
@@ -49,8 +54,8 @@ def release(model: Post, post_id: int, amount: int) -> None:
             committed_quantity=new_total,
             status=case(
                 (model.status.not_in(_COUNTED), model.status),
-                (new_total <= 0, "open"),
-                else_="partly_matched",
+                (new_total <= 0, PostStatus.OPEN.value),
+                else_=PostStatus.PARTLY_MATCHED.value,
             ),
             version=model.version + 1,
         )
@@ -65,13 +70,13 @@ def settle(model: Post, post_id: int) -> None:
     )
     received = (
         select(func.coalesce(func.sum(held), 0))
-        .where(side == post_id, Match.status == "fulfilled")
+        .where(side == post_id, Match.status == MatchStatus.FULFILLED)
         .scalar_subquery()
     )
     db.session.execute(
         update(model)
         .where(model.id == post_id, model.status.in_(_COUNTED), received >= model.quantity)
-        .values(status="fulfilled", version=model.version + 1)
+        .values(status=PostStatus.FULFILLED, version=model.version + 1)
         .execution_options(synchronize_session=False)
     )
 

@@ -9,14 +9,14 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
-from web.models import User, one_of, utcnow
+from web.models import User, utcnow
 from web.posts.models import Need, Offer
+from web.statuses import LEDGER_STATUSES, LIVE_STATUSES, MatchStatus, RunTrigger, status_type
 
-MATCH_STATUSES = ("proposed", "confirmed", "fulfilled", "rejected", "cancelled", "superseded")
-# Only these consume an offer's and a need's quantity.
-LEDGER_STATUSES = ("confirmed", "fulfilled")
-LIVE_STATUSES = ("proposed", "confirmed")
-RUN_TRIGGERS = ("offer", "need", "full", "released")
+MATCH_STATUSES = tuple(MatchStatus)
+RUN_TRIGGERS = tuple(RunTrigger)
+__all__ = ["LEDGER_STATUSES", "LIVE_STATUSES", "MATCH_STATUSES", "RUN_TRIGGERS", "Match",
+           "MatchNote", "MatchRun"]
 
 
 class MatchRun(db.Model):
@@ -25,7 +25,7 @@ class MatchRun(db.Model):
     __tablename__ = "match_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trigger: Mapped[str] = mapped_column(String(16))
+    trigger: Mapped[RunTrigger] = mapped_column(status_type(RunTrigger, "trigger"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     duration_ms: Mapped[float] = mapped_column(default=0.0)
     offers: Mapped[int] = mapped_column(default=0)
@@ -48,7 +48,6 @@ class Match(db.Model):
 
     __tablename__ = "match"
     __table_args__ = (
-        CheckConstraint(one_of("status", MATCH_STATUSES), name="status"),
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("need_quantity > 0", name="need_quantity"),
         # At most one open proposal per pair (a pair may also hold earlier confirmed matches).
@@ -57,8 +56,8 @@ class Match(db.Model):
             "offer_id",
             "need_id",
             unique=True,
-            postgresql_where=text("status = 'proposed'"),
-            sqlite_where=text("status = 'proposed'"),
+            postgresql_where=text(f"status = '{MatchStatus.PROPOSED}'"),
+            sqlite_where=text(f"status = '{MatchStatus.PROPOSED}'"),
         ),
         Index("ix_match_status_value", "status", "value"),
     )
@@ -76,7 +75,9 @@ class Match(db.Model):
     value: Mapped[float] = mapped_column(default=0.0)
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     distance_km: Mapped[float | None]
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    status: Mapped[MatchStatus] = mapped_column(
+        status_type(MatchStatus, "status"), default=MatchStatus.PROPOSED
+    )
     run_id: Mapped[int | None] = mapped_column(ForeignKey("match_run.id"), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     # Why less arrived than was promised, as the NGO told it (optional).
@@ -109,7 +110,7 @@ class Match(db.Model):
     @property
     def contacts_visible(self) -> bool:
         """The two sides see each other's contact only once staff confirmed the match."""
-        return self.status in ("confirmed", "fulfilled") or self.confirmed_at is not None
+        return self.status in LEDGER_STATUSES or self.confirmed_at is not None
 
 
 class MatchNote(db.Model):

@@ -11,6 +11,7 @@ from web.audit import record_event
 from web.extensions import db
 from web.matches.models import Match, MatchNote
 from web.models import User
+from web.statuses import STAFF_ROLES, MatchStatus
 from web.validation import InvalidInput
 
 MAX_NOTE = 2000
@@ -40,7 +41,7 @@ def add_note(staff: User, match_id: int, body: str) -> MatchNote:
 
 def colleagues() -> list[User]:
     """Active staff, by name: whom a proposal can be given to."""
-    query = select(User).where(User.role.in_(("staff", "admin")), User.active.is_(True))
+    query = select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
     return list(db.session.scalars(query.order_by(User.full_name, User.id)))
 
 
@@ -75,5 +76,7 @@ def notes_of(matches: Iterable[Match]) -> dict[int, list[MatchNote]]:
 
 def assigned_count(user: User) -> int:
     """Proposals assigned to `user` still waiting for a decision (the queue's "assigned to me")."""
-    query = select(func.count()).where(Match.assigned_to_id == user.id, Match.status == "proposed")
+    query = select(func.count()).where(
+        Match.assigned_to_id == user.id, Match.status == MatchStatus.PROPOSED
+    )
     return int(db.session.scalar(query) or 0)

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from web.listing import ListFilters, age_conditions, match_conditions
 from web.matches.models import Match
 from web.models import User
 from web.posts.models import Need, Offer
 from web.posts.services import URGENCY_ORDER, Page, paginate
+from web.statuses import MatchStatus, Role
 
-SIDE_STATUSES = ("proposed", "confirmed", "fulfilled", "cancelled")
+SIDE_STATUSES = (
+    MatchStatus.PROPOSED, MatchStatus.CONFIRMED, MatchStatus.FULFILLED, MatchStatus.CANCELLED
+)
+# Both sides of every match on a page, and who is behind each, in a few queries a page
+# rather than a few a match.
+WITH_SIDES = (
+    selectinload(Match.offer).selectinload(Offer.donor),
+    selectinload(Match.offer).selectinload(Offer.organisation),
+    selectinload(Match.need).selectinload(Need.poster),
+    selectinload(Match.need).selectinload(Need.organisation),
+)
 
 
 def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Page[Match]:
@@ -20,9 +32,10 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
         select(Match)
         .join(Need, Match.need_id == Need.id)
         .join(Offer, Match.offer_id == Offer.id)
-        .where(Match.status == "proposed")
+        .where(Match.status == MatchStatus.PROPOSED)
         .where(*match_conditions(filters.but(status=None)))
         .where(*age_conditions(Match.created_at, filters))
+        .options(*WITH_SIDES)
     )
     order = {
         "urgency": (URGENCY_ORDER, Match.value.desc()),
@@ -39,15 +52,16 @@ def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
         .join(Offer, Match.offer_id == Offer.id)
         .join(Need, Match.need_id == Need.id)
         .where(Match.status.in_(SIDE_STATUSES))
+        .options(*WITH_SIDES)
     )
-    if user.role == "ngo" and user.organisation_id is not None:
+    if user.role == Role.NGO and user.organisation_id is not None:
         query = query.where(
             or_(Need.organisation_id == user.organisation_id,
                 Offer.organisation_id == user.organisation_id)
         )
-    elif user.role == "donor" and user.organisation_id is not None:
+    elif user.role == Role.DONOR and user.organisation_id is not None:
         query = query.where(Offer.organisation_id == user.organisation_id)
-    elif user.role == "donor":
+    elif user.role == Role.DONOR:
         query = query.where(Offer.donor_id == user.id)
     else:
         query = query.where(False)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from web.extensions import db
 from web.matches.models import Match, MatchRun
+from web.statuses import RunTrigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +43,13 @@ def reach_of(runs: Iterable[MatchRun]) -> dict[int, RunReach]:
 
 def trigger_words(run: MatchRun) -> str:
     """Why the run happened."""
-    if run.trigger == "full":
+    if run.trigger == RunTrigger.FULL:
         if run.started_by is not None:
             return _("%(name)s re-optimised everything open.", name=run.started_by.full_name)
         return _("Everything open was re-optimised (scheduled).")
-    if run.trigger == "offer":
+    if run.trigger == RunTrigger.OFFER:
         return _("An offer was posted, changed or freed.")
-    if run.trigger == "need":
+    if run.trigger == RunTrigger.NEED:
         return _("A need was posted, changed or freed.")
     return _("Quantity was freed by a rejection or cancellation.")
 

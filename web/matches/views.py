@@ -22,6 +22,7 @@ from web.models import Organisation
 from web.posts.labels import URGENCY_LABELS
 from web.posts.models import URGENCIES
 from web.reference import SECTORS
+from web.statuses import OrganisationKind, OrganisationStatus, Role, RunTrigger
 from web.validation import InvalidInput
 from web.views_common import ActionForm, page_number
 
@@ -49,7 +50,8 @@ def queue() -> str:
     staff = signed_in_user()
     organisations = db.session.scalars(
         select(Organisation)
-        .where(Organisation.status == "approved", Organisation.kind != "centre")
+        .where(Organisation.status == OrganisationStatus.APPROVED,
+               Organisation.kind != OrganisationKind.CENTRE)
         .order_by(Organisation.name)
     ).all()
     return render_template(
@@ -172,7 +174,7 @@ def run() -> Response:
     """Re-optimise everything that is open now."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    result = services.run_matching("full", signed_in_user())
+    result = services.run_matching(RunTrigger.FULL, signed_in_user())
     flash(_("Matching ran: %(n)d proposals.", n=result.proposals), "success")
     return redirect(url_for("matches.runs"))
 
@@ -203,16 +205,17 @@ def health() -> str:
 def mine() -> str:
     """A donor's or an NGO's matches (given and received) with their timeline; contacts
     once confirmed."""
-    if current_user.role not in ("donor", "ngo"):
+    if current_user.role not in (Role.DONOR, Role.NGO):
         abort(403)
     services.expire_due()
     user = signed_in_user()
     found = queries.matches_of(user, page_number())
+    events = services.timelines(found.items)
     return render_template(
         "matches/mine.html",
         page=found,
         form=ActionForm(),
-        timeline=services.timeline,
+        timeline=lambda match: events[match.id],
         status_labels=MATCH_STATUS_LABELS,
         receives=lambda match: services.receives(user, match),
     )

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from web.extensions import db
 from web.models import utcnow
 from web.notifications.models import Notification
+from web.statuses import NotificationStatus
 from web.validation import one_line
 
 mail = Mail()
@@ -170,8 +171,14 @@ def _claim(batch: int, now: datetime) -> list[int]:
     due = (
         select(Notification.id)
         .where(
-            ((Notification.status == "pending") & (Notification.next_attempt_at <= now))
-            | ((Notification.status == "sending") & (Notification.claimed_at < now - CLAIM_TIMEOUT))
+            (
+                (Notification.status == NotificationStatus.PENDING)
+                & (Notification.next_attempt_at <= now)
+            )
+            | (
+                (Notification.status == NotificationStatus.SENDING)
+                & (Notification.claimed_at < now - CLAIM_TIMEOUT)
+            )
         )
         .order_by(Notification.next_attempt_at, Notification.id)
         .limit(batch)
@@ -186,11 +193,11 @@ def _claim(batch: int, now: datetime) -> list[int]:
             update(Notification)
             .where(
                 Notification.id == row_id,
-                Notification.status.in_(("pending", "sending")),
-                (Notification.status == "pending")
+                Notification.status.in_((NotificationStatus.PENDING, NotificationStatus.SENDING)),
+                (Notification.status == NotificationStatus.PENDING)
                 | (Notification.claimed_at < now - CLAIM_TIMEOUT),
             )
-            .values(status="sending", claimed_at=now)
+            .values(status=NotificationStatus.SENDING, claimed_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
         if taken:
@@ -234,18 +241,18 @@ def _deliver_one(
     try:
         transport.send(_message(row))
     except PermanentFailure as error:
-        row.status, row.last_error = "failed", str(error)[:2000]
+        row.status, row.last_error = NotificationStatus.FAILED, str(error)[:2000]
         return 0
     except TemporaryFailure as error:
         row.last_error = str(error)[:2000]
         when = policy.next_attempt(row.created_at, row.attempts, now(), rng)
         if when is None:
-            row.status = "failed"
+            row.status = NotificationStatus.FAILED
             row.last_error = f"gave up after {policy.budget}: {row.last_error}"[:2000]
         else:
-            row.status, row.next_attempt_at = "pending", when
+            row.status, row.next_attempt_at = NotificationStatus.PENDING, when
         return 0
-    row.status, row.sent_at, row.last_error = "sent", now(), ""
+    row.status, row.sent_at, row.last_error = NotificationStatus.SENT, now(), ""
     return 1
 
 
@@ -276,7 +283,10 @@ def _due_left() -> bool:
     return (
         db.session.scalar(
             select(Notification.id)
-            .where(Notification.status == "pending", Notification.next_attempt_at <= utcnow())
+            .where(
+                Notification.status == NotificationStatus.PENDING,
+                Notification.next_attempt_at <= utcnow(),
+            )
             .limit(1)
         )
         is not None

@@ -15,6 +15,7 @@ from web.models import User, utcnow
 from web.notifications.models import Notification
 from web.notifications.outbox import notify, staff_members
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.statuses import MailMode, MatchStatus, NotificationStatus, PostStatus
 
 REMIND_DAYS = 3
 
@@ -22,16 +23,14 @@ REMIND_DAYS = 3
 def staff_digest(now: datetime | None = None) -> int:
     """Tell staff how many proposals wait, with the most valuable (at most once a day)."""
     now = now or utcnow()
-    waiting = (
-        db.session.scalar(select(func.count()).select_from(Match).where(Match.status == "proposed"))
-        or 0
-    )
+    proposed = Match.status == MatchStatus.PROPOSED
+    waiting = db.session.scalar(select(func.count()).select_from(Match).where(proposed)) or 0
     if not waiting:
         return 0
     top = list(
         db.session.scalars(
             select(Match)
-            .where(Match.status == "proposed")
+            .where(Match.status == MatchStatus.PROPOSED)
             .order_by(Match.value.desc(), Match.id)
             .limit(10)
         )
@@ -39,7 +38,7 @@ def staff_digest(now: datetime | None = None) -> int:
     day = now.date().isoformat()
     made = 0
     for member in staff_members():
-        if member.mail_mode == "off" or _exists(f"proposals_digest:{day}:{member.id}"):
+        if member.mail_mode == MailMode.OFF or _exists(f"proposals_digest:{day}:{member.id}"):
             continue
         notify(
             member,
@@ -59,7 +58,7 @@ def daily_digests(now: datetime | None = None) -> int:
     waiting = list(
         db.session.scalars(
             select(Notification)
-            .where(Notification.status == "digest")
+            .where(Notification.status == NotificationStatus.DIGEST)
             .order_by(Notification.user_id, Notification.id)
         )
     )
@@ -69,13 +68,13 @@ def daily_digests(now: datetime | None = None) -> int:
     made = 0
     for user_id, rows in by_user.items():
         user = db.session.get(User, user_id)
-        if user is None or user.mail_mode == "off":
+        if user is None or user.mail_mode == MailMode.OFF:
             continue
         notify(user, "daily_digest", {"count": len(rows), "items": rows}, link="/inbox")
         db.session.execute(
             update(Notification)
             .where(Notification.id.in_([r.id for r in rows]))
-            .values(status="skipped")
+            .values(status=NotificationStatus.SKIPPED)
             .execution_options(synchronize_session=False)
         )
         made += 1
@@ -110,7 +109,7 @@ def reminders() -> int:
         made += 1
     offers = db.session.scalars(
         select(Offer).where(
-            Offer.status == "open",
+            Offer.status == PostStatus.OPEN,
             Offer.available_until.is_not(None),
             Offer.available_until <= soon,
             Offer.available_until >= today(),

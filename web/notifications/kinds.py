@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from web.models import User
+from web.statuses import Role
 
 KIND_LABELS = {
     "match_confirmed": _l("A match is confirmed"),
@@ -22,16 +23,16 @@ KIND_LABELS = {
     "email_changed": _l("A note that the address is changing"),
 }
 _BY_ROLE = {
-    "donor": ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending"),
-    "ngo": (
+    Role.DONOR: ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending"),
+    Role.NGO: (
         "match_confirmed",
         "match_cancelled",
         "match_fulfilled",
         "pledge_waiting",
         "need_deadline",
     ),
-    "staff": ("proposals_digest",),
-    "admin": ("proposals_digest",),
+    Role.STAFF: ("proposals_digest",),
+    Role.ADMIN: ("proposals_digest",),
 }
 
 

@@ -12,6 +12,7 @@ from web.extensions import db
 from web.listing import contains
 from web.models import User, utcnow
 from web.notifications.models import STATUSES, Notification
+from web.statuses import NotificationStatus
 
 MAX_TEXT = 100
 
@@ -66,8 +67,8 @@ def retry_message(staff: User, notification_id: int) -> bool:
         raise PermissionError("only staff retry mail")
     retried = db.session.execute(
         update(Notification)
-        .where(Notification.id == notification_id, Notification.status == "failed")
-        .values(status="pending", next_attempt_at=utcnow(), claimed_at=None)
+        .where(Notification.id == notification_id, Notification.status == NotificationStatus.FAILED)
+        .values(status=NotificationStatus.PENDING, next_attempt_at=utcnow(), claimed_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not retried:

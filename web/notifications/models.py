@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
-from web.models import User, one_of, utcnow
+from web.models import User, utcnow
+from web.statuses import NotificationStatus, status_type
 
-STATUSES = ("pending", "sending", "sent", "failed", "digest", "skipped")
+STATUSES = tuple(NotificationStatus)
 
 
 class Notification(db.Model):
@@ -23,7 +24,6 @@ class Notification(db.Model):
 
     __tablename__ = "notification"
     __table_args__ = (
-        CheckConstraint(one_of("status", STATUSES), name="status"),
         Index("ix_notification_due", "status", "next_attempt_at"),
         Index("ix_notification_inbox", "user_id", "read_at"),
     )
@@ -41,7 +41,9 @@ class Notification(db.Model):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     # One reminder per subject and person: the same key is never written twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[NotificationStatus] = mapped_column(
+        status_type(NotificationStatus, "status"), default=NotificationStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]

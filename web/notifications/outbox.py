@@ -18,9 +18,18 @@ from web.extensions import db
 from web.links import public_base_url
 from web.models import Organisation, User
 from web.notifications.models import Notification
+from web.statuses import STAFF_ROLES, MailMode, NotificationStatus
 from web.validation import one_line
 
 _DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?![.])")
+
+
+# Where a non-essential message's mail starts, by how its recipient wants such mail.
+_BY_MAIL_MODE = {
+    MailMode.IMMEDIATE: NotificationStatus.PENDING,
+    MailMode.DAILY: NotificationStatus.DIGEST,
+    MailMode.OFF: NotificationStatus.SKIPPED,
+}
 
 
 def single_stops(text: str) -> str:
@@ -103,13 +112,13 @@ def notify(
     essential = kind not in NON_ESSENTIAL
     subject, text, html = render_message(user, kind, context, link)
     recipient = email or user.email
-    status, error = "pending", ""
+    status, error = NotificationStatus.PENDING, ""
     if not essential and kind != "daily_digest":
-        status = {"immediate": "pending", "daily": "digest", "off": "skipped"}[user.mail_mode]
+        status = _BY_MAIL_MODE[user.mail_mode]
     if kind in (user.mail_kinds_off or ()) and kind not in ALWAYS_MAILED:
-        status = "skipped"
+        status = NotificationStatus.SKIPPED
     if one_line(recipient) != recipient:  # cannot be mailed; the inbox still shows it
-        status, error = "failed", "the recipient's address is not one line"
+        status, error = NotificationStatus.FAILED, "the recipient's address is not one line"
     notification = Notification(
         user=user,
         email=recipient,
@@ -149,6 +158,6 @@ def staff_members() -> Iterable[User]:
     """Active centre staff and administrators."""
     return db.session.scalars(
         select(User)
-        .where(User.role.in_(("staff", "admin")), User.active.is_(True))
+        .where(User.role.in_(STAFF_ROLES), User.active.is_(True))
         .order_by(User.id)
     )

@@ -12,6 +12,7 @@ from web.extensions import db
 from web.links import public_base_url
 from web.models import LANGUAGES, MAIL_MODES, User
 from web.notifications.kinds import choosable_kinds
+from web.statuses import MailMode
 from web.validation import InvalidInput
 
 _SALT = "komvos-unsubscribe"
@@ -46,8 +47,8 @@ def user_from_token(token: str) -> User | None:
 
 def unsubscribe(user: User) -> None:
     """Turn non-essential mail (digests, reminders) off."""
-    if user.mail_mode != "off":
-        user.mail_mode = "off"
+    if user.mail_mode != MailMode.OFF:
+        user.mail_mode = MailMode.OFF
         record_event("user.unsubscribed", actor=user, target=user)
         db.session.commit()
 

@@ -13,6 +13,7 @@ from web.models import Organisation, User
 from web.notifications.kinds import KIND_LABELS
 from web.notifications.outbox import SUBJECTS, render_message
 from web.posts.models import Need, Offer
+from web.statuses import MatchStatus, OrganisationKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,14 @@ class Preview:
 
 def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
     ngo = Organisation(
-        kind="ngo", name="Νομική Γέφυρα", name_en="Legal Bridge", phone="+30 210 000 0000"
+        kind=OrganisationKind.NGO,
+        name="Νομική Γέφυρα",
+        name_en="Legal Bridge",
+        phone="+30 210 000 0000",
     )
-    company = Organisation(kind="company", name="Περιβόλι Α.Ε.", phone="+30 210 111 1111")
+    company = Organisation(
+        kind=OrganisationKind.COMPANY, name="Περιβόλι Α.Ε.", phone="+30 210 111 1111"
+    )
     poster = User(
         full_name="Κατερίνα Σταματοπούλου", email="katerina@ngo.example", phone="", organisation=ngo
     )
@@ -57,7 +63,7 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         promised_quantity=20,
         short_reason="Ένα κιβώτιο χάθηκε.",
         reason="Η ανάγκη καλύφθηκε αλλιώς.",
-        status="fulfilled",
+        status=MatchStatus.FULFILLED,
     )
     base = public_base_url()
     side = {

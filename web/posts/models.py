@@ -11,10 +11,11 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from web.extensions import db
 from web.models import Organisation, User, one_of, utcnow
 from web.reference import KINDS
+from web.statuses import ACTIVE_POST_STATUSES, PostStatus, status_type
 
 URGENCIES = ("low", "normal", "high", "emergency")
-STATUSES = ("open", "partly_matched", "matched", "fulfilled", "withdrawn", "expired")
-ACTIVE_STATUSES = ("open", "partly_matched")
+STATUSES = tuple(PostStatus)
+ACTIVE_STATUSES = ACTIVE_POST_STATUSES
 # Who may offer: donors, and member NGOs giving their surplus and services to each other.
 OFFER_ROLES = ("donor", "ngo")
 NEED_ROLES = ("ngo",)
@@ -45,7 +46,9 @@ class _Post:
     text_category_id: Mapped[str | None] = mapped_column(String(64))
     # Not a column: set on a post just saved whose category was chosen from its words.
     category_suggested = False
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[PostStatus] = mapped_column(
+        status_type(PostStatus, "status"), default=PostStatus.OPEN, index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -76,7 +79,6 @@ class _Post:
 def _post_constraints(table: str) -> tuple[Any, ...]:
     return (
         CheckConstraint(one_of("kind", KINDS), name="kind"),
-        CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity"),
         CheckConstraint("committed_quantity >= 0", name="committed"),
         CheckConstraint(f"reach_km >= 0 AND reach_km <= {MAX_REACH_KM}", name="reach"),

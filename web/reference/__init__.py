@@ -4,6 +4,7 @@ Both are data files in config/ (`files`); `taxonomy` and `places` hold them in m
 search them in Greek, English and Greeklish.
 """
 
+from matching.text import strip_accents
 from web.reference.files import DataFileError, load_gazetteer, load_taxonomy, loaded_once
 from web.reference.places import PLACE_KINDS, Gazetteer, Place
 from web.reference.taxonomy import (
@@ -19,4 +20,5 @@ from web.reference.taxonomy import (
 __all__ = [
     "KINDS", "PLACE_KINDS", "SECTORS", "Attribute", "Category", "DataFileError", "Gazetteer",
     "Place", "Suggestion", "Taxonomy", "Unit", "load_gazetteer", "load_taxonomy", "loaded_once",
+    "strip_accents",
 ]

@@ -20,6 +20,7 @@ from web.matches.models import Match
 from web.models import utcnow
 from web.posts.models import Need, Offer
 from web.reference import SECTORS
+from web.statuses import MatchStatus
 
 WEEKS = 12
 URGENT_SHOWN = 10
@@ -151,7 +152,11 @@ def deliveries(weeks: tuple[date, ...]) -> dict[str, tuple[int, ...]]:
     rows = db.session.execute(
         select(Match.fulfilled_at, Need.category_id)
         .join(Need, Match.need_id == Need.id)
-        .where(Match.status == "fulfilled", Match.fulfilled_at >= start, Match.fulfilled_at < end)
+        .where(
+            Match.status == MatchStatus.FULFILLED,
+            Match.fulfilled_at >= start,
+            Match.fulfilled_at < end,
+        )
     ).all()
     counts: dict[str, list[int]] = {}
     for fulfilled_at, category_id in rows:
@@ -177,8 +182,8 @@ def build_dashboard(day: date, now: datetime | None = None) -> Dashboard:
         gaps=tuple(found),
         gaps_by_sector={s: by_sector[s] for s in (*SECTORS, "") if by_sector.get(s)},
         urgent=tuple(oldest_urgent()),
-        proposals=waiting(Match.created_at, "proposed", now),
-        undelivered=waiting(Match.confirmed_at, "confirmed", now),
+        proposals=waiting(Match.created_at, MatchStatus.PROPOSED, now),
+        undelivered=waiting(Match.confirmed_at, MatchStatus.CONFIRMED, now),
         weeks=weeks,
         deliveries=deliveries(weeks),
     )

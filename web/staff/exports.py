@@ -33,6 +33,7 @@ from web.models import User
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
 from web.posts.models import Need, Offer
 from web.staff.lists import list_query
+from web.statuses import OrganisationKind, OrganisationStatus
 
 BATCH = 500
 CHUNK = 64 * 1024
@@ -131,8 +132,12 @@ def match_columns(user: User) -> list[Column]:
 
 def organisation_columns(user: User) -> list[Column]:
     """The columns of an organisations export (staff only: it has contacts)."""
-    kinds = {"ngo": _l("NGO"), "company": _l("Company")}
-    statuses = {"pending": _l("Waiting"), "approved": _l("Approved"), "rejected": _l("Rejected")}
+    kinds = {OrganisationKind.NGO: _l("NGO"), OrganisationKind.COMPANY: _l("Company")}
+    statuses = {
+        OrganisationStatus.PENDING: _l("Waiting"),
+        OrganisationStatus.APPROVED: _l("Approved"),
+        OrganisationStatus.REJECTED: _l("Rejected"),
+    }
     return [
         Column(_l("Number"), lambda o: o.id),
         Column(_l("Name"), lambda o: o.name),

@@ -19,6 +19,7 @@ from web.staff import bp
 from web.staff.export_views import own_bp
 from web.staff.exports import download
 from web.staff.imports import FIELD_LABELS, FIELDS, ImportResult, import_posts, template_chunks
+from web.statuses import OrganisationKind, OrganisationStatus, Role
 from web.validation import InvalidInput
 from web.views_common import ActionForm
 
@@ -28,7 +29,7 @@ KIND_PATH = "<any(needs, offers):kind>"
 def _may_import(user: User, kind: str) -> bool:
     if user.is_staff:
         return True
-    role = "ngo" if kind == "needs" else "donor"
+    role = Role.NGO if kind == "needs" else Role.DONOR
     return user.role == role and user.can_post
 
 
@@ -45,9 +46,9 @@ def _upload() -> tuple[str, bytes]:
 
 
 def _organisations(kind: str) -> list[Organisation]:
-    wanted = "ngo" if kind == "needs" else "company"
+    wanted = OrganisationKind.NGO if kind == "needs" else OrganisationKind.COMPANY
     query = select(Organisation).where(
-        Organisation.kind == wanted, Organisation.status == "approved"
+        Organisation.kind == wanted, Organisation.status == OrganisationStatus.APPROVED
     )
     return list(db.session.scalars(query.order_by(Organisation.name)))
 

@@ -16,10 +16,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from matching import MatchingError
 from web.audit import record_event
 from web.clock import today
 from web.extensions import db
+from web.matches.bridge import MatchingError
 from web.matches.services import propose_for_need, propose_for_offer
 from web.models import Organisation, User
 from web.posts.models import Need, Offer
@@ -27,6 +27,7 @@ from web.posts.schemas import load_post
 from web.posts.services import NEED, OFFER, post
 from web.staff.exports import Column, csv_chunks, xlsx_chunks
 from web.staff.import_files import FIELD_LABELS, FIELDS, IMPORT_KINDS, Row, raw_post, read_rows
+from web.statuses import Role
 from web.validation import InvalidFields, InvalidInput
 
 __all__ = ["FIELD_LABELS", "FIELDS", "IMPORT_KINDS", "ImportResult", "import_posts"]
@@ -55,7 +56,7 @@ class ImportResult:
 def representative(organisation_id: int | None, kind: str) -> User:
     """A representative of the organisation who may post `kind` (InvalidInput if none)."""
     organisation = db.session.get(Organisation, organisation_id or 0)
-    role = "ngo" if kind == "needs" else "donor"
+    role = Role.NGO if kind == "needs" else Role.DONOR
     members = organisation.members if organisation is not None else []
     able = [m for m in members if m.role == role and m.active and m.can_post]
     if not able:

@@ -19,10 +19,17 @@ from web.posts.services import paginate
 from web.reference import SECTORS
 from web.staff import bp
 from web.staff.lists import LISTED_MATCH_STATUSES, list_query
+from web.statuses import OrganisationKind, OrganisationStatus, PostStatus
 from web.views_common import page_number
 
 PER_PAGE = 50
 
+
+# The status filter of the staff's lists: "open" stands for partly matched posts too.
+LISTED_POST_STATUSES = (
+    PostStatus.OPEN, PostStatus.MATCHED, PostStatus.FULFILLED, PostStatus.WITHDRAWN,
+    PostStatus.EXPIRED,
+)
 
 def filter_choices() -> dict[str, Any]:
     """What the filter forms offer: sectors, places, urgencies, organisations."""
@@ -30,7 +37,8 @@ def filter_choices() -> dict[str, Any]:
     language = current_language()
     organisations = db.session.scalars(
         select(Organisation)
-        .where(Organisation.status == "approved", Organisation.kind != "centre")
+        .where(Organisation.status == OrganisationStatus.APPROVED,
+               Organisation.kind != OrganisationKind.CENTRE)
         .order_by(Organisation.name)
     ).all()
     return {
@@ -61,7 +69,7 @@ def render_list(kind: str, filters: ListFilters, statuses: tuple[str, ...], **ex
 def needs() -> str:
     """Needs by sector, category, area, urgency and status; open ones by default."""
     filters = parse_filters(request.args, STATUSES)
-    return render_list("needs", filters, ("open", *STATUSES[2:]), status_labels=STATUS_LABELS)
+    return render_list("needs", filters, LISTED_POST_STATUSES, status_labels=STATUS_LABELS)
 
 
 @bp.get("/offers")
@@ -69,7 +77,7 @@ def needs() -> str:
 def offers() -> str:
     """Offers by sector, category, area and status, listed beside a map of their areas."""
     filters = parse_filters(request.args, STATUSES)
-    return render_list("offers", filters, ("open", *STATUSES[2:]), status_labels=STATUS_LABELS)
+    return render_list("offers", filters, LISTED_POST_STATUSES, status_labels=STATUS_LABELS)
 
 
 @bp.get("/matches/all")

@@ -23,12 +23,17 @@ from web.matches.models import Match
 from web.models import ORGANISATION_STATUSES, Organisation, User
 from web.posts.models import Need, Offer
 from web.posts.services import URGENCY_ORDER
+from web.statuses import LEDGER_STATUSES, MatchStatus, OrganisationKind, Role
 
 LIST_KINDS = ("needs", "offers", "matches", "organisations")
 # What an NGO's and a donor's representatives may export of their own.
-OWN_KINDS = {"ngo": ("needs", "matches"), "donor": ("offers", "matches")}
+OWN_KINDS = {Role.NGO: ("needs", "matches"), Role.DONOR: ("offers", "matches")}
 # The match statuses the staff's list of matches shows (proposals have the review queue).
-LISTED_MATCH_STATUSES = ("confirmed", "fulfilled", "cancelled", "rejected")
+LISTED_MATCH_STATUSES = (
+    MatchStatus.CONFIRMED, MatchStatus.FULFILLED, MatchStatus.CANCELLED, MatchStatus.REJECTED
+)
+# What each side sees of its own matches (proposals wait for staff first).
+_OWN_MATCH_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.FULFILLED, MatchStatus.CANCELLED)
 
 
 def _offers_of(user: User) -> Any:
@@ -52,7 +57,7 @@ def needs_query(filters: ListFilters, user: User) -> Select[tuple[Need]]:
     query = query.where(*age_conditions(Need.created_at, filters))
     if not user.is_staff:
         query = query.where(
-            Need.organisation_id == user.organisation_id if user.role == "ngo" else false()
+            Need.organisation_id == user.organisation_id if user.role == Role.NGO else false()
         )
     if filters.sort == "age":
         return query.order_by(Need.created_at, Need.id)
@@ -68,7 +73,7 @@ def offers_query(filters: ListFilters, user: User) -> Select[tuple[Offer]]:
         query = query.where(post_status_conditions(Offer, filters.status))
     query = query.where(*age_conditions(Offer.created_at, filters))
     if not user.is_staff:
-        query = query.where(_offers_of(user) if user.role == "donor" else false())
+        query = query.where(_offers_of(user) if user.role == Role.DONOR else false())
     if filters.sort == "age":
         return query.order_by(Offer.created_at, Offer.id)
     return query.order_by(Offer.created_at.desc(), Offer.id.desc())
@@ -76,10 +81,10 @@ def offers_query(filters: ListFilters, user: User) -> Select[tuple[Offer]]:
 
 def _match_stamp(status: str | None) -> Any:
     return {
-        "confirmed": Match.confirmed_at,
-        "fulfilled": Match.fulfilled_at,
-        "cancelled": Match.cancelled_at,
-        "rejected": Match.decided_at,
+        MatchStatus.CONFIRMED: Match.confirmed_at,
+        MatchStatus.FULFILLED: Match.fulfilled_at,
+        MatchStatus.CANCELLED: Match.cancelled_at,
+        MatchStatus.REJECTED: Match.decided_at,
     }.get(status or "", Match.created_at)
 
 
@@ -94,16 +99,16 @@ def matches_query(filters: ListFilters, user: User) -> Select[tuple[Match]]:
         .where(*age_conditions(stamp, filters), *week_conditions(Match.fulfilled_at, filters))
     )
     if filters.status is None:
-        statuses = LISTED_MATCH_STATUSES if user.is_staff else ("confirmed", "fulfilled")
+        statuses = LISTED_MATCH_STATUSES if user.is_staff else LEDGER_STATUSES
         query = query.where(Match.status.in_(statuses))
     if not user.is_staff:
-        if user.role == "ngo":
+        if user.role == Role.NGO:
             query = query.where(Need.organisation_id == user.organisation_id)
-        elif user.role == "donor":
+        elif user.role == Role.DONOR:
             query = query.where(_offers_of(user))
         else:
             query = query.where(false())
-        query = query.where(Match.status.in_(("confirmed", "fulfilled", "cancelled")))
+        query = query.where(Match.status.in_(_OWN_MATCH_STATUSES))
     if filters.sort == "age":
         return query.order_by(stamp, Match.id)
     return query.order_by(stamp.desc(), Match.id.desc())
@@ -111,7 +116,7 @@ def matches_query(filters: ListFilters, user: User) -> Select[tuple[Match]]:
 
 def organisations_query(filters: ListFilters, user: User) -> Select[tuple[Organisation]]:
     """Member organisations and donor companies (never the centre), by name."""
-    query = select(Organisation).where(Organisation.kind != "centre")
+    query = select(Organisation).where(Organisation.kind != OrganisationKind.CENTRE)
     if filters.status in ORGANISATION_STATUSES:
         query = query.where(Organisation.status == filters.status)
     if filters.q:

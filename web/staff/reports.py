@@ -20,6 +20,7 @@ from web.matches.models import LEDGER_STATUSES, Match
 from web.models import Organisation
 from web.posts.models import Need, Offer
 from web.reference import SECTORS
+from web.statuses import MatchStatus, OrganisationKind
 
 DEFAULT_DAYS = 90
 MEASURES = ("asked", "offered", "confirmed", "received")
@@ -124,7 +125,8 @@ class _Classifier:
 
 
 def _donor_key(organisation_id: int | None, kind: str | None) -> int | str:
-    return organisation_id if organisation_id is not None and kind == "company" else INDIVIDUALS
+    company = organisation_id is not None and kind == OrganisationKind.COMPANY
+    return organisation_id if company and organisation_id is not None else INDIVIDUALS
 
 
 def build_report(filters: ReportFilters) -> Report:
@@ -184,7 +186,7 @@ def _count_matches(
             report.individuals.add(donor_id)
         if confirmed is not None and start <= confirmed < end:
             _add(report, "confirmed", where, ngo, donor)
-        if status == "fulfilled" and fulfilled is not None and start <= fulfilled < end:
+        if status == MatchStatus.FULFILLED and fulfilled is not None and start <= fulfilled < end:
             _add(report, "received", where, ngo, donor)
 
 

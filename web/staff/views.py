@@ -17,6 +17,7 @@ from web.models import ORGANISATION_STATUSES
 from web.posts.labels import URGENCY_LABELS
 from web.staff import bp
 from web.staff.dashboard import AgeCount, build_dashboard, chart_data
+from web.statuses import OrganisationStatus
 from web.validation import InvalidInput
 
 
@@ -59,7 +60,7 @@ def dashboard() -> str:
 @staff_required
 def organisations() -> str:
     """Organisations by status; pending ones first to decide."""
-    status = request.args.get("status", "pending")
+    status = request.args.get("status", OrganisationStatus.PENDING)
     if status not in (*ORGANISATION_STATUSES, "all"):
         abort(404)
     found = services.list_organisations(None if status == "all" else status)

@@ -1,0 +1,154 @@
+"""The pieces every way of proposing shares: what is open, what was turned down, what is
+already set aside, and writing the engine's proposals as rows."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+
+from web.clock import today
+from web.extensions import db
+from web.matches import bridge
+from web.matches.models import Match, MatchRun
+from web.models import utcnow
+from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.statuses import MatchStatus
+
+
+def pending(column: Any, side: Any, ids: Iterable[int], skip: Any = None) -> dict[int, int]:
+    """What open proposals already set aside for each item, so new ones do not double up."""
+    query = (
+        select(side, func.sum(column))
+        .where(Match.status == MatchStatus.PROPOSED, side.in_(list(ids)))
+        .group_by(side)
+    )
+    if skip is not None:
+        query = query.where(skip)
+    return {item: int(total) for item, total in db.session.execute(query).all()}
+
+
+def rejected_pairs(
+    offer_ids: Iterable[int] | None, need_ids: Iterable[int] | None
+) -> set[tuple[int, int]]:
+    """Pairs staff turned down, which the engine must not propose again."""
+    query = select(Match.offer_id, Match.need_id).where(Match.status == MatchStatus.REJECTED)
+    if offer_ids is not None:
+        query = query.where(Match.offer_id.in_(list(offer_ids)))
+    if need_ids is not None:
+        query = query.where(Match.need_id.in_(list(need_ids)))
+    return {(o, n) for o, n in db.session.execute(query).all()}
+
+
+def open_offers() -> Select[tuple[Offer]]:
+    """Offers that can still give: active, with something left, not past their end."""
+    day = today()
+    return select(Offer).where(
+        Offer.status.in_(ACTIVE_STATUSES),
+        Offer.committed_quantity < Offer.quantity,
+        (Offer.available_until.is_(None)) | (Offer.available_until >= day),
+    )
+
+
+def open_needs() -> Select[tuple[Need]]:
+    """Needs that still lack: active, not covered, not past their deadline."""
+    return select(Need).where(
+        Need.status.in_(ACTIVE_STATUSES),
+        Need.committed_quantity < Need.quantity,
+        Need.needed_by >= today(),
+    )
+
+
+def supersede(*conditions: Any) -> int:
+    """Set aside the open proposals meeting `conditions`; how many were."""
+    return db.session.execute(
+        update(Match)
+        .where(Match.status == MatchStatus.PROPOSED, *conditions)
+        .values(status=MatchStatus.SUPERSEDED, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def record_proposals(
+    result: bridge.Result,
+    offers: dict[int, Offer],
+    needs: dict[int, Need],
+    run: MatchRun,
+    previous: dict[tuple[int, int], Match] | None = None,
+) -> int:
+    """Record the engine's proposals; a pair it proposed before keeps its row (and id), so
+    what staff selected, noted or assigned stays put."""
+    made = 0
+    for proposal in result.proposals:
+        offer, need = offers[int(proposal.offer_id)], needs[int(proposal.need_id)]
+        values = _match_values(proposal, offer, need)
+        earlier = (previous or {}).get((offer.id, need.id))
+        if earlier is not None:
+            db.session.flush()  # the run's id
+            _revive(earlier.id, run_id=run.id, **values)
+        else:
+            db.session.add(Match(offer_id=offer.id, need_id=need.id, run=run, **values))
+        made += 1
+    return made
+
+
+def _match_values(proposal: bridge.Proposal, offer: Offer, need: Need) -> dict[str, Any]:
+    """The columns of a proposed match that come from the engine's proposal."""
+    return {
+        "quantity": proposal.quantity,
+        "need_quantity": max(round(proposal.need_quantity), 1),
+        "proposed_quantity": proposal.quantity,
+        "score": proposal.score,
+        "value": proposal.value_per_unit * proposal.quantity,
+        "breakdown": dict(proposal.breakdown),
+        "distance_km": bridge.distance_km(offer, need),
+    }
+
+
+def _revive(match_id: int, **values: Any) -> None:
+    """Bring a proposal that was just set aside back with the engine's new figures."""
+    db.session.execute(
+        update(Match)
+        .where(Match.id == match_id, Match.status == MatchStatus.SUPERSEDED)
+        .values(status=MatchStatus.PROPOSED, decided_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def proposed_pairs(*conditions: Any) -> dict[tuple[int, int], Match]:
+    """The open proposals meeting `conditions`, by (offer id, need id)."""
+    query = select(Match).where(Match.status == MatchStatus.PROPOSED, *conditions)
+    return {(m.offer_id, m.need_id): m for m in db.session.scalars(query)}
+
+
+def insert_proposals(
+    proposals: Iterable[bridge.Proposal], offers: dict[int, Offer], needs: dict[int, Need],
+    run: MatchRun,
+) -> int:
+    """A full run's proposals in one bulk INSERT: adding 120k Match objects one by one and
+    flushing them took 157 s at 100k x 100k on PostgreSQL (bench/web_full_run.py)."""
+    db.session.flush()  # the run's id
+    rows = [
+        {
+            "offer_id": int(p.offer_id),
+            "need_id": int(p.need_id),
+            "run_id": run.id,
+            **_match_values(p, offers[int(p.offer_id)], needs[int(p.need_id)]),
+        }
+        for p in proposals
+    ]
+    if rows:  # Core, not the ORM's bulk path: no per-row bookkeeping for objects never loaded
+        db.session.execute(insert(Match.__table__), rows)
+    return len(rows)
+
+
+def finish_run(run: MatchRun, result: bridge.Result | None, started: float, made: int) -> None:
+    """Write what a run found and how long it took."""
+    run.duration_ms = (time.perf_counter() - started) * 1000
+    run.proposals = made
+    if result is not None:
+        run.candidates = len(result.candidates)
+        run.objective = result.objective
+        run.solver_status = result.status[:200]

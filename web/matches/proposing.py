@@ -1,0 +1,150 @@
+"""Proposing for one offer or one need, in the caller's transaction (after a post, a change,
+or what a rejection or cancellation freed)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from flask import current_app
+from sqlalchemy import or_
+
+from web.clock import today
+from web.extensions import db
+from web.matches import bridge
+from web.matches.fairness import received_recently
+from web.matches.models import Match, MatchRun
+from web.matches.proposals import (
+    finish_run,
+    open_needs,
+    open_offers,
+    pending,
+    proposed_pairs,
+    record_proposals,
+    rejected_pairs,
+    supersede,
+)
+from web.posts.models import Need, Offer
+from web.statuses import RunTrigger
+
+
+def propose_for_offer(offer_id: int) -> MatchRun | None:
+    """Proposals for one new or changed offer against the open needs; the caller commits."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        return None
+    started = time.perf_counter()
+    previous = proposed_pairs(Match.offer_id == offer.id)
+    supersede(Match.offer_id == offer.id)
+    run = MatchRun(trigger=RunTrigger.OFFER, offers=1)
+    db.session.add(run)
+    if not offer.is_active or offer.remaining_quantity <= 0:
+        finish_run(run, None, started, 0)
+        db.session.flush()
+        return run
+    categories = bridge.compatible_category_ids(bridge.engine_category(offer).id,
+                                                as_offer=True)
+    needs = {
+        n.id: n
+        for n in db.session.scalars(
+            open_needs().where(Need.kind == offer.kind, or_(
+                Need.category_id.in_(categories), Need.text_category_id.in_(categories)))
+        )
+        if bridge.allowed(offer, n)
+    }
+    rejected = rejected_pairs([offer.id], None)
+    needs = {i: n for i, n in needs.items() if (offer.id, i) not in rejected}
+    reserved = pending(Match.need_quantity, Match.need_id, needs)
+    fairness = received_recently({n.organisation_id for n in needs.values()})
+    engine_needs = [
+        bridge.engine_need(n, fairness.get(n.organisation_id, 0), reserved.get(n.id, 0))
+        for n in needs.values()
+    ]
+    engine_offer = bridge.engine_offer(offer)
+    run.needs = len(engine_needs)
+    made = 0
+    if offer.chosen_need_id in needs:
+        # The donor offered this for one need: propose that pair first, when the engine
+        # finds it feasible, and only what is left to the others.
+        chosen = [n for n in engine_needs if n.id == str(offer.chosen_need_id) and n.quantity]
+        first = bridge.propose_for_offer(engine_offer, chosen, today())
+        made += record_proposals(first, {offer.id: offer}, needs, run, previous)
+        taken = sum(p.quantity for p in first.proposals)
+        engine_offer = replace(engine_offer, quantity=max(engine_offer.quantity - taken, 0))
+        engine_needs = [n for n in engine_needs if n.id != str(offer.chosen_need_id)]
+    result = bridge.propose_for_offer(
+        engine_offer, [n for n in engine_needs if n.quantity > 0], today()
+    )
+    made += record_proposals(result, {offer.id: offer}, needs, run, previous)
+    finish_run(run, result, started, made)
+    db.session.flush()
+    return run
+
+
+def propose_for_need(need_id: int) -> MatchRun | None:
+    """Proposals of open offers for one new or changed need; the caller commits."""
+    need = db.session.get(Need, need_id)
+    if need is None:
+        return None
+    started = time.perf_counter()
+    previous = proposed_pairs(Match.need_id == need.id)
+    supersede(Match.need_id == need.id)
+    run = MatchRun(trigger=RunTrigger.NEED, needs=1)
+    db.session.add(run)
+    if not need.is_active or need.remaining_quantity <= 0 or need.needed_by < today():
+        finish_run(run, None, started, 0)
+        db.session.flush()
+        return run
+    categories = bridge.compatible_category_ids(bridge.engine_category(need).id,
+                                                as_offer=False)
+    offers = {
+        o.id: o
+        for o in db.session.scalars(
+            open_offers().where(Offer.kind == need.kind, or_(
+                Offer.category_id.in_(categories), Offer.text_category_id.in_(categories)))
+        )
+        if bridge.allowed(o, need)
+    }
+    rejected = rejected_pairs(None, [need.id])
+    offers = {i: o for i, o in offers.items() if (i, need.id) not in rejected}
+    reserved = pending(Match.quantity, Match.offer_id, offers)
+    engine_offers = [bridge.engine_offer(o, reserved.get(o.id, 0)) for o in offers.values()]
+    fairness = received_recently([need.organisation_id]).get(need.organisation_id, 0)
+    result = bridge.propose_for_need(
+        bridge.engine_need(need, fairness), [o for o in engine_offers if o.quantity > 0], today()
+    )
+    run.offers = len(engine_offers)
+    made = record_proposals(result, offers, {need.id: need}, run, previous)
+    finish_run(run, result, started, made)
+    db.session.flush()
+    return run
+
+
+def propose_within(offer_id: int | None = None, need_id: int | None = None) -> bool:
+    """Proposals for a new, changed or freed offer and/or need, in the caller's transaction.
+
+    They run in a savepoint, so the change and its proposals commit together; if proposing
+    fails, only the proposals are undone, the change still commits (and says so), and the
+    next full run proposes for it. Returns whether proposing worked.
+    """
+    try:
+        with db.session.begin_nested():  # flushes the change first
+            # The ledger moves quantities with UPDATEs: read the rows as they are now.
+            db.session.expire_all()
+            if offer_id is not None:
+                propose_for_offer(offer_id)
+            if need_id is not None:
+                propose_for_need(need_id)
+    except Exception:  # noqa: BLE001 - whatever fails in proposing must not lose the change
+        current_app.logger.exception(
+            "proposing failed for offer %s, need %s; the next full run catches up",
+            offer_id,
+            need_id,
+        )
+        return False
+    return True
+
+
+def repropose_after_release(offer_id: int, need_id: int) -> None:
+    """The next best use of what a rejection, cancellation or withdrawal freed."""
+    propose_within(offer_id, need_id)
