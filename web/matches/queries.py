@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from collections.abc import Iterable
 
-from web.listing import ListFilters, age_conditions, match_conditions
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from web.extensions import db
+from web.listing import (
+    MATCH_SHOWN,
+    ListFilters,
+    age_conditions,
+    match_conditions,
+    post_status_conditions,
+)
 from web.matches.models import Match
-from web.models import User
+from web.models import AuditEvent, User
 from web.posts.models import Need, Offer
 from web.posts.services import URGENCY_ORDER, Page, paginate
 
@@ -21,8 +31,11 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
         .join(Need, Match.need_id == Need.id)
         .join(Offer, Match.offer_id == Offer.id)
         .where(Match.status == "proposed")
+        # Past a need's deadline or an offer's end counts as expired, stored yet or not.
+        .where(post_status_conditions(Need, None), post_status_conditions(Offer, None))
         .where(*match_conditions(filters.but(status=None)))
         .where(*age_conditions(Match.created_at, filters))
+        .options(*MATCH_SHOWN)
     )
     order = {
         "urgency": (URGENCY_ORDER, Match.value.desc()),
@@ -39,6 +52,7 @@ def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
         .join(Offer, Match.offer_id == Offer.id)
         .join(Need, Match.need_id == Need.id)
         .where(Match.status.in_(SIDE_STATUSES))
+        .options(*MATCH_SHOWN)
     )
     if user.role == "ngo" and user.organisation_id is not None:
         query = query.where(
@@ -52,3 +66,20 @@ def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
     else:
         query = query.where(False)
     return paginate(query.order_by(Match.created_at.desc(), Match.id.desc()), page, per_page)
+
+
+def timelines_of(matches: Iterable[Match]) -> dict[int, list[AuditEvent]]:
+    """The audit events of several matches at once (each oldest first), with their actors."""
+    ids = [m.id for m in matches]
+    found: dict[int, list[AuditEvent]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "match", AuditEvent.object_id.in_(ids))
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    )
+    for event in db.session.scalars(query):
+        found[event.object_id].append(event)
+    return found

@@ -41,7 +41,6 @@ def _back_to_queue(anchor: str = "") -> Response:
 @staff_required
 def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
-    services.expire_due()
     filters = parse_filters(request.args)
     found = queries.review_queue(filters, page_number())
     places = current_app.extensions["komvos.places"]
@@ -205,14 +204,14 @@ def mine() -> str:
     once confirmed."""
     if current_user.role not in ("donor", "ngo"):
         abort(403)
-    services.expire_due()
     user = signed_in_user()
     found = queries.matches_of(user, page_number())
+    timelines = queries.timelines_of(found.items)
     return render_template(
         "matches/mine.html",
         page=found,
         form=ActionForm(),
-        timeline=services.timeline,
+        timeline=lambda match: timelines[match.id],
         status_labels=MATCH_STATUS_LABELS,
         receives=lambda match: services.receives(user, match),
     )

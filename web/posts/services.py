@@ -11,11 +11,13 @@ from flask import current_app
 from flask_babel import gettext
 from marshmallow import ValidationError
 from sqlalchemy import Select, case, func, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
 from web.clock import today
 from web.extensions import db
+from web.listing import NEED_SHOWN, OFFER_SHOWN
 from web.matches.services import propose_within
 from web.models import User
 from web.notifications.outbox import notify, representatives
@@ -290,7 +292,7 @@ def list_offers(
     user: User, filters: Mapping[str, Any], page: int = 1, per_page: int = 20
 ) -> Page[Offer]:
     """The user's offers, newest first, filtered and paged."""
-    query = _filtered(offers_of(user), Offer, filters)
+    query = _filtered(offers_of(user), Offer, filters).options(*OFFER_SHOWN)
     return paginate(query.order_by(Offer.created_at.desc(), Offer.id.desc()), page, per_page)
 
 
@@ -360,13 +362,15 @@ def list_needs(
     user: User, filters: Mapping[str, Any], page: int = 1, per_page: int = 20
 ) -> Page[Need]:
     """The organisation's needs, most urgent and soonest first."""
-    query = _filtered(needs_of(user), Need, filters)
+    query = _filtered(needs_of(user), Need, filters).options(*NEED_SHOWN)
     return paginate(_by_urgency(query), page, per_page)
 
 
 def open_needs(filters: Mapping[str, Any], page: int = 1, per_page: int = 20) -> Page[Need]:
-    """Open needs for the public page: most urgent and soonest first."""
-    query = _filtered(select(Need).where(Need.status.in_(ACTIVE_STATUSES)), Need, filters)
+    """Open needs for the public page: most urgent and soonest first; one past its deadline
+    counts as expired whether or not the scheduled job has stored it yet."""
+    query = select(Need).where(Need.status.in_(ACTIVE_STATUSES), Need.needed_by >= today())
+    query = _filtered(query, Need, filters).options(joinedload(Need.organisation))
     return paginate(_by_urgency(query), page, per_page)
 
 

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 
 from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
 from web.i18n import current_language
-from web.matches.services import expire_due
 from web.posts import services
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
 from web.posts.models import NEED_ROLES, OFFER_ROLES, URGENCIES, Need, Offer
@@ -197,7 +196,6 @@ def new_offer() -> Any:
 @poster_required(OFFER_ROLES)
 def my_offers() -> str:
     """The donor's (or the organisation's) offers with their status and what is left."""
-    expire_due()
     found = services.list_offers(signed_in_user(), {}, page_number(), 20)
     return render_template(
         "posts/my_offers.html",
@@ -292,7 +290,6 @@ def new_need() -> Any:
 @poster_required(NEED_ROLES)
 def our_needs() -> str:
     """The organisation's needs, with how much of each is covered."""
-    expire_due()
     found = services.list_needs(signed_in_user(), {}, page_number(), 20)
     return render_template(
         "posts/our_needs.html",
@@ -370,7 +367,6 @@ def need_page(need_id: int) -> str:
 @bp.get("/needs")
 def open_needs() -> str:
     """The public page: open needs, filterable, with no personal data."""
-    expire_due()
     taxonomy = current_app.extensions["komvos.taxonomy"]
     places = current_app.extensions["komvos.places"]
     filters = {

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from web.auth.login import signed_in_user, staff_required
 from web.extensions import db
 from web.i18n import current_language
-from web.listing import ListFilters, parse_filters
+from web.listing import MATCH_SHOWN, NEED_SHOWN, OFFER_SHOWN, ListFilters, parse_filters
 from web.matches.labels import MATCH_STATUS_LABELS
 from web.models import Organisation
 from web.posts.labels import STATUS_LABELS, URGENCY_LABELS
@@ -22,6 +22,7 @@ from web.staff.lists import LISTED_MATCH_STATUSES, list_query
 from web.views_common import page_number
 
 PER_PAGE = 50
+SHOWN = {"needs": NEED_SHOWN, "offers": OFFER_SHOWN, "matches": MATCH_SHOWN}
 
 
 def filter_choices() -> dict[str, Any]:
@@ -44,7 +45,8 @@ def filter_choices() -> dict[str, Any]:
 
 def render_list(kind: str, filters: ListFilters, statuses: tuple[str, ...], **extra: Any) -> str:
     """One page of a staff list with its filters and export links."""
-    found = paginate(list_query(kind, filters, signed_in_user()), page_number(), PER_PAGE)
+    query = list_query(kind, filters, signed_in_user()).options(*SHOWN.get(kind, ()))
+    found = paginate(query, page_number(), PER_PAGE)
     return render_template(
         f"staff/{kind}.html",
         page=found,
