@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from tests.helpers import sign_in
 from web.api.auth import create_token
+from web.clock import today
 from web.directory.models import MemberService
 from web.extensions import db
 from web.matches import services as match_services
 from web.matches.models import Match
+from web.posts.models import Need, Offer
 
 N = 2
 
@@ -135,3 +138,71 @@ def test_the_lists_show_the_rows_they_count(app, world):
     page = ngo.get("/needs/ours").get_data(as_text=True)
     assert page.count('id="need-') == 2 * N
     assert page.count("Νομική βοήθεια") == N * N  # each uncovered need: every fitting service
+
+
+# GET routes that write, each with its reason; every other GET writes nothing.
+WRITING_GETS: dict[str, str] = {}
+# Writes any GET may make, each with its reason (and the COMMIT that goes with it).
+ALLOWED_WRITES = {
+    # A token's first use in an hour is recorded for its owner's account page.
+    "UPDATE api_token SET last_used_at": "the last use of an API token",
+}
+
+
+@pytest.fixture
+def writes() -> Iterator[list[str]]:
+    """The COMMITs, INSERTs, UPDATEs and DELETEs sent to the database while the test runs."""
+    found: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            found.append(sql.split("\n", 1)[0][:80])
+
+    def commit(_conn: Any) -> None:
+        found.append("COMMIT")
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "commit", commit)
+    yield found
+    event.remove(db.engine, "before_cursor_execute", statement)
+    event.remove(db.engine, "commit", commit)
+
+
+def test_no_get_writes_to_the_database(app, make_user, make_organisation, make_offer,
+                                       make_need, make_match, writes):
+    from tests.test_routes_matrix import ACTORS, MATRIX
+
+    people = {
+        "individual": make_user("individual"), "company": make_user("company"),
+        "ngo": make_user("ngo"), "pending_ngo": make_user("ngo", status="pending"),
+        "staff": make_user("staff"), "admin": make_user("admin"),
+    }
+    clients = {"anonymous": app.test_client()}
+    bearers = {}
+    for actor, user in people.items():
+        clients[actor] = sign_in(app.test_client(), user)
+        bearers[actor] = {"Authorization": f"Bearer {create_token(user, 'tests')[1]}"}
+    offer, need = make_offer(), make_need()
+    match = make_match(offer, need)
+    pending = make_organisation("ngo", status="pending")
+    # Past their dates but not yet stored as expired: reads must leave that to `flask expire`.
+    yesterday = today() - timedelta(days=1)
+    late_offer = make_offer(available_until=(today() + timedelta(days=3)).isoformat())
+    db.session.execute(update(Offer).where(Offer.id == late_offer.id)
+                       .values(available_until=yesterday))
+    db.session.execute(update(Need).where(Need.id == make_need().id).values(needed_by=yesterday))
+    db.session.commit()
+    wrote = {}
+    for endpoint, (method, path, _expected) in MATRIX.items():
+        if method != "GET" or endpoint in WRITING_GETS:
+            continue
+        target = path.format(org=pending.id, offer=offer.id, need=need.id, match=match.id)
+        for actor in ACTORS:
+            headers = bearers.get(actor) if target.startswith("/api/") else None
+            writes.clear()
+            clients[actor].get(target, headers=headers).close()
+            explained = [w for w in writes if w.startswith(tuple(ALLOWED_WRITES))]
+            others = [w for w in writes if w != "COMMIT" and w not in explained]
+            if others or ("COMMIT" in writes and not explained):
+                wrote[(endpoint, actor)] = sorted(set(writes))
+    assert not wrote, f"GETs that wrote: {wrote}"

@@ -64,11 +64,8 @@ def _filters() -> dict[str, str | None]:
 
 
 def _choices() -> dict[str, Any]:
-    places = current_app.extensions["komvos.places"]
-    language = current_language()
     return {
         "sectors": SECTORS,
-        "places": sorted(places.places.values(), key=lambda p: p.name(language)),
         "languages": language_codes(),
         "language_label": current_app.extensions["komvos.taxonomy"].attributes[
             "language"].value_label,

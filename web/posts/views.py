@@ -385,8 +385,6 @@ def open_needs() -> str:
         page=found,
         filters=filters,
         sectors=SECTORS,
-        categories=sorted(taxonomy.categories.values(), key=lambda c: c.label(current_language())),
-        places=sorted(places.places.values(), key=lambda p: p.name(current_language())),
         urgencies=URGENCIES,
         urgency_labels=URGENCY_LABELS,
         kind_labels=KIND_LABELS,

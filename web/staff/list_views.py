@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from sqlalchemy import select
 
 from web.auth.login import signed_in_user, staff_required
 from web.extensions import db
-from web.i18n import current_language
 from web.listing import MATCH_SHOWN, NEED_SHOWN, OFFER_SHOWN, ListFilters, parse_filters
 from web.matches.labels import MATCH_STATUS_LABELS
 from web.models import Organisation
@@ -27,8 +26,6 @@ SHOWN = {"needs": NEED_SHOWN, "offers": OFFER_SHOWN, "matches": MATCH_SHOWN}
 
 def filter_choices() -> dict[str, Any]:
     """What the filter forms offer: sectors, places, urgencies, organisations."""
-    places = current_app.extensions["komvos.places"]
-    language = current_language()
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == "approved", Organisation.kind != "centre")
@@ -36,7 +33,6 @@ def filter_choices() -> dict[str, Any]:
     ).all()
     return {
         "sectors": SECTORS,
-        "places": sorted(places.places.values(), key=lambda p: p.name(language)),
         "urgencies": URGENCIES,
         "urgency_labels": URGENCY_LABELS,
         "organisations": organisations,
