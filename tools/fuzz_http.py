@@ -58,7 +58,8 @@ from web.api.auth import create_token
 from web.extensions import db
 from web.models import Organisation, User
 from web.passwords import hash_password
-from web.posts.services import post_need, post_offer
+from web.posts.schemas import NeedInput, OfferInput, load_post
+from web.posts.services import NEED, OFFER, post
 
 app = create_app()
 with app.app_context():
@@ -82,9 +83,10 @@ with app.app_context():
                             organisation=organisation)
         db.session.add(people[name])
     db.session.commit()
-    post_need(people["ngo"], need_fields(quantity=30))
-    post_need(people["other_ngo"], need_fields(quantity=20, urgency="normal"))
-    post_offer(people["donor"], offer_fields(quantity=40))
+    post(NEED, people["ngo"], load_post(NeedInput(), need_fields(quantity=30)))
+    post(NEED, people["other_ngo"],
+         load_post(NeedInput(), need_fields(quantity=20, urgency="normal")))
+    post(OFFER, people["donor"], load_post(OfferInput(), offer_fields(quantity=40)))
     print(json.dumps({n: "Bearer " + create_token(u, "fuzz")[1] for n, u in people.items()}))
 """
     out = subprocess.run(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from markupsafe import Markup
+
+from web.reference import fragments
 
 
 def select_locale() -> str:
@@ -27,8 +30,22 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """The two-letter language of this request."""
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The two-letter language of this request, chosen once per request (`select_locale`)."""
+    # Read where Flask-Babel keeps this request's locale (and where `force_locale` changes it)
+    # before asking it: pages call this hundreds of times.
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    return str(locale) if locale is not None else str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def picker_options(kind: str, value: str | int | None = None) -> Markup:
+    """The `<option>`s of a category, place or sector picker in this request's language, the
+    chosen `value` selected: rendered once per language and loaded file (`fragments`)."""
+    registry = {
+        "category": current_app.extensions.get("komvos.taxonomy"),
+        "place": current_app.extensions.get("komvos.places"),
+    }.get(kind)
+    return fragments.chosen(fragments.options(kind, registry, current_language()), value)
 
 
 def category_label(category_id: str) -> str:
@@ -89,6 +106,7 @@ def init_app(app: Flask) -> None:
         details_text=details_text,
         org_name=org_name,
         current_language=current_language,
+        picker_options=picker_options,
         format_date=format_date,
         format_datetime=format_datetime,
         format_decimal=format_decimal,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import abort, g, request
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from web import throttle
 from web.audit import record_event
@@ -18,6 +20,7 @@ from web.validation import InvalidInput
 
 TOKEN_PREFIX = "kmv_"
 MAX_TOKENS = 20
+LAST_USE_STEP = timedelta(hours=1)
 BEARER = {"security": [{"bearerAuth": []}]}
 
 
@@ -64,11 +67,20 @@ def user_from_token(header: str | None) -> User | None:
     secret = header.removeprefix("Bearer ").strip()
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _digest(secret))
+        .options(joinedload(ApiToken.user))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    now = utcnow()
+    last = token.last_used_at
+    # Recorded to the hour (the account page shows the day): a busy client's reads do not
+    # each write.
+    if last is None or last.date() != now.date() or now - last >= LAST_USE_STEP:
+        token.last_used_at = now
+        db.session.commit()
     return token.user
 
 

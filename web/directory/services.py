@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from web.audit import record_event
 from web.directory.models import MemberService
@@ -99,6 +100,7 @@ def decide_service(staff: User, service_id: int, approve: bool) -> MemberService
 def pending_services() -> list[MemberService]:
     """Services waiting for a decision, oldest first."""
     query = select(MemberService).where(MemberService.status == "pending")
+    query = query.options(joinedload(MemberService.organisation))
     return list(db.session.scalars(query.order_by(MemberService.updated_at, MemberService.id)))
 
 
@@ -107,6 +109,7 @@ def _public() -> Select[tuple[MemberService]]:
         select(MemberService)
         .join(Organisation, MemberService.organisation_id == Organisation.id)
         .where(MemberService.status == "approved", Organisation.status == "approved")
+        .options(contains_eager(MemberService.organisation))
     )
 
 
@@ -133,10 +136,14 @@ def _covers(service: MemberService, category_ids: set[str]) -> bool:
         c in path for path in asked for c in service.categories)
 
 
-def search_directory(filters: Mapping[str, Any]) -> list[MemberService]:
+def search_directory(filters: Mapping[str, Any],
+                     listed: list[MemberService] | None = None) -> list[MemberService]:
     """Approved services of approved members: `q` searched with the taxonomy (Greek,
-    English, Greeklish, typos) and in titles; `sector`, `area`, `language` filter."""
-    found = list(db.session.scalars(_public().order_by(Organisation.name, MemberService.id)))
+    English, Greeklish, typos) and in titles; `sector`, `area`, `language` filter.
+    `listed` is every public service, when the caller has read them already."""
+    if listed is None:
+        listed = public_services()
+    found = list(listed)
     if filters.get("sector"):
         found = [s for s in found if s.sector == filters["sector"]]
     if filters.get("language"):
@@ -153,21 +160,39 @@ def search_directory(filters: Mapping[str, Any]) -> list[MemberService]:
     return found
 
 
-def uncovered(need: Need) -> bool:
-    """An open need that no confirmed match or waiting proposal covers."""
+def public_services() -> list[MemberService]:
+    """Every approved service of an approved member, by member, with its organisation."""
+    return list(db.session.scalars(_public().order_by(Organisation.name, MemberService.id)))
+
+
+def waiting_need_ids(organisation_id: int) -> set[int]:
+    """The organisation's needs that a proposal waits for (one query for a page of them)."""
+    query = (
+        select(Match.need_id)
+        .join(Need, Match.need_id == Need.id)
+        .where(Need.organisation_id == organisation_id, Match.status == "proposed")
+        .distinct()
+    )
+    return set(db.session.scalars(query))
+
+
+def uncovered(need: Need, waiting: set[int] | None = None) -> bool:
+    """An open need that no confirmed match or waiting proposal covers (`waiting`: the ids
+    of the needs proposals wait for, when the caller has read them already)."""
     if not need.is_active or need.committed_quantity > 0:
         return False
-    waiting = select(Match.id).where(Match.need_id == need.id, Match.status == "proposed")
-    return db.session.scalar(waiting.limit(1)) is None
+    if waiting is None:
+        waiting = waiting_need_ids(need.organisation_id)
+    return need.id not in waiting
 
 
-def fitting_services(need: Need) -> list[MemberService]:
+def fitting_services(need: Need, listed: list[MemberService] | None = None) -> list[MemberService]:
     """Members whose standing services fit a need: its category (or a broader one), its
     area, and its language if it names one; never the need's own organisation."""
     wanted = {need.category_id} | ({need.text_category_id} if need.text_category_id else set())
     languages = set((need.attributes or {}).get("language", ()))
     return [
-        s for s in search_directory({"area": need.place_id})
+        s for s in search_directory({"area": need.place_id}, listed)
         if s.organisation_id != need.organisation_id and _covers(s, wanted)
         and (not languages or languages & set(s.languages))
     ]

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -29,7 +39,15 @@ def _member_services() -> dict[str, Any]:
     """Pages of needs show members whose standing services fit an uncovered need."""
 
     def member_services_for(need: Any) -> list[Any]:
-        return services.fitting_services(need) if services.uncovered(need) else []
+        # Read once per request, whatever the number of needs on the page.
+        waiting = g.setdefault("directory_waiting", {})
+        if need.organisation_id not in waiting:
+            waiting[need.organisation_id] = services.waiting_need_ids(need.organisation_id)
+        if not services.uncovered(need, waiting[need.organisation_id]):
+            return []
+        if "directory_listed" not in g:
+            g.directory_listed = services.public_services()
+        return services.fitting_services(need, g.directory_listed)
 
     return {"member_services_for": member_services_for}
 
@@ -46,11 +64,8 @@ def _filters() -> dict[str, str | None]:
 
 
 def _choices() -> dict[str, Any]:
-    places = current_app.extensions["komvos.places"]
-    language = current_language()
     return {
         "sectors": SECTORS,
-        "places": sorted(places.places.values(), key=lambda p: p.name(language)),
         "languages": language_codes(),
         "language_label": current_app.extensions["komvos.taxonomy"].attributes[
             "language"].value_label,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from web.audit import record_event
 from web.extensions import db
@@ -68,7 +69,8 @@ def notes_of(matches: Iterable[Match]) -> dict[int, list[MatchNote]]:
     found: dict[int, list[MatchNote]] = {i: [] for i in ids}
     if not ids:
         return found
-    query = select(MatchNote).where(MatchNote.match_id.in_(ids))
+    query = select(MatchNote).where(MatchNote.match_id.in_(ids)).options(
+        joinedload(MatchNote.author))
     for note in db.session.scalars(query.order_by(MatchNote.created_at, MatchNote.id)):
         found[note.match_id].append(note)
     return found

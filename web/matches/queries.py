@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from web.listing import ListFilters, age_conditions, match_conditions
+from web.listing import (
+    MATCH_SHOWN,
+    ListFilters,
+    age_conditions,
+    match_conditions,
+    post_status_conditions,
+)
 from web.matches.models import Match
 from web.models import User
 from web.posts.models import Need, Offer
@@ -14,14 +19,6 @@ from web.statuses import MatchStatus, Role
 
 SIDE_STATUSES = (
     MatchStatus.PROPOSED, MatchStatus.CONFIRMED, MatchStatus.FULFILLED, MatchStatus.CANCELLED
-)
-# Both sides of every match on a page, and who is behind each, in a few queries a page
-# rather than a few a match.
-WITH_SIDES = (
-    selectinload(Match.offer).selectinload(Offer.donor),
-    selectinload(Match.offer).selectinload(Offer.organisation),
-    selectinload(Match.need).selectinload(Need.poster),
-    selectinload(Match.need).selectinload(Need.organisation),
 )
 
 
@@ -33,9 +30,11 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
         .join(Need, Match.need_id == Need.id)
         .join(Offer, Match.offer_id == Offer.id)
         .where(Match.status == MatchStatus.PROPOSED)
+        # Past a need's deadline or an offer's end counts as expired, stored yet or not.
+        .where(post_status_conditions(Need, None), post_status_conditions(Offer, None))
         .where(*match_conditions(filters.but(status=None)))
         .where(*age_conditions(Match.created_at, filters))
-        .options(*WITH_SIDES)
+        .options(*MATCH_SHOWN)
     )
     order = {
         "urgency": (URGENCY_ORDER, Match.value.desc()),
@@ -52,7 +51,7 @@ def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
         .join(Offer, Match.offer_id == Offer.id)
         .join(Need, Match.need_id == Need.id)
         .where(Match.status.in_(SIDE_STATUSES))
-        .options(*WITH_SIDES)
+        .options(*MATCH_SHOWN)
     )
     if user.role == Role.NGO and user.organisation_id is not None:
         query = query.where(
@@ -66,3 +65,4 @@ def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
     else:
         query = query.where(False)
     return paginate(query.order_by(Match.created_at.desc(), Match.id.desc()), page, per_page)
+

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from web.auth.login import signed_in_user, staff_required
 from web.clock import today
 from web.extensions import db
-from web.i18n import current_language
 from web.listing import parse_filters
 from web.matches import ledger, notes, queries, run_words, services
 from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
@@ -42,11 +41,8 @@ def _back_to_queue(anchor: str = "") -> Response:
 @staff_required
 def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
-    services.expire_due()
     filters = parse_filters(request.args)
     found = queries.review_queue(filters, page_number())
-    places = current_app.extensions["komvos.places"]
-    language = current_language()
     staff = signed_in_user()
     organisations = db.session.scalars(
         select(Organisation)
@@ -68,7 +64,6 @@ def queue() -> str:
         sectors=SECTORS,
         urgencies=URGENCIES,
         organisations=organisations,
-        places=sorted(places.places.values(), key=lambda p: p.name(language)),
         notes=notes.notes_of(found.items),
         colleagues=notes.colleagues(),
         mine=notes.assigned_count(staff),
@@ -207,7 +202,6 @@ def mine() -> str:
     once confirmed."""
     if current_user.role not in (Role.DONOR, Role.NGO):
         abort(403)
-    services.expire_due()
     user = signed_in_user()
     found = queries.matches_of(user, page_number())
     events = services.timelines(found.items)

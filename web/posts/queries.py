@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, case, select
+from sqlalchemy.orm import joinedload
 
 from web.clock import today
 from web.extensions import db
-from web.listing import ListFilters, post_conditions
+from web.listing import NEED_SHOWN, OFFER_SHOWN, ListFilters, post_conditions
 from web.models import User
 from web.pagination import Page, paginate
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
@@ -68,14 +69,17 @@ def list_posts(
     """The user's posts on `side`, filtered and paged: offers newest first, needs most
     urgent and soonest first."""
     query = _filtered(posts_of(side, user), side, filters)
+    query = query.options(*(NEED_SHOWN if side is NEED else OFFER_SHOWN))
     if side is NEED:
         return paginate(_by_urgency(query), page, per_page)
     return paginate(query.order_by(Offer.created_at.desc(), Offer.id.desc()), page, per_page)
 
 
 def open_needs(filters: Mapping[str, Any], page: int = 1, per_page: int = 20) -> Page:
-    """Open needs for the public page: most urgent and soonest first."""
-    query = _filtered(select(Need).where(Need.status.in_(ACTIVE_STATUSES)), NEED, filters)
+    """Open needs for the public page: most urgent and soonest first; one past its deadline
+    counts as expired whether or not the scheduled job has stored it yet."""
+    query = select(Need).where(Need.status.in_(ACTIVE_STATUSES), Need.needed_by >= today())
+    query = _filtered(query, NEED, filters).options(joinedload(Need.organisation))
     return paginate(_by_urgency(query), page, per_page)
 
 

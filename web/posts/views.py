@@ -9,8 +9,6 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
-from web.i18n import current_language
-from web.matches.services import expire_due
 from web.posts import services
 from web.posts.blueprint import bp, poster_required
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
@@ -24,7 +22,6 @@ from web.views_common import ActionForm, page_number
 @poster_required(OFFER)
 def my_offers() -> str:
     """The donor's (or the organisation's) offers with their status and what is left."""
-    expire_due()
     found = services.list_posts(OFFER, signed_in_user(), {}, page_number(), 20)
     return render_template(
         "posts/my_offers.html",
@@ -39,7 +36,6 @@ def my_offers() -> str:
 @poster_required(NEED)
 def our_needs() -> str:
     """The organisation's needs, with how much of each is covered."""
-    expire_due()
     found = services.list_posts(NEED, signed_in_user(), {}, page_number(), 20)
     return render_template(
         "posts/our_needs.html",
@@ -85,7 +81,6 @@ def need_page(need_id: int) -> str:
 @bp.get("/needs")
 def open_needs() -> str:
     """The public page: open needs, filterable, with no personal data."""
-    expire_due()
     taxonomy = current_app.extensions["komvos.taxonomy"]
     places = current_app.extensions["komvos.places"]
     filters = {
@@ -104,8 +99,6 @@ def open_needs() -> str:
         page=found,
         filters=filters,
         sectors=SECTORS,
-        categories=sorted(taxonomy.categories.values(), key=lambda c: c.label(current_language())),
-        places=sorted(places.places.values(), key=lambda p: p.name(current_language())),
         urgencies=URGENCIES,
         urgency_labels=URGENCY_LABELS,
         kind_labels=KIND_LABELS,

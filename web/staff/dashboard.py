@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from web.extensions import db
 from web.listing import URGENT, ListFilters, post_status_conditions
@@ -122,6 +123,7 @@ def oldest_urgent(limit: int = URGENT_SHOWN) -> list[Need]:
         .where(*_open_uncovered(), Need.urgency.in_(URGENT))
         .order_by(Need.created_at, Need.id)
         .limit(limit)
+        .options(joinedload(Need.organisation))
     )
     return list(db.session.scalars(query))
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from sqlalchemy import select
 
 from web.auth.login import signed_in_user, staff_required
 from web.extensions import db
-from web.i18n import current_language
-from web.listing import ListFilters, parse_filters
+from web.listing import MATCH_SHOWN, NEED_SHOWN, OFFER_SHOWN, ListFilters, parse_filters
 from web.matches.labels import MATCH_STATUS_LABELS
 from web.models import Organisation
 from web.posts.labels import STATUS_LABELS, URGENCY_LABELS
@@ -23,6 +22,7 @@ from web.statuses import OrganisationKind, OrganisationStatus, PostStatus
 from web.views_common import page_number
 
 PER_PAGE = 50
+SHOWN = {"needs": NEED_SHOWN, "offers": OFFER_SHOWN, "matches": MATCH_SHOWN}
 
 
 # The status filter of the staff's lists: "open" stands for partly matched posts too.
@@ -33,8 +33,6 @@ LISTED_POST_STATUSES = (
 
 def filter_choices() -> dict[str, Any]:
     """What the filter forms offer: sectors, places, urgencies, organisations."""
-    places = current_app.extensions["komvos.places"]
-    language = current_language()
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == OrganisationStatus.APPROVED,
@@ -43,7 +41,6 @@ def filter_choices() -> dict[str, Any]:
     ).all()
     return {
         "sectors": SECTORS,
-        "places": sorted(places.places.values(), key=lambda p: p.name(language)),
         "urgencies": URGENCIES,
         "urgency_labels": URGENCY_LABELS,
         "organisations": organisations,
@@ -52,7 +49,8 @@ def filter_choices() -> dict[str, Any]:
 
 def render_list(kind: str, filters: ListFilters, statuses: tuple[str, ...], **extra: Any) -> str:
     """One page of a staff list with its filters and export links."""
-    found = paginate(list_query(kind, filters, signed_in_user()), page_number(), PER_PAGE)
+    query = list_query(kind, filters, signed_in_user()).options(*SHOWN.get(kind, ()))
+    found = paginate(query, page_number(), PER_PAGE)
     return render_template(
         f"staff/{kind}.html",
         page=found,
