@@ -93,7 +93,8 @@ BAD_REGISTRATIONS = [
     ({"phone": "call me maybe"}, "phone", "ψηφία, κενά"),
     ({"language": "fr"}, "language", "Άγνωστη επιλογή"),
     ({"organisation_name": ""}, "organisation_name", "Το πεδίο είναι υποχρεωτικό."),
-    ({"place": "Atlantis"}, "place", "Δεν γνωρίζουμε αυτή την περιοχή"),
+    # not "Atlantis": that is a typo away from Αταλάντη, a town of Lokroi (Phthiotis)
+    ({"place": "Narnia"}, "place", "Δεν γνωρίζουμε αυτή την περιοχή"),
     ({"sector": "astrology"}, "sector", "Άγνωστη επιλογή"),
     ({"website": "javascript:alert(1)"}, "website", "https://"),
     ({"organisation_phone": ""}, "organisation_phone", "Το πεδίο είναι υποχρεωτικό."),

@@ -73,6 +73,13 @@ def test_gazetteer_has_every_municipality_of_greece(places):
         assert places.regional_units[place.regional_unit]["el"], place.id
 
 
+def test_the_municipalities_of_the_home_region_are_listed_first(places):
+    listed = places.municipalities()
+    assert {places.region(p) for p in listed[:66]} == {"attica"}
+    assert [p.names["en"] for p in listed[:66]] == sorted(p.names["en"] for p in listed[:66])
+    assert listed[0].id == "acharnes"
+
+
 def test_gazetteer_has_neighbourhoods_of_the_larger_cities(places):
     for city in ("thessaloniki", "patras", "heraklion", "larissa", "volos", "ioannina"):
         inside = [p for p in places.places.values()

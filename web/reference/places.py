@@ -91,6 +91,6 @@ class Gazetteer:
         return [self.places[h.id] for h in self._index.search(query, limit)]
 
     def municipalities(self) -> list[Place]:
-        """The municipalities, by English name."""
+        """The municipalities, those of the home region first, each part by English name."""
         found = [p for p in self.places.values() if p.kind == "municipality"]
-        return sorted(found, key=lambda p: p.names["en"])
+        return sorted(found, key=lambda p: (self._rank(p), p.names["en"]))
