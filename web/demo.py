@@ -147,7 +147,7 @@ _NEED_KEYS = (
 
 
 def _user(email: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    user: User | None = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise LookupError(f"demo_posts.toml names {email}, who is not in demo_people.toml")
     return user

@@ -6,7 +6,7 @@ import time
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -60,7 +60,7 @@ def render_error(
     message: str,
     errors: dict[str, Any] | None = None,
     headers: Headers | None = None,
-) -> tuple[object, int, Headers]:
+) -> tuple[Response | str, int, Headers]:
     """An error as JSON under /api (with field errors), else as a page in the user's language."""
     if _wants_json():
         body: dict[str, Any] = {
@@ -75,7 +75,7 @@ def render_error(
     return page, status, headers or []
 
 
-def handle_http_error(error: HTTPException) -> tuple[object, int, Headers]:
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int, Headers]:
     status = error.code or 500
     message = MESSAGES.get(status) or error.description or ""
     data = getattr(error, "data", None) or {}
@@ -92,7 +92,7 @@ def _seconds_until_reset() -> int:
     return max(int(limit.reset_at - time.time()), 1) if limit is not None else 60
 
 
-def handle_database_unavailable(error: Exception) -> tuple[object, int, Headers]:
+def handle_database_unavailable(error: Exception) -> tuple[Response | str, int, Headers]:
     """The database cannot be reached: 503, with a page or JSON that needs no database."""
     current_app.logger.error("database unavailable: %s", error)
     try:
@@ -108,28 +108,28 @@ def handle_database_unavailable(error: Exception) -> tuple[object, int, Headers]
     return render_error(503, str(MESSAGES[503]), headers=headers)
 
 
-def handle_invalid_input(error: InvalidInput) -> tuple[object, int, Headers]:
+def handle_invalid_input(error: InvalidInput) -> tuple[Response | str, int, Headers]:
     """Bad input that reached a service: 422 naming the field."""
     return render_error(422, error.message, {"json": {error.field: [error.message]}})
 
 
-def handle_invalid_fields(error: InvalidFields) -> tuple[object, int, Headers]:
+def handle_invalid_fields(error: InvalidFields) -> tuple[Response | str, int, Headers]:
     """Several bad fields: 422 with a message per field."""
     return render_error(422, str(MESSAGES[422]), {"json": error.errors})
 
 
-def handle_conflict(_error: Conflict) -> tuple[object, int, Headers]:
+def handle_conflict(_error: Conflict) -> tuple[Response | str, int, Headers]:
     """A lost update refused."""
     return render_error(409, str(MESSAGES[409]))
 
 
-def handle_csrf_error(_error: CSRFError) -> tuple[object, int, Headers]:
+def handle_csrf_error(_error: CSRFError) -> tuple[Response | str, int, Headers]:
     return render_error(
         400, str(_l("The form expired or was sent from elsewhere. Please try again."))
     )
 
 
-def handle_unexpected_error(error: Exception) -> tuple[object, int, Headers]:
+def handle_unexpected_error(error: Exception) -> tuple[Response | str, int, Headers]:
     if isinstance(error, HTTPException):  # pragma: no cover - handled above
         return handle_http_error(error)
     db.session.rollback()

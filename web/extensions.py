@@ -1,5 +1,7 @@
 """Extensions, created unbound and wired in `create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -8,6 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so migrations can drop them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -19,6 +22,13 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+if TYPE_CHECKING:
+    # db.Model is a class made at run time, which mypy cannot take as a base class; to it the
+    # models' base is a declarative base, which is what db.Model is.
+    class Model(DeclarativeBase):
+        pass
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from web.extensions import db
+from web.extensions import Model
 from web.statuses import (
     STAFF_ROLES,
     MailMode,
@@ -43,7 +43,7 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A member NGO, a donor company or the centre itself; staff verify it before it posts."""
 
     __tablename__ = "organisation"
@@ -81,7 +81,7 @@ class Organisation(db.Model):
         return self.name_en if language == "en" and self.name_en else self.name
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: an individual donor, a representative, or centre staff."""
 
     __tablename__ = "user"
@@ -144,7 +144,7 @@ class User(UserMixin, db.Model):
         return self.organisation is None or self.organisation.is_approved
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use, expiring link that lets a representative bring in a colleague."""
 
     __tablename__ = "invitation"
@@ -163,7 +163,7 @@ class Invitation(db.Model):
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which object, and when."""
 
     __tablename__ = "audit_event"
@@ -181,7 +181,7 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token; only its SHA-256 is stored, the secret is shown once."""
 
     __tablename__ = "api_token"

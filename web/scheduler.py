@@ -41,6 +41,7 @@ from web.extensions import db
 from web.matches.services import expire_due, run_matching
 from web.models import AuditEvent
 from web.notifications.digests import daily_digests, reminders, staff_digest
+from web.statuses import RunTrigger
 
 RAN = "job.ran"
 FAILED = "job.failed"
@@ -51,7 +52,7 @@ def _expire() -> str:
 
 
 def _match_run() -> str:
-    run = run_matching("full")
+    run = run_matching(RunTrigger.FULL)
     return f"run {run.id}: {run.proposals} proposals ({run.superseded} replaced)"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
@@ -21,7 +21,8 @@ from werkzeug.wrappers import Response
 
 from web.extensions import limiter
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def init_app(app: Flask) -> None:
@@ -64,7 +65,7 @@ def _failed(response: Response) -> bool:
     return response.status_code != 302
 
 
-def sign_in(view: F) -> F:
+def sign_in(view: Callable[P, R]) -> Callable[P, R]:
     """Limit failed sign-ins per account and per address."""
     for setting, key in (
         ("ratelimit_sign_in_account", _account_signing_in),
@@ -76,9 +77,9 @@ def sign_in(view: F) -> F:
     return view
 
 
-def registration(view: F) -> F:
+def registration(view: Callable[P, R]) -> Callable[P, R]:
     """Limit registrations per address (they create accounts, so none is signed in)."""
-    return limiter.shared_limit(  # type: ignore[no-any-return]
+    return limiter.shared_limit(
         _setting("ratelimit_registration"),
         scope="registration",
         key_func=client_address,
@@ -86,24 +87,24 @@ def registration(view: F) -> F:
     )(view)
 
 
-def password_reset(view: F) -> F:
+def password_reset(view: Callable[P, R]) -> Callable[P, R]:
     """Limit reset requests and new passwords per address, and links asked per account."""
     view = limiter.limit(
         _setting("ratelimit_password_reset_account"), key_func=_account_signing_in,
         methods=["POST"], scope="password_reset_account",
     )(view)
-    return limiter.limit(  # type: ignore[no-any-return]
+    return limiter.limit(
         _setting("ratelimit_password_reset_address"), key_func=client_address,
         methods=["POST"], scope="password_reset_address",
     )(view)
 
 
-def token_creation(view: F) -> F:
+def token_creation(view: Callable[P, R]) -> Callable[P, R]:
     """Limit new API tokens per account and per address."""
     view = limiter.limit(
         _setting("ratelimit_token_account"), key_func=_signed_in_account, methods=["POST"]
     )(view)
-    return limiter.limit(  # type: ignore[no-any-return]
+    return limiter.limit(
         _setting("ratelimit_token_address"), key_func=client_address, methods=["POST"]
     )(view)
 

@@ -92,7 +92,7 @@ class Text(fields.String):
 
 
 # What JSON type each kind of field takes, as the OpenAPI document says; first match wins.
-_JSON_TYPES: tuple[tuple[type[fields.Field], tuple[type, ...], str], ...] = (
+_JSON_TYPES: tuple[tuple[type[fields.Field[Any]], tuple[type, ...], str], ...] = (
     (fields.Boolean, (bool,), "boolean"),
     (fields.Integer, (int,), "integer"),
     (fields.Number, (int, float), "number"),

@@ -27,6 +27,7 @@ from web.notifications.models import Notification
 from web.passwords import hash_password, verify_password
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
 from web.posts.services import NEED, OFFER, lapse_posts
+from web.statuses import MailMode
 from web.validation import InvalidInput
 
 ERASED_NAME = "—"
@@ -187,6 +188,7 @@ def erasure_consequences(user: User) -> Consequences:
     last = user.organisation is not None and not _other_representatives(user)
     if last:
         org = user.organisation
+        assert org is not None  # `last` holds only for a member of an organisation
         needs = list(db.session.scalars(select(Need).where(Need.organisation_id == org.id)))
         offers = list(db.session.scalars(select(Offer).where(Offer.organisation_id == org.id)))
     ids = ([o.id for o in offers], [n.id for n in needs])
@@ -249,7 +251,7 @@ def _anonymise(user: User) -> str:
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # no one knows it
     user.active = False
     user.erased_at = utcnow()
-    user.mail_mode, user.colleague_mail, user.mail_kinds_off = "off", False, []
+    user.mail_mode, user.colleague_mail, user.mail_kinds_off = MailMode.OFF, False, []
     user.end_sessions()
     db.session.execute(
         update(ApiToken)

@@ -12,7 +12,7 @@ from web.extensions import csrf
 from web.routing import IdConverter, id_parameter_schema
 
 
-class KomvosApi(Api):  # type: ignore[misc]
+class KomvosApi(Api):
     """flask-smorest, leaving error responses to `web.errors` (JSON under /api, pages elsewhere)."""
 
     def _register_error_handlers(self) -> None:

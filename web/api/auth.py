@@ -21,7 +21,7 @@ from web.validation import InvalidInput
 TOKEN_PREFIX = "kmv_"
 MAX_TOKENS = 20
 LAST_USE_STEP = timedelta(hours=1)
-BEARER = {"security": [{"bearerAuth": []}]}
+BEARER: dict[str, list[dict[str, list[str]]]] = {"security": [{"bearerAuth": []}]}
 
 
 def _digest(secret: str) -> str:

@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -98,7 +98,7 @@ class PersonForm(FlaskForm):
         ],
         render_kw={"autocomplete": "name"},
     )
-    email = email_field(_l("Email"))
+    email: StringField = email_field(_l("Email"))  # a HiddenField in AcceptInvitationForm
     phone = StringField(
         _l("Phone (optional)"),
         validators=[

@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.audit import record_event
@@ -127,7 +128,7 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
 def authenticate(email: str, password: str, language: str | None = None) -> User | None:
     """The user these credentials belong to, or None; both outcomes are audited. A language
     the person chose on the page before signing in is saved as theirs."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    user: User | None = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.active:
         record_event("auth.login_failed", actor=user, email=normalise_email(email)[:254])
@@ -208,7 +209,7 @@ def decide_organisation(
         raise LookupError(organisation_id)
     new_status = "approved" if approve else "rejected"
     # Guarded on the current status, so two staff deciding at once cannot both win.
-    changed = db.session.execute(
+    changed = cast(CursorResult[Any], db.session.execute(
         update(Organisation)
         .where(Organisation.id == organisation_id, Organisation.status == "pending")
         .values(
@@ -217,7 +218,7 @@ def decide_organisation(
             decided_by_id=staff.id,
             decision_reason=reason.strip(),
         )
-    ).rowcount
+    )).rowcount
     if changed != 1:
         db.session.rollback()
         raise InvalidInput("status", str(_l("This organisation has already been decided.")))
@@ -298,11 +299,11 @@ def accept_invitation(token: str, person: Person) -> User:
     db.session.add(user)
     db.session.flush()
     # Conditional update: of two people using the same link at once, only one gets in.
-    spent = db.session.execute(
+    spent = cast(CursorResult[Any], db.session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
         .values(used_at=utcnow(), used_by_id=user.id)
-    ).rowcount
+    )).rowcount
     if spent != 1:
         db.session.rollback()
         raise InvalidInput("token", str(_l("This invitation is invalid, used or expired.")))

@@ -67,7 +67,7 @@ def register() -> str:
 
 @bp.route("/register/individual", methods=["GET", "POST"])
 @throttle.registration
-def register_individual() -> str | Response:
+def register_individual() -> str | Response | tuple[str, int]:
     """An individual donor opens an account and may post at once."""
     form = PersonForm()
     if form.validate_on_submit():
@@ -84,7 +84,7 @@ def register_individual() -> str | Response:
 
 @bp.route("/register/<any(company, ngo):kind>", methods=["GET", "POST"])
 @throttle.registration
-def register_organisation(kind: str) -> str | Response:
+def register_organisation(kind: str) -> str | Response | tuple[str, int]:
     """A company or NGO registers with its first representative; staff then verify it."""
     form = OrganisationForm()
     if form.validate_on_submit():
@@ -118,7 +118,7 @@ def register_organisation(kind: str) -> str | Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @throttle.sign_in
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     """Sign in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
@@ -167,7 +167,7 @@ def organisation() -> str:
 
 @bp.post("/organisation/invitations")
 @representative_required
-def invite() -> str | Response:
+def invite() -> str | Response | tuple[str, int]:
     """Invite a colleague; the single-use link is shown once to pass on."""
     form = InvitationForm()
     if form.validate_on_submit():
@@ -188,7 +188,7 @@ def invite() -> str | Response:
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str) -> str | Response:
+def accept_invitation(token: str) -> str | Response | tuple[str, int]:
     """The invited colleague opens their account through the link."""
     invitation = services.find_invitation(token)
     if invitation is None:

@@ -8,14 +8,14 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from web.extensions import db
+from web.extensions import Model
 from web.models import Organisation, utcnow
 from web.statuses import ServiceStatus, status_type
 
 SERVICE_STATUSES = tuple(ServiceStatus)
 
 
-class MemberService(db.Model):
+class MemberService(Model):
     """What a member provides, where, in which languages, when, for whom, and how to reach
     it; every change waits for staff before the public sees it."""
 

@@ -18,6 +18,7 @@ from web.extensions import db
 from web.matches.models import Match
 from web.models import Organisation, User, utcnow
 from web.posts.models import Need
+from web.statuses import ServiceStatus
 from web.validation import InvalidFields, plain_messages
 
 _FIELDS = ("title", "description", "sector", "categories", "areas", "languages", "hours",
@@ -41,7 +42,7 @@ def _apply(service: MemberService, data: Mapping[str, Any]) -> None:
         setattr(service, name, data[name])
     service.place_id = data["place"] or None
     # Every change waits for staff before the public sees it.
-    service.status, service.decided_by_id, service.decided_at = "pending", None, None
+    service.status, service.decided_by_id, service.decided_at = ServiceStatus.PENDING, None, None
 
 
 def services_of(user: User) -> list[MemberService]:
@@ -90,7 +91,7 @@ def decide_service(staff: User, service_id: int, approve: bool) -> MemberService
     service = db.session.get(MemberService, service_id)
     if service is None:
         raise LookupError(service_id)
-    service.status = "approved" if approve else "rejected"
+    service.status = ServiceStatus.APPROVED if approve else ServiceStatus.REJECTED
     service.decided_by_id, service.decided_at = staff.id, utcnow()
     record_event(f"service.{service.status}", actor=staff, target=service)
     db.session.commit()
@@ -104,7 +105,7 @@ def pending_services() -> list[MemberService]:
     return list(db.session.scalars(query.order_by(MemberService.updated_at, MemberService.id)))
 
 
-def _public() -> Select[tuple[MemberService]]:
+def _public() -> Select[MemberService]:
     return (
         select(MemberService)
         .join(Organisation, MemberService.organisation_id == Organisation.id)

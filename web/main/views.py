@@ -47,5 +47,5 @@ def set_language() -> Response:
     if form.validate_on_submit() and language in current_app.config["LANGUAGES"]:
         session["language"] = language
         if current_user.is_authenticated:
-            services.set_language(signed_in_user(), language)
+            services.set_language(signed_in_user(), language)  # type: ignore[arg-type]  # one of LANGUAGES, so a str
     return redirect(safe_next(form.next.data) or url_for("main.home"))

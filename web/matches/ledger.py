@@ -10,8 +10,9 @@ statements are safe on SQLite and PostgreSQL alike). `release` gives quantity ba
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import CursorResult, and_, case, func, select, update
 
 from web.extensions import db
 from web.matches.models import LEDGER_STATUSES, Match
@@ -25,7 +26,7 @@ _COUNTED = (PostStatus.OPEN, PostStatus.PARTLY_MATCHED, PostStatus.MATCHED)
 def take(model: Post, post_id: int, amount: int) -> bool:
     """Commit `amount` of an open post; False (and nothing changed) if it does not fit."""
     new_total = model.committed_quantity + amount
-    changed = db.session.execute(
+    changed = cast(CursorResult[Any], db.session.execute(
         update(model)
         .where(model.id == post_id, model.status.in_(ACTIVE_STATUSES), new_total <= model.quantity)
         .values(
@@ -38,7 +39,7 @@ def take(model: Post, post_id: int, amount: int) -> bool:
             version=model.version + 1,
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     return changed == 1
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from web.extensions import db
+from web.extensions import Model
 from web.models import User, utcnow
 from web.posts.models import Need, Offer
 from web.statuses import LEDGER_STATUSES, LIVE_STATUSES, MatchStatus, RunTrigger, status_type
@@ -19,7 +19,7 @@ __all__ = ["LEDGER_STATUSES", "LIVE_STATUSES", "MATCH_STATUSES", "RUN_TRIGGERS",
            "MatchNote", "MatchRun"]
 
 
-class MatchRun(db.Model):
+class MatchRun(Model):
     """One run of the engine: what triggered it, how big it was, what it found."""
 
     __tablename__ = "match_run"
@@ -40,7 +40,7 @@ class MatchRun(db.Model):
     started_by: Mapped[User | None] = relationship()
 
 
-class Match(db.Model):
+class Match(Model):
     """A proposed, confirmed or fulfilled transfer of `quantity` from an offer to a need.
 
     `quantity` is in the offer's unit, `need_quantity` the same amount in the need's unit.
@@ -113,7 +113,7 @@ class Match(db.Model):
         return self.status in LEDGER_STATUSES or self.confirmed_at is not None
 
 
-class MatchNote(db.Model):
+class MatchNote(Model):
     """A staff member's note on a proposal or a match, for the colleagues who look at it next."""
 
     __tablename__ = "match_note"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import CursorResult, Select, Table, func, insert, select, update
 
 from web.clock import today
 from web.extensions import db
@@ -42,7 +42,7 @@ def rejected_pairs(
     return {(o, n) for o, n in db.session.execute(query).all()}
 
 
-def open_offers() -> Select[tuple[Offer]]:
+def open_offers() -> Select[Offer]:
     """Offers that can still give: active, with something left, not past their end."""
     day = today()
     return select(Offer).where(
@@ -52,7 +52,7 @@ def open_offers() -> Select[tuple[Offer]]:
     )
 
 
-def open_needs() -> Select[tuple[Need]]:
+def open_needs() -> Select[Need]:
     """Needs that still lack: active, not covered, not past their deadline."""
     return select(Need).where(
         Need.status.in_(ACTIVE_STATUSES),
@@ -63,12 +63,12 @@ def open_needs() -> Select[tuple[Need]]:
 
 def supersede(*conditions: Any) -> int:
     """Set aside the open proposals meeting `conditions`; how many were."""
-    return db.session.execute(
+    return cast(CursorResult[Any], db.session.execute(
         update(Match)
         .where(Match.status == MatchStatus.PROPOSED, *conditions)
         .values(status=MatchStatus.SUPERSEDED, decided_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
 
 
 def record_proposals(
@@ -140,7 +140,7 @@ def insert_proposals(
         for p in proposals
     ]
     if rows:  # Core, not the ORM's bulk path: no per-row bookkeeping for objects never loaded
-        db.session.execute(insert(Match.__table__), rows)
+        db.session.execute(insert(cast(Table, Match.__table__)), rows)
     return len(rows)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from web.listing import (
     MATCH_SHOWN,
@@ -22,7 +22,7 @@ SIDE_STATUSES = (
 )
 
 
-def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Page[Match]:
+def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Page:
     """Proposals waiting for staff, by the filters, the most valuable first unless sorted
     by urgency, deadline or age."""
     query = (
@@ -44,7 +44,7 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
     return paginate(query.order_by(*order, Match.id), page, per_page)
 
 
-def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
+def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page:
     """The matches of a donor's offers, or of an NGO's needs and offers, newest first."""
     query = (
         select(Match)
@@ -63,6 +63,6 @@ def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page[Match]:
     elif user.role == Role.DONOR:
         query = query.where(Offer.donor_id == user.id)
     else:
-        query = query.where(False)
+        query = query.where(false())
     return paginate(query.order_by(Match.created_at.desc(), Match.id.desc()), page, per_page)
 

@@ -55,7 +55,7 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
     ):
         db.session.rollback()
         db.session.refresh(match)
-        if match.status == MatchStatus.CONFIRMED:  # someone confirmed it a moment ago
+        if match.status == MatchStatus.CONFIRMED:  # type: ignore[comparison-overlap]  # refresh() reloaded it: someone confirmed it a moment ago
             return match
         raise refuse(match, status_message(match))
     if not ledger.take(Offer, match.offer_id, amount):

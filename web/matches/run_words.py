@@ -37,7 +37,7 @@ def reach_of(runs: Iterable[MatchRun]) -> dict[int, RunReach]:
         .group_by(Match.run_id)
     ).all()
     found = {run_id: RunReach() for run_id in ids}
-    found.update({run_id: RunReach(needs, offers) for run_id, needs, offers in rows})
+    found.update({run_id: RunReach(needs, offers) for run_id, needs, offers in rows})  # type: ignore[misc]  # run_id IN ids: never None
     return found
 
 

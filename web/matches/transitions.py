@@ -7,10 +7,10 @@ cannot overwrite a confirmation and confirming twice counts once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from web.extensions import db
 from web.matches.labels import MATCH_STATUS_LABELS
@@ -23,12 +23,12 @@ from web.validation import InvalidInput
 def guarded(match_id: int, expected: Sequence[str], **values: Any) -> bool:
     """Move a match on only if it is still in one of `expected` statuses."""
     return (
-        db.session.execute(
+        cast(CursorResult[Any], db.session.execute(
             update(Match)
             .where(Match.id == match_id, Match.status.in_(expected))
             .values(**values)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )).rowcount
         == 1
     )
 

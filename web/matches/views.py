@@ -33,7 +33,7 @@ _ANCHOR = re.compile(r"^match-[0-9]{1,9}$")
 
 def _back_to_queue(anchor: str = "") -> Response:
     """The queue as it was: same filters, sort and page, scrolled to the card after."""
-    target = url_for("matches.queue", **request.args)
+    target = url_for("matches.queue", **request.args)  # type: ignore[arg-type]  # the filters, as str values
     return redirect(target + (f"#{anchor}" if _ANCHOR.match(anchor) else ""))
 
 

@@ -17,11 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
 from flask_mail import Connection, Mail, Message
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from web.extensions import db
 from web.models import utcnow
@@ -52,7 +52,7 @@ class Backoff:
 
     def delay(self, attempts: int, rng: random.Random) -> float:
         """Seconds to wait after the `attempts`-th failure: half fixed, half random."""
-        ceiling = min(self.cap_s, self.base_s * 2 ** max(attempts - 1, 0))
+        ceiling: float = min(self.cap_s, self.base_s * 2 ** max(attempts - 1, 0))
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
     def next_attempt(
@@ -78,7 +78,7 @@ def backoff_policy() -> Backoff:
     )
 
 
-class _TimedConnection(Connection):  # type: ignore[misc]
+class _TimedConnection(Connection):
     """Flask-Mail's connection, with a socket timeout so a dead server cannot hang us."""
 
     def configure_host(self) -> smtplib.SMTP:
@@ -189,7 +189,7 @@ def _claim(batch: int, now: datetime) -> list[int]:
     for row_id in list(db.session.scalars(due)):
         # The conditional UPDATE is the claim on every database (SKIP LOCKED only spares
         # PostgreSQL workers from waiting on each other's rows).
-        taken = db.session.execute(
+        taken = cast(CursorResult[Any], db.session.execute(
             update(Notification)
             .where(
                 Notification.id == row_id,
@@ -199,7 +199,7 @@ def _claim(batch: int, now: datetime) -> list[int]:
             )
             .values(status=NotificationStatus.SENDING, claimed_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )).rowcount
         if taken:
             claimed.append(row_id)
     db.session.commit()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 
 from web.audit import record_event
 from web.extensions import db
@@ -41,7 +42,7 @@ def parse_mail_filters(args: Mapping[str, str]) -> MailFilters:
     )
 
 
-def mail_query(filters: MailFilters) -> Select[tuple[Notification]]:
+def mail_query(filters: MailFilters) -> Select[Notification]:
     """Messages by the filters, newest first."""
     query = select(Notification)
     if filters.status:
@@ -65,12 +66,12 @@ def retry_message(staff: User, notification_id: int) -> bool:
     """Put a failed message back in the queue for the worker; False if it is not failed."""
     if not staff.is_staff:
         raise PermissionError("only staff retry mail")
-    retried = db.session.execute(
+    retried = cast(CursorResult[Any], db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.status == NotificationStatus.FAILED)
         .values(status=NotificationStatus.PENDING, next_attempt_at=utcnow(), claimed_at=None)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if not retried:
         db.session.rollback()
         if db.session.get(Notification, notification_id) is None:

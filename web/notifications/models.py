@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from web.extensions import db
+from web.extensions import Model
 from web.models import User, utcnow
 from web.statuses import NotificationStatus, status_type
 
 STATUSES = tuple(NotificationStatus)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """A message to one person: shown in their inbox, and mailed by the worker.
 
     `status` is the mail's: pending (due at `next_attempt_at`), sending (claimed by a

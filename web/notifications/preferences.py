@@ -66,7 +66,8 @@ def save_preferences(
         raise InvalidInput("language", "el | en")
     if mail_mode not in MAIL_MODES:
         raise InvalidInput("mail_mode", "immediate | daily | off")
-    user.language, user.mail_mode, user.colleague_mail = language, mail_mode, colleague_mail
+    user.language, user.mail_mode = language, MailMode(mail_mode)
+    user.colleague_mail = colleague_mail
     if mailed_kinds is not None:
         user.mail_kinds_off = [k for k in choosable_kinds(user) if k not in mailed_kinds]
     record_event(

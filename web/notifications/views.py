@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
@@ -60,12 +62,12 @@ def mark_read(notification_id: int) -> Response:
     """Mark one notification read."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    changed = db.session.execute(
+    changed = cast(CursorResult[Any], db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.user_id == current_user.id)
         .values(read_at=func.coalesce(Notification.read_at, utcnow()))
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if not changed:
         abort(404)
     db.session.commit()
@@ -150,7 +152,7 @@ def retry(notification_id: int) -> Response:
             flash(_("Only a failed message can be sent again."), "error")
     except LookupError:
         abort(404)
-    return redirect(url_for("notifications.mail_status", **request.args))
+    return redirect(url_for("notifications.mail_status", **request.args))  # type: ignore[arg-type]  # the filters, as str values
 
 
 @bp.get("/staff/mail/templates")

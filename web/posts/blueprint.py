@@ -10,7 +10,8 @@ from typing import Any
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from web.auth.login import login_manager, refuse_unless_approved
+from web.auth.login import refuse_unless_approved
+from web.extensions import login_manager
 from web.posts.sides import Side
 
 bp = Blueprint("posts", __name__)

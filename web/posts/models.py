@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from web.extensions import db
+from web.extensions import Model
 from web.models import Organisation, User, one_of, utcnow
 from web.reference import KINDS
 from web.statuses import ACTIVE_POST_STATUSES, PostStatus, status_type
@@ -86,7 +86,7 @@ def _post_constraints(table: str) -> tuple[Any, ...]:
     )
 
 
-class Offer(_Post, db.Model):
+class Offer(_Post, Model):
     """What a donor gives: goods, a skill or a service, in lots of `lot` units."""
 
     __tablename__ = "offer"
@@ -116,7 +116,7 @@ class Offer(_Post, db.Model):
         return self.organisation is not None and self.organisation.kind == "ngo"
 
 
-class Need(_Post, db.Model):
+class Need(_Post, Model):
     """What an NGO lacks, how urgently, and by when."""
 
     __tablename__ = "need"

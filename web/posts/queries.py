@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, false, select
 from sqlalchemy.orm import joinedload
 
 from web.clock import today
@@ -28,12 +28,12 @@ def posts_of(side: Side, user: User) -> Select[Any]:
     representatives; an individual donor's own offers."""
     model = side.model
     if not side.admits(user):
-        return select(model).where(False)
+        return select(model).where(false())
     if user.organisation_id is not None:
         return select(model).where(model.organisation_id == user.organisation_id)
     if side.poster_column is not None:
         return select(model).where(getattr(model, side.poster_column) == user.id)
-    return select(model).where(False)
+    return select(model).where(false())
 
 
 def get_post(side: Side, user: User, post_id: int) -> Any:
@@ -93,5 +93,5 @@ def _filtered(query: Select[Any], side: Side, filters: Mapping[str, Any]) -> Sel
         query = query.where(model.status == filters["status"])
     if filters.get("kind"):
         query = query.where(model.kind == filters["kind"])
-    shared = ListFilters(**{name: filters.get(name) or None for name in _SHARED_FILTERS})
+    shared = ListFilters(**{name: filters.get(name) or None for name in _SHARED_FILTERS})  # type: ignore[arg-type]  # the shared filters are str | None
     return query.where(*post_conditions(model, shared))

@@ -65,7 +65,7 @@ class WholeNumber(fields.Integer):
     def _validated(self, value: Any) -> int:
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid")
-        return super()._validated(value)  # type: ignore[no-any-return]
+        return super()._validated(value)
 
 
 class LocalNumber:
@@ -251,7 +251,7 @@ class PostInput(Schema):
             data["category_suggested"] = True
 
 
-def _blank_as(field: fields.Field) -> Any:
+def _blank_as(field: fields.Field[Any]) -> Any:
     """What a blank value of `field` means: its default, or null (refused) when required."""
     if field.required:
         return None

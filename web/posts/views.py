@@ -8,7 +8,8 @@ from typing import Any
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
-from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
+from web.auth.login import refuse_unless_approved, signed_in_user
+from web.extensions import login_manager
 from web.posts import services
 from web.posts.blueprint import bp, poster_required
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS

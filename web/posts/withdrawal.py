@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from web.audit import record_event
 from web.extensions import db
@@ -22,12 +22,12 @@ def withdraw_post(side: Side, user: User, post_id: int) -> Any:
     item = get_post(side, user, post_id)
     model = side.model
     # Guarded on the status, so a concurrent change of state cannot be overwritten.
-    changed = db.session.execute(
+    changed = cast(CursorResult[Any], db.session.execute(
         update(model)
         .where(model.id == item.id, model.status.in_(ACTIVE_STATUSES))
         .values(status="withdrawn", version=model.version + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if changed != 1:
         db.session.rollback()
         db.session.refresh(item)

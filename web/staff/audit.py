@@ -110,7 +110,7 @@ def parse_audit_filters(args: Mapping[str, str]) -> AuditFilters:
     )
 
 
-def audit_query(filters: AuditFilters) -> Select[tuple[AuditEvent]]:
+def audit_query(filters: AuditFilters) -> Select[AuditEvent]:
     """Audit events by the filters, newest first."""
     query = select(AuditEvent).options(joinedload(AuditEvent.actor))
     if filters.action:

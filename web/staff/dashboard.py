@@ -162,6 +162,7 @@ def deliveries(weeks: tuple[date, ...]) -> dict[str, tuple[int, ...]]:
     ).all()
     counts: dict[str, list[int]] = {}
     for fulfilled_at, category_id in rows:
+        assert fulfilled_at is not None  # the query keeps fulfilled matches of these weeks
         category = taxonomy.categories.get(category_id)
         sector = category.sector if category else ""
         index = (fulfilled_at.date() - weeks[0]).days // 7

@@ -209,7 +209,7 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         cell.number_format = DATETIME_FORMAT
         return cell
     if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl writes dates (its stubs say datetime)
         cell.number_format = DATE_FORMAT
         return cell
     return value

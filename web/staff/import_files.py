@@ -112,7 +112,7 @@ def _table(filename: str, content: bytes) -> list[list[Any]]:
     """The cells of the first sheet of an XLSX, or of a CSV (comma or semicolon)."""
     if filename.lower().endswith(".xlsx"):
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]  # a loaded workbook has an active sheet
     text = content.decode("utf-8-sig")
     dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
     return list(csv.reader(io.StringIO(text), dialect))

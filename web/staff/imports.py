@@ -172,7 +172,7 @@ def _propose_for(ids: list[int], kind: str) -> None:
 def template_columns(kind: str) -> list[Column]:
     """The columns of the template, headed in the reader's language."""
     return [
-        Column(FIELD_LABELS[name], lambda row, name=name: row.get(name, ""))
+        Column(FIELD_LABELS[name], lambda row, name=name: row.get(name, ""))  # type: ignore[misc]  # a lambda with a default
         for name in FIELDS[kind]
     ]
 

@@ -49,7 +49,7 @@ def may_list(user: User, kind: str) -> bool:
     return kind in OWN_KINDS.get(user.role, ())
 
 
-def needs_query(filters: ListFilters, user: User) -> Select[tuple[Need]]:
+def needs_query(filters: ListFilters, user: User) -> Select[Need]:
     """Needs by the filters (open ones unless a status is chosen), most urgent first."""
     query = select(Need).where(*post_conditions(Need, filters))
     if user.is_staff or filters.status:  # people's own lists show every status by default
@@ -66,7 +66,7 @@ def needs_query(filters: ListFilters, user: User) -> Select[tuple[Need]]:
     return query.order_by(URGENCY_ORDER, Need.needed_by, Need.id)
 
 
-def offers_query(filters: ListFilters, user: User) -> Select[tuple[Offer]]:
+def offers_query(filters: ListFilters, user: User) -> Select[Offer]:
     """Offers by the filters (open ones unless a status is chosen), newest first."""
     query = select(Offer).where(*post_conditions(Offer, filters))
     if user.is_staff or filters.status:
@@ -85,10 +85,10 @@ def _match_stamp(status: str | None) -> Any:
         MatchStatus.FULFILLED: Match.fulfilled_at,
         MatchStatus.CANCELLED: Match.cancelled_at,
         MatchStatus.REJECTED: Match.decided_at,
-    }.get(status or "", Match.created_at)
+    }.get(status or "", Match.created_at)  # type: ignore[call-overload]  # a str key: MatchStatus is a StrEnum
 
 
-def matches_query(filters: ListFilters, user: User) -> Select[tuple[Match]]:
+def matches_query(filters: ListFilters, user: User) -> Select[Match]:
     """Matches by the filters (decided ones; `status` narrows), newest first."""
     stamp = _match_stamp(filters.status)
     query = (
@@ -114,7 +114,7 @@ def matches_query(filters: ListFilters, user: User) -> Select[tuple[Match]]:
     return query.order_by(stamp.desc(), Match.id.desc())
 
 
-def organisations_query(filters: ListFilters, user: User) -> Select[tuple[Organisation]]:
+def organisations_query(filters: ListFilters, user: User) -> Select[Organisation]:
     """Member organisations and donor companies (never the centre), by name."""
     query = select(Organisation).where(Organisation.kind != OrganisationKind.CENTRE)
     if filters.status in ORGANISATION_STATUSES:

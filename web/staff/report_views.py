@@ -107,8 +107,8 @@ def report_xlsx() -> Response:
     labels = _labels(found)
     sheets = []
     for key, title, heading, rows in _tables(found):
-        columns = [Column(heading, lambda row, name=labels[key]: name(row[0]))] + [
-            Column(MEASURE_LABELS[m], lambda row, i=i: row[1].values()[i])
+        columns = [Column(heading, lambda row, name=labels[key]: name(row[0]))] + [  # type: ignore[misc]  # a lambda with a default
+            Column(MEASURE_LABELS[m], lambda row, i=i: row[1].values()[i])  # type: ignore[misc]  # a lambda with a default
             for i, m in enumerate(MEASURES)
         ]
         sheets.append((title, columns, rows))

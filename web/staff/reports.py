@@ -139,6 +139,7 @@ def build_report(filters: ReportFilters) -> Report:
             Need.created_at >= start, Need.created_at < end
         )
     ).all()
+    organisation_id: int | None  # a need's is always set, an offer's not
     for category_id, place_id, organisation_id in needs:
         if (where := classify(category_id, place_id)) is not None:
             _add(report, "asked", where, organisation_id, None)
