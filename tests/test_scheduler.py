@@ -130,7 +130,7 @@ def test_a_job_running_on_another_scheduler_is_skipped_not_run_again(app):
         other_done.set()
         thread.join(timeout=60)
     assert [o.state for o in second] == ["busy"]
-    assert [o.state for o in first] == ["ran"]  # type: ignore[attr-defined]
+    assert [o.state for o in first] == ["ran"]
     assert calls == ["first"]
     db.session.expire_all()
     assert runs_recorded("expire") == 1
