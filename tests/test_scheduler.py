@@ -130,7 +130,7 @@ def test_a_job_running_on_another_scheduler_is_skipped_not_run_again(app):
         other_done.set()
         thread.join(timeout=60)
     assert [o.state for o in second] == ["busy"]
-    assert [o.state for o in first] == ["ran"]  # type: ignore[attr-defined]
+    assert [o.state for o in first] == ["ran"]
     assert calls == ["first"]
     db.session.expire_all()
     assert runs_recorded("expire") == 1
@@ -228,3 +228,18 @@ def test_staff_read_the_scheduled_runs_in_the_audit_trail(app, client, make_user
     sign_in(client, make_user("staff"))
     html = client.get("/staff/audit?action=job.ran").get_data(as_text=True)
     assert "Εκτελέστηκε μια προγραμματισμένη εργασία" in html
+
+
+def test_the_long_running_scheduler_polls_until_stopped(make_app):
+    midnight = {f"schedule_{name}": "00:00" for name in scheduler.DAILY_JOBS}
+    app = make_app(**midnight)
+    stop, heard = threading.Event(), []
+
+    def report(outcome):
+        heard.append((outcome.job, outcome.state))
+        stop.set()  # the poll in progress finishes; no further poll starts
+
+    with app.app_context():
+        scheduler.run_forever(stop, poll_seconds=3600, report=report)
+        assert heard == [(name, "ran") for name in scheduler.DAILY_JOBS]
+        assert runs_recorded() == 4 and match_runs() == 1

@@ -132,17 +132,21 @@ def scheduler_command(once: bool) -> None:
         jobs = scheduler.schedule()
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
+
+    def report(outcome: scheduler.Outcome) -> None:
+        summary = f" ({outcome.summary})" if outcome.summary else ""
+        click.echo(f"{outcome.job}: {outcome.state}{summary}")
+
     if once:
         for outcome in scheduler.run_due(jobs=jobs):
-            click.echo(f"{outcome.job}: {outcome.state}" + (f" ({outcome.summary})" if
-                                                              outcome.summary else ""))
+            report(outcome)
         return
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     times = ", ".join(f"{job.name} {job.at:%H:%M}" for job in jobs)
     click.echo(f"Scheduler {scheduler.pid_note()}: {times or 'no jobs on'}.")
-    scheduler.run_forever(stop)
+    scheduler.run_forever(stop, report=report)
     click.echo("Scheduler stopped.")
 
 

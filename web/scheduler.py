@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from web.audit import record_event
 from web.config import ConfigError
@@ -253,16 +254,26 @@ def _file_lock(job: str) -> Iterator[bool]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def run_forever(stop: threading.Event, poll_seconds: float | None = None) -> None:
-    """Poll for due jobs until `stop` is set (a job in progress finishes first)."""
+def run_forever(
+    stop: threading.Event,
+    poll_seconds: float | None = None,
+    report: Callable[[Outcome], None] | None = None,
+) -> None:
+    """Poll for due jobs until `stop` is set (a job in progress finishes first); `report`
+    hears of every job that ran or failed. A poll that cannot reach the database is logged
+    and the next one tries again."""
     if poll_seconds is None:
         poll_seconds = float(current_app.config["KOMVOS"].get("scheduler_poll_seconds", 60))
-    schedule()  # a bad time of day stops the scheduler at start, naming the setting
+    jobs = schedule()  # a bad time of day stops the scheduler at start, naming the setting
     while not stop.is_set():
-        for outcome in run_due():
-            if outcome.state == "failed":
-                current_app.logger.error("job %s failed: %s", outcome.job, outcome.summary)
-        db.session.remove()
+        try:
+            for outcome in run_due(jobs=jobs):
+                if report is not None and outcome.state in ("ran", "failed"):
+                    report(outcome)
+        except SQLAlchemyError as error:
+            current_app.logger.error("scheduler poll failed, trying again: %s", error)
+        finally:
+            db.session.remove()
         stop.wait(poll_seconds)
 
 
