@@ -8,6 +8,8 @@ from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from web.reference import SECTORS
+
 
 def select_locale() -> str:
     """The signed-in user's language (which a choice made on the page updates, see
@@ -66,8 +68,6 @@ def details_text(attributes: dict[str, list[str]] | None) -> str:
 
 def sector_label(code: str | None) -> str:
     """A sector's label in the request's language."""
-    from web.reference import SECTORS
-
     return SECTORS[code][current_language()] if code in SECTORS else (code or "")
 
 
@@ -77,11 +77,9 @@ def org_name(organisation: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Give templates the language and the locale-aware formatters."""
-    from web.notifications.views import unread_count
-
+    """Give templates the language and the locale-aware formatters. (Each feature adds its
+    own: the inbox's unread count comes with the notifications blueprint.)"""
     app.jinja_env.globals.update(
-        unread_count=unread_count,
         category_label=category_label,
         place_name=place_name,
         unit_label=unit_label,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from web.audit import record_event
 from web.extensions import db
 from web.models import Invitation, Organisation, User, utcnow
+from web.notifications.outbox import notify
 from web.passwords import hash_password, needs_rehash, password_problem, verify_password
 from web.validation import InvalidInput
 
@@ -232,8 +233,6 @@ def decide_organisation(
 
 def _tell_representatives(organisation: Organisation, status: str, reason: str) -> None:
     """Every representative hears of the decision, in their own language."""
-    from web.notifications.outbox import notify
-
     for member in organisation.members:
         notify(
             member,
