@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import abort, g, request
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from web import throttle
@@ -19,6 +20,9 @@ from web.validation import InvalidInput
 TOKEN_PREFIX = "kmv_"
 MAX_TOKENS = 20
 BEARER = {"security": [{"bearerAuth": []}]}
+# How often a token's last use is written down: the account page shows the day.
+NOTE_USE_EVERY = timedelta(hours=1)
+READS = ("GET", "HEAD", "OPTIONS")
 
 
 def _digest(secret: str) -> str:
@@ -67,9 +71,24 @@ def user_from_token(header: str | None) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    if request.method not in READS:
+        _note_use(token)
     return token.user
+
+
+def _note_use(token: ApiToken) -> None:
+    """Write down that the token was used, at most once per `NOTE_USE_EVERY`, inside the
+    request's own transaction: the use case's commit carries it. Reads never write."""
+    now = utcnow()
+    db.session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token.id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - NOTE_USE_EVERY),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def optional_api_user() -> User | None:
