@@ -9,8 +9,6 @@ import pytest
 from web.posts.reading import effective_attributes, read_post
 from web.reference import load_gazetteer, load_taxonomy
 
-from .test_api import bearer  # noqa: F401  (a fixture)
-
 CONFIG = Path(__file__).parents[1] / "config"
 
 
