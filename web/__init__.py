@@ -72,8 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from web.main.views import bp as main_bp
     from web.matches.views import bp as matches_bp
     from web.notifications.views import bp as notifications_bp
-    from web.posts import form_views, views  # noqa: F401  # their routes join posts_bp
-    from web.posts.blueprint import bp as posts_bp
+    from web.posts.views import bp as posts_bp
     from web.staff.export_views import own_bp as own_exports_bp
     from web.staff.views import bp as staff_bp
 

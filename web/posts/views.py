@@ -9,7 +9,10 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
-from web.posts import services
+from web.posts import (
+    form_views,  # noqa: F401  # its routes join `bp`
+    services,
+)
 from web.posts.blueprint import bp, poster_required
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
 from web.posts.models import URGENCIES
