@@ -111,7 +111,6 @@ def _seed_posts(summary: SeedSummary) -> None:
 
 def _seed_services(entries: list[dict[str, Any]], summary: SeedSummary) -> None:
     """Describe the demo members' services and approve them, through the same services."""
-
     staff = db.session.scalar(select(User).where(User.role == Role.STAFF).order_by(User.id))
     for entry in entries:
         raw = {k: v for k, v in entry.items() if k != "representative"}
