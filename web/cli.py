@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from web import database, scheduler
 from web.auth.services import create_staff
+from web.config import ConfigError
 from web.demo import DEMO_PASSWORD, database_is_empty, seed_demo
 from web.matches.services import expire_due, run_matching
 from web.notifications.delivery import run_worker
@@ -113,12 +118,6 @@ def remind_command() -> None:
 def scheduler_command(once: bool) -> None:
     """Run the daily jobs (expire, match run, digest, remind) at their times of day; each runs
     once a day however many schedulers run, on however many hosts."""
-    import signal
-    import threading
-
-    from web import scheduler
-    from web.config import ConfigError
-
     try:
         jobs = scheduler.schedule()
     except ConfigError as error:
@@ -146,10 +145,6 @@ def scheduler_command(once: bool) -> None:
 def health_command() -> None:
     """Exit 0 when the database answers and the reference data is loaded (container health
     checks of the worker and the scheduler); else name the part that failed and exit 1."""
-    from flask import current_app
-
-    from web import database
-
     failed = [
         part
         for part, ok in (
