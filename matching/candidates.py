@@ -36,14 +36,18 @@ _TEXT_PATH = attrgetter("text_path")
 # made once per process for each distinct (text, concepts), a pure function of them, and kept
 # by concepts, then text: no key is made per call (a tuple per call, or functools.lru_cache's
 # linked nodes, gave the garbage collector more to walk: +40-50% CPU for a 5k run's scoring).
-# At most this many are kept (~40 MB at 200k items); beyond, all are dropped and made again.
+# At most this many are kept (estimated ~40 MB at 200k items); beyond, all are dropped and
+# made again. Concepts that are not hashable (a list) are simply not kept.
 DOCUMENT_CACHE = 1 << 18
 _DOCUMENTS: dict[tuple[str, ...], dict[str, str]] = {}
 _KEPT = [0]
 
 
 def _document(text: str, concepts: tuple[str, ...]) -> str:
-    by_text = _DOCUMENTS.get(concepts)
+    try:
+        by_text = _DOCUMENTS.get(concepts)
+    except TypeError:
+        return document(text, concepts)
     if by_text is None:
         by_text = _DOCUMENTS[concepts] = {}
     found = by_text.get(text)
