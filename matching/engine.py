@@ -192,7 +192,7 @@ def propose_for_offer(offer: Offer, open_needs: Sequence[Need], policy: Policy,
     without a scan of every open need.
     """
     if isinstance(open_needs, OpenIndex):
-        return propose([offer], open_needs.near(offer, policy), policy, today)
+        return propose([offer], open_needs.near(offer, policy, today), policy, today)
     fits = _Compatible(offer.category_path, policy, as_offer=True)
     kind = offer.kind
     return propose([offer], [n for n in open_needs if n.kind == kind and fits[n.category_path]],
