@@ -71,6 +71,7 @@ def json_depth(value: Any) -> int:
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
     from web.api import directory, docs, matches, posts, reference
+    from web.interests import api as interests_api
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
         posts.open_needs_blp,
         matches.blp,
         directory.blp,
+        interests_api.blp,
     )
     for blueprint in blueprints:
         csrf.exempt(blueprint)

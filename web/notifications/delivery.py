@@ -98,7 +98,7 @@ def _message(row: Notification) -> Message:
     if not row.essential:
         from web.notifications.preferences import unsubscribe_url
 
-        url = unsubscribe_url(row.user)
+        url = row.list_unsubscribe or unsubscribe_url(row.user)
         headers = {
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -106,7 +106,7 @@ def _message(row: Notification) -> Message:
     message = Message(
         # One line whatever was stored (rows written before titles were checked, too).
         subject=one_line(row.subject),
-        recipients=[(one_line(row.user.full_name), row.email)],
+        recipients=[(one_line(row.user.full_name), row.email) if row.user else row.email],
         body=row.body_text,
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],

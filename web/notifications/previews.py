@@ -85,6 +85,16 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "email_change": {"confirm_link": f"{base}/account/email/EXAMPLE", "hours": 24},
         "email_changed": {"new_email": "new.address@example.org"},
         "pledge_waiting": {"title": need.title, "quantity": 30, "unit": "pieces"},
+        "interest_alert": {
+            "count": 1,
+            "needs": [need],
+            "pledge_links": {need.id: f"{base}/offers/new?need=1"},
+            "page_links": {need.id: f"{base}/needs/1"},
+            "manage_link": f"{base}/account/interests",
+        },
+        "interest_confirm": {"confirm_link": f"{base}/interests/confirm/EXAMPLE", "days": 7},
+        "match_stale": {**side, "days": 8, "release_link": f"{base}/followup/EXAMPLE"},
+        "match_escalated": {**side, "title": need.title, "days": 15},
     }
     return donor, contexts
 

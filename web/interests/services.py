@@ -1,0 +1,385 @@
+"""Saved interests: keep them (signed-in donors, or public addresses after double opt-in),
+find the open needs that fit them, and write the alerts to the outbox, each need once per
+recipient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from web.audit import record_event
+from web.clock import today
+from web.extensions import db
+from web.interests.models import FREQUENCIES, Interest, InterestSent
+from web.links import public_base_url
+from web.models import LANGUAGES, User, utcnow
+from web.notifications.outbox import Addressee, notify, notify_address
+from web.posts.models import ACTIVE_STATUSES, KINDS, OFFER_ROLES, Need
+from web.posts.services import URGENCY_ORDER
+from web.validation import InvalidFields, InvalidInput
+
+URGENT = ("high", "emergency")
+MAX_CHOICES = 30
+# A run for a frequency skips interests told more recently than this (a job run twice).
+MIN_GAP = {"immediate": timedelta(0), "daily": timedelta(hours=20), "weekly": timedelta(days=6)}
+_CONFIRM_SALT = "komvos-interest-confirm"
+_UNSUBSCRIBE_SALT = "komvos-interest-unsubscribe"
+
+
+# Validation ---------------------------------------------------------------------------------
+
+
+def clean_interest(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an interest, checked; InvalidFields names each wrong one."""
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    places = current_app.extensions["komvos.places"]
+    errors: dict[str, list[str]] = {}
+    kind = raw.get("kind") or None
+    if kind is not None and kind not in KINDS:
+        errors["kind"] = [gettext("Choose goods, a skill or a service (or any).")]
+    categories = _list(raw.get("categories"), "categories", errors)
+    if any(c not in taxonomy.categories for c in categories):
+        errors["categories"] = [gettext("Choose categories from the list.")]
+    areas = _list(raw.get("areas"), "areas", errors)
+    if any(a not in places for a in areas):
+        errors["areas"] = [gettext("Choose areas from the list.")]
+    urgent = raw.get("urgent_nearby", False)
+    if not isinstance(urgent, bool):
+        errors["urgent_nearby"] = [gettext("Say yes or no.")]
+    frequency = raw.get("frequency") or "daily"
+    if frequency not in FREQUENCIES:
+        errors["frequency"] = [gettext("Choose at once, daily or weekly.")]
+    if not errors and not (kind or categories or areas or urgent):
+        errors["categories"] = [
+            gettext("Choose at least a kind, a category, an area or anything urgent.")
+        ]
+    if errors:
+        raise InvalidFields(errors)
+    return {
+        "kind": kind,
+        "categories": sorted(set(categories)),
+        "areas": sorted(set(areas)),
+        "urgent_nearby": urgent,
+        "frequency": frequency,
+    }
+
+
+def _list(value: Any, field: str, errors: dict[str, list[str]]) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors[field] = [gettext("Send a list of codes.")]
+        return []
+    if len(value) > MAX_CHOICES:
+        errors[field] = [gettext("Choose at most %(n)d.", n=MAX_CHOICES)]
+    return value
+
+
+def _require_donor(user: User) -> None:
+    if user.role not in OFFER_ROLES:
+        raise PermissionError("only people who offer save interests")
+
+
+# A signed-in donor's interests --------------------------------------------------------------
+
+
+def interests_of(user: User) -> list[Interest]:
+    """The person's saved interests, oldest first."""
+    query = select(Interest).where(Interest.user_id == user.id).order_by(Interest.id)
+    return list(db.session.scalars(query))
+
+
+def get_interest(user: User, interest_id: int) -> Interest:
+    """One of the person's interests; another's is as good as missing (LookupError)."""
+    interest = db.session.get(Interest, interest_id)
+    if interest is None or interest.user_id != user.id:
+        raise LookupError(interest_id)
+    return interest
+
+
+def save_interest(user: User, raw: Mapping[str, Any]) -> Interest:
+    """A donor saves an interest; it counts at once (the account's address is confirmed)."""
+    _require_donor(user)
+    data = clean_interest(raw)
+    interest = Interest(user=user, language=user.language, confirmed_at=utcnow(), **data)
+    db.session.add(interest)
+    db.session.flush()
+    record_event("interest.saved", actor=user, target=interest, **data)
+    db.session.commit()
+    return interest
+
+
+def update_interest(user: User, interest_id: int, raw: Mapping[str, Any]) -> Interest:
+    """Change an interest; fields not given keep their values."""
+    interest = get_interest(user, interest_id)
+    current = {
+        "kind": interest.kind,
+        "categories": list(interest.categories),
+        "areas": list(interest.areas),
+        "urgent_nearby": interest.urgent_nearby,
+        "frequency": interest.frequency,
+    }
+    data = clean_interest({**current, **raw})
+    for name, value in data.items():
+        setattr(interest, name, value)
+    record_event("interest.changed", actor=user, target=interest, **data)
+    db.session.commit()
+    return interest
+
+
+def delete_interest(user: User, interest_id: int) -> None:
+    """Forget an interest."""
+    interest = get_interest(user, interest_id)
+    record_event("interest.deleted", actor=user, target=interest)
+    db.session.delete(interest)
+    db.session.commit()
+
+
+# Public addresses: double opt-in ------------------------------------------------------------
+
+
+def _timed() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_CONFIRM_SALT)
+
+
+def _untimed() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+
+
+def subscribe_address(email: str, language: str, raw: Mapping[str, Any]) -> Interest:
+    """Someone without an account asks for alerts: nothing is sent but the confirmation mail
+    until they open its link."""
+    email = email.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not 3 <= len(email) <= 254 or "@" not in email.strip("@") or " " in email:
+        errors["email"] = [gettext("Enter a valid email address.")]
+    if language not in LANGUAGES:
+        errors["language"] = [gettext("Choose Greek or English.")]
+    try:
+        data = clean_interest(raw)
+    except InvalidFields as error:
+        errors.update(error.errors)
+    if errors:
+        raise InvalidFields(errors)
+    interest = Interest(email=email, language=language, **data)
+    db.session.add(interest)
+    db.session.flush()
+    token = _timed().dumps({"i": interest.id, "e": email})
+    notify_address(
+        Addressee(email, language),
+        "interest_confirm",
+        {"confirm_link": f"{public_base_url()}/interests/confirm/{token}",
+         "days": confirm_days()},
+    )
+    record_event("interest.subscribed", target=interest, frequency=data["frequency"])
+    db.session.commit()
+    return interest
+
+
+def confirm_days() -> int:
+    """How long a confirmation link works."""
+    return int(current_app.config["KOMVOS"].get("interest_confirm_days", 7))
+
+
+def confirm_address(token: str) -> Interest | None:
+    """Open the confirmation link: the subscription counts from now (None: a bad or old link)."""
+    if len(token) > 400:
+        return None
+    try:
+        data = _timed().loads(token, max_age=confirm_days() * 86400)
+    except (BadSignature, SignatureExpired):
+        return None
+    interest = db.session.get(Interest, data.get("i")) if isinstance(data, dict) else None
+    if interest is None or interest.email != data.get("e"):
+        return None
+    if interest.confirmed_at is None:
+        interest.confirmed_at = utcnow()
+        record_event("interest.confirmed", target=interest)
+        db.session.commit()
+    return interest
+
+
+def unsubscribe_token(email: str) -> str:
+    """A signed token naming a public address; it only ever ends its alerts."""
+    return _untimed().dumps({"e": email})
+
+
+def address_from_token(token: str) -> str | None:
+    """The address a token names, or None when it was not signed by us."""
+    if len(token) > 400:
+        return None
+    try:
+        data = _untimed().loads(token)
+    except BadSignature:
+        return None
+    email = data.get("e") if isinstance(data, dict) else None
+    return email if isinstance(email, str) else None
+
+
+def unsubscribe_address(email: str) -> int:
+    """End every alert to a public address and forget it; returns how many interests ended."""
+    ended = db.session.execute(delete(Interest).where(Interest.email == email)).rowcount
+    db.session.execute(delete(InterestSent).where(InterestSent.recipient == f"email:{email}"))
+    if ended:
+        record_event("interest.unsubscribed", ended=ended)
+    db.session.commit()
+    return int(ended or 0)
+
+
+# Fitting needs ------------------------------------------------------------------------------
+
+
+def fits(interest: Interest, need: Need) -> bool:
+    """Whether a need is what an interest asks to hear about."""
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    places = current_app.extensions["komvos.places"]
+    if interest.areas:
+        place = places.places.get(need.place_id or "")
+        where = {need.place_id, place.municipality if place else None}
+        if not where & set(interest.areas):
+            return False
+    urgent = interest.urgent_nearby and need.urgency in URGENT
+    topical = bool(interest.kind or interest.categories) or not interest.urgent_nearby
+    if interest.kind and need.kind != interest.kind:
+        topical = False
+    if interest.categories:
+        category = taxonomy.categories.get(need.category_id)
+        path = set(category.path) | {need.category_id} if category else {need.category_id}
+        topical = topical and bool(path & set(interest.categories))
+    return urgent or topical
+
+
+def open_needs() -> list[Need]:
+    """Needs still lacking something, most urgent and soonest first."""
+    query = select(Need).where(
+        Need.status.in_(ACTIVE_STATUSES),
+        Need.needed_by >= today(),
+        Need.committed_quantity < Need.quantity,
+    )
+    return list(db.session.scalars(query.order_by(URGENCY_ORDER, Need.needed_by, Need.id)))
+
+
+def _active_interests(frequency: str | None = None) -> list[Interest]:
+    query = select(Interest).where(Interest.confirmed_at.is_not(None))
+    if frequency is not None:
+        query = query.where(Interest.frequency == frequency)
+    return [i for i in db.session.scalars(query.order_by(Interest.id)) if _reachable(i)]
+
+
+def _reachable(interest: Interest) -> bool:
+    """A person who turned such mail off, or left, is not written to."""
+    user = interest.user
+    if user is None:
+        return True
+    return (
+        user.active
+        and user.erased_at is None
+        and user.role in OFFER_ROLES
+        and user.mail_mode != "off"
+        and "interest_alert" not in (user.mail_kinds_off or ())
+    )
+
+
+def _own(interest: Interest, need: Need) -> bool:
+    user = interest.user
+    return user is not None and user.organisation_id is not None and (
+        user.organisation_id == need.organisation_id
+    )
+
+
+def interested_donors(need: Need) -> list[User]:
+    """Signed-in donors whose saved interests fit `need` and who still take such mail (for a
+    call in an emergency, say)."""
+    found: dict[int, User] = {}
+    for interest in _active_interests():
+        if interest.user is not None and fits(interest, need) and not _own(interest, need):
+            found.setdefault(interest.user.id, interest.user)
+    return [found[k] for k in sorted(found)]
+
+
+def interested_addresses(need: Need) -> list[Addressee]:
+    """Confirmed public addresses whose interests fit `need`."""
+    found: dict[str, Addressee] = {}
+    for interest in _active_interests():
+        if interest.email is not None and fits(interest, need):
+            found.setdefault(interest.email, Addressee(interest.email, interest.language))
+    return [found[k] for k in sorted(found)]
+
+
+# Sending ------------------------------------------------------------------------------------
+
+
+def send_alerts(frequency: str, now: datetime | None = None) -> int:
+    """Write one message per recipient whose `frequency` interests fit needs they were never
+    told of; return how many messages. Each recipient commits on its own."""
+    if frequency not in FREQUENCIES:
+        raise InvalidInput("frequency", "immediate | daily | weekly")
+    now = now or utcnow()
+    needs = open_needs()
+    if not needs:
+        return 0
+    by_recipient: dict[str, list[Interest]] = {}
+    for interest in _active_interests(frequency):
+        last = interest.last_sent_at
+        if last is not None and now - last < MIN_GAP[frequency]:
+            continue
+        by_recipient.setdefault(interest.recipient, []).append(interest)
+    made = 0
+    for recipient, interests in by_recipient.items():
+        made += _alert(recipient, interests, needs, now)
+    return made
+
+
+def _already_sent(recipient: str) -> set[int]:
+    query = select(InterestSent.need_id).where(InterestSent.recipient == recipient)
+    return set(db.session.scalars(query))
+
+
+def _alert(recipient: str, interests: list[Interest], needs: Iterable[Need], now: datetime) -> int:
+    sent = _already_sent(recipient)
+    fresh = [
+        need
+        for need in needs
+        if need.id not in sent and any(fits(i, need) and not _own(i, need) for i in interests)
+    ]
+    limit = int(current_app.config["KOMVOS"].get("interest_alert_max_needs", 20))
+    fresh = fresh[:limit]
+    if not fresh:
+        return 0
+    for need in fresh:
+        db.session.add(InterestSent(recipient=recipient, need_id=need.id, sent_at=now))
+    for interest in interests:
+        interest.last_sent_at = now
+    first = interests[0]
+    base = public_base_url()
+    context = {
+        "count": len(fresh),
+        "needs": fresh,
+        "pledge_links": {n.id: f"{base}/offers/new?need={n.id}" for n in fresh},
+        "page_links": {n.id: f"{base}/needs/{n.id}" for n in fresh},
+    }
+    if first.user is not None:
+        context["manage_link"] = f"{base}/account/interests"
+        row = notify(first.user, "interest_alert", context, link="/needs")
+        row.status = "pending"  # the interest's own frequency decides, not the digest
+    else:
+        email = first.email or ""
+        unsubscribe = f"{base}/interests/unsubscribe/{unsubscribe_token(email)}"
+        context["unsubscribe_link"] = unsubscribe
+        notify_address(
+            Addressee(email, first.language), "interest_alert", context, link="/needs",
+            list_unsubscribe=unsubscribe,
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:  # another run told them meanwhile: theirs stands
+        db.session.rollback()
+        return 0
+    return 1
