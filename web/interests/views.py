@@ -3,6 +3,7 @@ double opt-in (confirm and unsubscribe without signing in)."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,6 +21,12 @@ from web.validation import InvalidFields
 from web.views_common import ActionForm
 
 bp = Blueprint("interests", __name__)
+
+
+def _alphabetical(text: str) -> str:
+    """Sort key in the label's own alphabet, ignoring accents and case (Ά sorts as α)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 donors_only = roles_required(*OFFER_ROLES)
 
 
@@ -49,11 +56,11 @@ def _choices() -> dict[str, Any]:
     by_kind = {
         kind: sorted(
             (c for c in taxonomy.categories.values() if c.kind == kind),
-            key=lambda c: c.label(language).casefold(),
+            key=lambda c: _alphabetical(c.label(language)),
         )
         for kind in KINDS
     }
-    areas = sorted(places.municipalities(), key=lambda p: p.name(language).casefold())
+    areas = sorted(places.municipalities(), key=lambda p: _alphabetical(p.name(language)))
     return {"categories_by_kind": by_kind, "area_choices": areas, "kinds": KINDS,
             "frequencies": FREQUENCIES}
 
