@@ -174,7 +174,9 @@ def read_release(token: str) -> Release | None:
         return None
     if not isinstance(data, dict) or data.get("s") not in SIDES:
         return None
-    post = db.session.get(SIDES[data["s"]], data.get("i"))
+    if not isinstance(data.get("i"), int):
+        return None
+    post = db.session.get(SIDES[data["s"]], data["i"])
     if post is None or post.version != data.get("v") or post.status not in OPEN:
         return None
     actor = post.poster if data["s"] == "need" else post.donor

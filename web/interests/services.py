@@ -188,16 +188,26 @@ def confirm_days() -> int:
     return int(current_app.config["KOMVOS"].get("interest_confirm_days", 7))
 
 
-def confirm_address(token: str) -> Interest | None:
-    """Open the confirmation link: the subscription counts from now (None: a bad or old link)."""
+def subscription_from_token(token: str) -> Interest | None:
+    """The public subscription a confirmation link names (None: a bad, old or spent link)."""
     if len(token) > 400:
         return None
     try:
         data = _timed().loads(token, max_age=confirm_days() * 86400)
     except (BadSignature, SignatureExpired):
         return None
-    interest = db.session.get(Interest, data.get("i")) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        return None
+    interest = db.session.get(Interest, data["i"])
     if interest is None or interest.email != data.get("e"):
+        return None
+    return interest
+
+
+def confirm_address(token: str) -> Interest | None:
+    """Open the confirmation link: the subscription counts from now (None: a bad or old link)."""
+    interest = subscription_from_token(token)
+    if interest is None:
         return None
     if interest.confirmed_at is None:
         interest.confirmed_at = utcnow()

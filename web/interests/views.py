@@ -170,12 +170,12 @@ def subscribe() -> tuple[str, int]:
 def confirm(token: str) -> tuple[str, int]:
     """The link of the confirmation mail: a button to confirm (a mail scanner's visit does
     nothing)."""
+    if services.subscription_from_token(token) is None:
+        return render_template("interests/link_invalid.html"), 404
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
         interest = services.confirm_address(token)
-        if interest is None:
-            return render_template("interests/link_invalid.html"), 404
         return render_template("interests/confirmed.html", interest=interest), 200
     return render_template("interests/confirm.html", token=token, form=ActionForm()), 200
 
