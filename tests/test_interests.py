@@ -299,3 +299,14 @@ def test_the_cli_sends_one_frequency(app, make_user, make_need):
     make_need()
     result = app.test_cli_runner().invoke(args=["interests", "send", "--frequency", "daily"])
     assert result.exit_code == 0 and "1 messages" in result.output
+
+
+def test_a_member_never_hears_of_its_own_organisations_needs(app, make_user, make_need):
+    member = make_user("ngo")
+    colleague = make_user("ngo", organisation=member.organisation)
+    services.save_interest(member, {"categories": ["bedding"]})
+    own = make_need(colleague)
+    assert services.fits(services.interests_of(member)[0], own) is False
+    assert services.interested_donors(own) == []
+    make_need()
+    assert services.send_alerts("daily") == 1

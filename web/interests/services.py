@@ -5,6 +5,7 @@ recipient."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -246,24 +247,66 @@ def unsubscribe_address(email: str) -> int:
 # Fitting needs ------------------------------------------------------------------------------
 
 
-def fits(interest: Interest, need: Need) -> bool:
-    """Whether a need is what an interest asks to hear about."""
+@dataclass(frozen=True, slots=True)
+class NeedFacts:
+    """What an interest looks at in a need, read once per run."""
+
+    id: int
+    organisation_id: int | None
+    kind: str
+    urgent: bool
+    where: frozenset[str]  # its place and that place's municipality
+    path: frozenset[str]  # its category and the category's ancestors
+
+
+@dataclass(frozen=True, slots=True)
+class Wish:
+    """An interest's choices as sets, read once per run."""
+
+    kind: str | None
+    categories: frozenset[str]
+    areas: frozenset[str]
+    urgent_nearby: bool
+    organisation_id: int | None  # the follower's own organisation's needs never count
+
+
+def facts_of(need: Need) -> NeedFacts:
+    """The facts of one need."""
     taxonomy = current_app.extensions["komvos.taxonomy"]
     places = current_app.extensions["komvos.places"]
-    if interest.areas:
-        place = places.places.get(need.place_id or "")
-        where = {need.place_id, place.municipality if place else None}
-        if not where & set(interest.areas):
-            return False
-    urgent = interest.urgent_nearby and need.urgency in URGENT
-    topical = bool(interest.kind or interest.categories) or not interest.urgent_nearby
-    if interest.kind and need.kind != interest.kind:
+    place = places.places.get(need.place_id or "")
+    category = taxonomy.categories.get(need.category_id)
+    where = {need.place_id or "", place.municipality if place else ""} - {""}
+    path = set(category.path if category else ()) | {need.category_id}
+    return NeedFacts(need.id, need.organisation_id, need.kind, need.urgency in URGENT,
+                     frozenset(where), frozenset(path))
+
+
+def wish_of(interest: Interest) -> Wish:
+    """The choices of one interest."""
+    organisation = interest.user.organisation_id if interest.user is not None else None
+    return Wish(interest.kind, frozenset(interest.categories), frozenset(interest.areas),
+                interest.urgent_nearby, organisation)
+
+
+def wanted(wish: Wish, need: NeedFacts) -> bool:
+    """Whether a need is what a wish asks to hear about (never the follower's own)."""
+    if wish.organisation_id is not None and wish.organisation_id == need.organisation_id:
+        return False
+    if wish.areas and not wish.areas & need.where:
+        return False
+    urgent = wish.urgent_nearby and need.urgent
+    topical = bool(wish.kind or wish.categories) or not wish.urgent_nearby
+    if wish.kind and need.kind != wish.kind:
         topical = False
-    if interest.categories:
-        category = taxonomy.categories.get(need.category_id)
-        path = set(category.path) | {need.category_id} if category else {need.category_id}
-        topical = topical and bool(path & set(interest.categories))
+    if wish.categories and not wish.categories & need.path:
+        topical = False
     return urgent or topical
+
+
+def fits(interest: Interest, need: Need) -> bool:
+    """Whether a need is what an interest asks to hear about."""
+    return wanted(wish_of(interest), facts_of(need))
 
 
 def open_needs() -> list[Need]:
@@ -297,28 +340,23 @@ def _reachable(interest: Interest) -> bool:
     )
 
 
-def _own(interest: Interest, need: Need) -> bool:
-    user = interest.user
-    return user is not None and user.organisation_id is not None and (
-        user.organisation_id == need.organisation_id
-    )
-
-
 def interested_donors(need: Need) -> list[User]:
     """Signed-in donors whose saved interests fit `need` and who still take such mail (for a
     call in an emergency, say)."""
+    facts = facts_of(need)
     found: dict[int, User] = {}
     for interest in _active_interests():
-        if interest.user is not None and fits(interest, need) and not _own(interest, need):
+        if interest.user is not None and wanted(wish_of(interest), facts):
             found.setdefault(interest.user.id, interest.user)
     return [found[k] for k in sorted(found)]
 
 
 def interested_addresses(need: Need) -> list[Addressee]:
     """Confirmed public addresses whose interests fit `need`."""
+    facts = facts_of(need)
     found: dict[str, Addressee] = {}
     for interest in _active_interests():
-        if interest.email is not None and fits(interest, need):
+        if interest.email is not None and wanted(wish_of(interest), facts):
             found.setdefault(interest.email, Addressee(interest.email, interest.language))
     return [found[k] for k in sorted(found)]
 
@@ -332,7 +370,7 @@ def send_alerts(frequency: str, now: datetime | None = None) -> int:
     if frequency not in FREQUENCIES:
         raise InvalidInput("frequency", "immediate | daily | weekly")
     now = now or utcnow()
-    needs = open_needs()
+    needs = [(need, facts_of(need)) for need in open_needs()]
     if not needs:
         return 0
     by_recipient: dict[str, list[Interest]] = {}
@@ -352,12 +390,20 @@ def _already_sent(recipient: str) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def _alert(recipient: str, interests: list[Interest], needs: Iterable[Need], now: datetime) -> int:
+def _alert(
+    recipient: str,
+    interests: list[Interest],
+    needs: Iterable[tuple[Need, NeedFacts]],
+    now: datetime,
+) -> int:
     sent = _already_sent(recipient)
+    wishes = [wish_of(i) for i in interests]
+    # Only the facts are read here: each commit expires the needs, and touching all of them
+    # would reload every one for every recipient.
     fresh = [
         need
-        for need in needs
-        if need.id not in sent and any(fits(i, need) and not _own(i, need) for i in interests)
+        for need, facts in needs
+        if facts.id not in sent and any(wanted(w, facts) for w in wishes)
     ]
     limit = int(current_app.config["KOMVOS"].get("interest_alert_max_needs", 20))
     fresh = fresh[:limit]

@@ -59,6 +59,10 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         reason="Η ανάγκη καλύφθηκε αλλιώς.",
         status="fulfilled",
     )
+    followed = Need(
+        id=1, title=need.title, unit="pieces", quantity=40, committed_quantity=20,
+        category_id="blankets", place_id="kypseli", urgency="high", needed_by=need.needed_by,
+    )
     base = public_base_url()
     side = {
         "match": match,
@@ -87,9 +91,9 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "pledge_waiting": {"title": need.title, "quantity": 30, "unit": "pieces"},
         "interest_alert": {
             "count": 1,
-            "needs": [need],
-            "pledge_links": {need.id: f"{base}/offers/new?need=1"},
-            "page_links": {need.id: f"{base}/needs/1"},
+            "needs": [followed],
+            "pledge_links": {followed.id: f"{base}/offers/new?need=1"},
+            "page_links": {followed.id: f"{base}/needs/1"},
             "manage_link": f"{base}/account/interests",
         },
         "interest_confirm": {"confirm_link": f"{base}/interests/confirm/EXAMPLE", "days": 7},
