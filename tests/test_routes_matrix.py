@@ -157,6 +157,34 @@ MATRIX = {
         [302, 403, 403, 403, 403, 404, 404],
     ),
     "directory_api.list_services": ("GET", "/api/v1/directory", [200] * 7),
+    # Saved interests: people who offer keep theirs; anyone may subscribe an address.
+    "interests.mine": ("GET", "/account/interests", [302, 200, 200, 200, 200, 403, 403]),
+    "interests.add": ("POST", "/account/interests", [302, 422, 422, 422, 422, 403, 403]),
+    "interests.edit": (
+        "GET",
+        "/account/interests/999/edit",
+        [302, 404, 404, 404, 404, 403, 403],
+    ),
+    "interests.update": (
+        "POST",
+        "/account/interests/999/edit",
+        [302, 404, 404, 404, 404, 403, 403],
+    ),
+    "interests.delete": (
+        "POST",
+        "/account/interests/999/delete",
+        [302, 404, 404, 404, 404, 403, 403],
+    ),
+    "interests.subscribe": ("GET", "/interests/subscribe", [200] * 7),
+    "interests.confirm": ("GET", "/interests/confirm/not-a-token", [404] * 7),
+    "interests.unsubscribe": ("GET", "/interests/unsubscribe/not-a-token", [404] * 7),
+    "interests_api.list_interests": ("GET", "/api/v1/interests", [401] * 7),
+    "interests_api.create_interest": ("POST", "/api/v1/interests", [401] * 7),
+    "interests_api.get_interest": ("GET", "/api/v1/interests/999", [401] * 7),
+    "interests_api.update_interest": ("PATCH", "/api/v1/interests/999", [401] * 7),
+    "interests_api.delete_interest": ("DELETE", "/api/v1/interests/999", [401] * 7),
+    # Stale matches: the reminder's signed link, no sign-in.
+    "followup.release": ("GET", "/followup/not-a-token", [404] * 7),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

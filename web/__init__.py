@@ -65,7 +65,7 @@ def register_reference_data(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature."""
-    from web import api, routing
+    from web import api, followup, interests, routing
     from web.account.views import bp as account_bp
     from web.auth.views import bp as auth_bp
     from web.directory.views import bp as directory_bp
@@ -86,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(own_exports_bp)
+    interests.init_app(app)
+    followup.init_app(app)
     api.init_app(app)
 
 

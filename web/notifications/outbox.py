@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,8 +62,22 @@ SUBJECTS = {
     "email_change": lambda c: _("Confirm your new email address for Komvos"),
     "email_changed": lambda c: _("Your Komvos email address is changing"),
     "pledge_waiting": lambda c: _("A pledge for your need is waiting: %(title)s", title=c["title"]),
+    "interest_alert": lambda c: _("Needs you follow on Komvos: %(n)s", n=c["count"]),
+    "interest_confirm": lambda c: _("Confirm your alerts from Komvos"),
+    "match_stale": lambda c: _("Has it arrived? %(title)s", title=c["title"]),
+    "match_escalated": lambda c: _(
+        "Not received after %(days)s days: %(title)s", days=c["days"], title=c["title"]
+    ),
 }
-NON_ESSENTIAL = {"proposals_digest", "need_deadline", "offer_ending", "daily_digest"}
+NON_ESSENTIAL = {
+    "proposals_digest",
+    "need_deadline",
+    "offer_ending",
+    "daily_digest",
+    "interest_alert",
+    "match_stale",
+    "match_escalated",
+}
 # Messages that carry a secret link: mailed only, never shown in the inbox.
 PRIVATE_KINDS = ("password_reset", "email_change")
 # What a person can never turn off: mail about their account itself.
@@ -75,8 +90,21 @@ ALWAYS_MAILED = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """A public address that is no account (a confirmed subscription to alerts)."""
+
+    email: str
+    language: str
+    full_name: str = ""
+
+
 def render_message(
-    user: User, kind: str, context: Mapping[str, Any], link: str = "", language: str = ""
+    user: User | Addressee,
+    kind: str,
+    context: Mapping[str, Any],
+    link: str = "",
+    language: str = "",
 ) -> tuple[str, str, str]:
     """Subject, plain text and HTML of a message, in `language` (default: the user's)."""
     with force_locale(language or user.language):
@@ -133,6 +161,39 @@ def notify(
         dedupe_key=dedupe_key,
         status=status,
         last_error=error,
+    )
+    db.session.add(notification)
+    return notification
+
+
+def notify_address(
+    addressee: Addressee,
+    kind: str,
+    context: Mapping[str, Any],
+    link: str = "",
+    list_unsubscribe: str | None = None,
+) -> Notification:
+    """Add one message for a public address to the session (mail only: it has no inbox).
+
+    Non-essential messages carry `list_unsubscribe`, the address's own one-click link."""
+    subject, text, html = render_message(addressee, kind, context, link)
+    status, error = "pending", ""
+    if one_line(addressee.email) != addressee.email:
+        status, error = "failed", "the recipient's address is not one line"
+    notification = Notification(
+        user=None,
+        email=addressee.email,
+        language=addressee.language,
+        kind=kind,
+        essential=kind not in NON_ESSENTIAL,
+        subject=subject[:200],
+        body_text=text,
+        body_html=html,
+        link=link[:200],
+        message_id=message_id(),
+        status=status,
+        last_error=error,
+        list_unsubscribe=list_unsubscribe,
     )
     db.session.add(notification)
     return notification

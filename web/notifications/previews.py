@@ -65,6 +65,10 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         reason="Η ανάγκη καλύφθηκε αλλιώς.",
         status=MatchStatus.FULFILLED,
     )
+    followed = Need(
+        id=1, title=need.title, unit="pieces", quantity=40, committed_quantity=20,
+        category_id="blankets", place_id="kypseli", urgency="high", needed_by=need.needed_by,
+    )
     base = public_base_url()
     side = {
         "match": match,
@@ -91,6 +95,16 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "email_change": {"confirm_link": f"{base}/account/email/EXAMPLE", "hours": 24},
         "email_changed": {"new_email": "new.address@example.org"},
         "pledge_waiting": {"title": need.title, "quantity": 30, "unit": "pieces"},
+        "interest_alert": {
+            "count": 1,
+            "needs": [followed],
+            "pledge_links": {followed.id: f"{base}/offers/new?need=1"},
+            "page_links": {followed.id: f"{base}/needs/1"},
+            "manage_link": f"{base}/account/interests",
+        },
+        "interest_confirm": {"confirm_link": f"{base}/interests/confirm/EXAMPLE", "days": 7},
+        "match_stale": {**side, "days": 8, "release_link": f"{base}/followup/EXAMPLE"},
+        "match_escalated": {**side, "title": need.title, "days": 15},
     }
     return donor, contexts
 

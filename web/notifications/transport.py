@@ -45,7 +45,7 @@ def message_for(row: Notification) -> Message:
     """The mail of one outbox row, with a one-click unsubscribe on non-essential mail."""
     headers = {}
     if not row.essential:
-        url = unsubscribe_url(row.user)
+        url = row.list_unsubscribe or unsubscribe_url(row.user)
         headers = {
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -53,7 +53,7 @@ def message_for(row: Notification) -> Message:
     message = Message(
         # One line whatever was stored (rows written before titles were checked, too).
         subject=one_line(row.subject),
-        recipients=[(one_line(row.user.full_name), row.email)],
+        recipients=[(one_line(row.user.full_name), row.email) if row.user else row.email],
         body=row.body_text,
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
