@@ -149,6 +149,7 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "TAXONOMY_FILE": str(CONFIG_DIR / settings["taxonomy_file"]),
         "PLACES_FILE": str(CONFIG_DIR / settings["places_file"]),
         "MATCHING_FILE": str(CONFIG_DIR / settings["matching_file"]),
+        "COMMITTEES_FILE": str(CONFIG_DIR / settings["committees_file"]),
         "PROXY_HOPS": settings["proxy_hops"],
         "RATELIMIT_STORAGE_URI": settings["ratelimit_storage_url"],
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": settings["ratelimit_key_prefix"]},

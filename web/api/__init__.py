@@ -71,6 +71,8 @@ def json_depth(value: Any) -> int:
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
     from web.api import directory, docs, matches, posts, reference
+    from web.committees import api as committees_api
+    from web.emergencies import api as emergencies_api
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
@@ -84,6 +86,8 @@ def init_app(app: Flask) -> None:
         posts.open_needs_blp,
         matches.blp,
         directory.blp,
+        committees_api.blp,
+        emergencies_api.blp,
     )
     for blueprint in blueprints:
         csrf.exempt(blueprint)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
 from web.clock import today
+from web.committees.scope import open_on_mine
 from web.extensions import db
 from web.i18n import current_language
 from web.listing import parse_filters
@@ -42,11 +43,11 @@ def _back_to_queue(anchor: str = "") -> Response:
 def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
     services.expire_due()
-    filters = parse_filters(request.args)
+    staff = signed_in_user()
+    filters = open_on_mine(parse_filters(request.args), request.args, staff)
     found = queries.review_queue(filters, page_number())
     places = current_app.extensions["komvos.places"]
     language = current_language()
-    staff = signed_in_user()
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == "approved", Organisation.kind != "centre")

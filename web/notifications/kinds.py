@@ -20,18 +20,22 @@ KIND_LABELS = {
     "password_reset": _l("A link to reset the password"),
     "email_change": _l("A link to confirm a new address"),
     "email_changed": _l("A note that the address is changing"),
+    "urgent_need": _l("An urgent need for one of my committees (staff)"),
+    "emergency_call": _l("A call for help during an emergency"),
 }
 _BY_ROLE = {
-    "donor": ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending"),
+    "donor": ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending",
+              "emergency_call"),
     "ngo": (
         "match_confirmed",
         "match_cancelled",
         "match_fulfilled",
         "pledge_waiting",
         "need_deadline",
+        "emergency_call",
     ),
-    "staff": ("proposals_digest",),
-    "admin": ("proposals_digest",),
+    "staff": ("proposals_digest", "urgent_need"),
+    "admin": ("proposals_digest", "urgent_need"),
 }
 
 

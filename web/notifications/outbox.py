@@ -52,8 +52,12 @@ SUBJECTS = {
     "email_change": lambda c: _("Confirm your new email address for Komvos"),
     "email_changed": lambda c: _("Your Komvos email address is changing"),
     "pledge_waiting": lambda c: _("A pledge for your need is waiting: %(title)s", title=c["title"]),
+    "urgent_need": lambda c: _("Urgent need for %(committee)s: %(title)s",
+                               committee=c["committee"], title=c["title"]),
+    "emergency_call": lambda c: _("Emergency: %(title)s. Can you help?", title=c["title"]),
 }
-NON_ESSENTIAL = {"proposals_digest", "need_deadline", "offer_ending", "daily_digest"}
+NON_ESSENTIAL = {"proposals_digest", "need_deadline", "offer_ending", "daily_digest",
+                 "urgent_need", "emergency_call"}
 # Messages that carry a secret link: mailed only, never shown in the inbox.
 PRIVATE_KINDS = ("password_reset", "email_change")
 # What a person can never turn off: mail about their account itself.
@@ -92,6 +96,7 @@ def notify(
     link: str = "",
     dedupe_key: str | None = None,
     email: str | None = None,
+    immediate: bool = False,
 ) -> Notification:
     """Add one message for `user` to the session, rendered in their language.
 
@@ -99,6 +104,8 @@ def notify(
     (at once, in the daily digest, or not mailed); any kind the person turned off is not
     mailed. Either way the inbox shows it (except messages with a secret link). `email`
     sends it to another address than the account's (a new address being confirmed).
+    `immediate` mails a non-essential message at once to someone whose mail comes daily
+    (staff during an emergency); "never" still means never.
     """
     essential = kind not in NON_ESSENTIAL
     subject, text, html = render_message(user, kind, context, link)
@@ -106,6 +113,8 @@ def notify(
     status, error = "pending", ""
     if not essential and kind != "daily_digest":
         status = {"immediate": "pending", "daily": "digest", "off": "skipped"}[user.mail_mode]
+        if immediate and status == "digest":
+            status = "pending"
     if kind in (user.mail_kinds_off or ()) and kind not in ALWAYS_MAILED:
         status = "skipped"
     if one_line(recipient) != recipient:  # cannot be mailed; the inbox still shows it

@@ -85,6 +85,12 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "email_change": {"confirm_link": f"{base}/account/email/EXAMPLE", "hours": 24},
         "email_changed": {"new_email": "new.address@example.org"},
         "pledge_waiting": {"title": need.title, "quantity": 30, "unit": "pieces"},
+        "urgent_need": {"title": need.title, "organisation": ngo.name, "quantity": 40,
+                        "unit": "pieces", "committee": "Στέγαση", "urgency": "emergency"},
+        "emergency_call": {"title": "Αφίξεις στον Πειραιά", "message": "Χρειάζονται κουβέρτες.",
+                           "items": [{"title": need.title, "lacking": 20, "unit": "pieces",
+                                      "area": "Πειραιάς", "link": "/offers/new?need=1"}],
+                           "page": "/emergencies/1"},
     }
     return donor, contexts
 

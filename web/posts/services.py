@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
 from web.clock import today
+from web.committees.services import tell_of_urgent_need
 from web.extensions import db
 from web.matches.services import propose_within
 from web.models import User
@@ -319,6 +320,7 @@ def post_need(
     record_event("need.posted", actor=user, target=need, quantity=need.quantity)
     if not commit:
         return need
+    tell_of_urgent_need(need)
     if propose:
         propose_within(need_id=need.id)
     db.session.commit()
