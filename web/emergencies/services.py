@@ -115,14 +115,15 @@ def summarise(emergency: Emergency, until: datetime | None = None) -> dict[str, 
     matches = [(m, n) for m, n in db.session.execute(
         select(Match, Need).join(Need, Match.need_id == Need.id).where(
             Match.confirmed_at.is_not(None), Match.confirmed_at >= start,
-            Match.confirmed_at <= end)).tuples() if _in_scope(emergency, n)]
+            Match.confirmed_at <= end)).all() if _in_scope(emergency, n)]
     delivered = [(m, n) for m, n in matches if m.status == "fulfilled" and m.fulfilled_at
                  and m.fulfilled_at <= end]
     return {
         "from": start.isoformat(), "until": end.isoformat(),
         "asked": _tally([(n.unit, n.quantity) for n in needs]),
         "offered": _tally([(o.unit, o.quantity) for o in offers]),
-        "confirmed": _tally([(n.unit, m.need_quantity) for m, n in matches]),
+        "confirmed": _tally([(n.unit, m.promised_quantity or m.need_quantity)
+                             for m, n in matches]),
         "delivered": _tally([(n.unit, m.received_quantity or m.need_quantity)
                              for m, n in delivered]),
     }
