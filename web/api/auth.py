@@ -19,6 +19,8 @@ from web.validation import InvalidInput
 TOKEN_PREFIX = "kmv_"
 MAX_TOKENS = 20
 BEARER = {"security": [{"bearerAuth": []}]}
+# Public operations that answer more to a token (staff see more): the token is optional.
+OPTIONAL_BEARER = {"security": [{}, {"bearerAuth": []}]}
 
 
 def _digest(secret: str) -> str:

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from web import throttle
-from web.api.auth import BEARER, caller_key, optional_api_user
+from web.api.auth import OPTIONAL_BEARER, caller_key, optional_api_user
 from web.committees import services
 
 blp = Blueprint("committees_api", __name__, url_prefix="/api/v1/committees",
@@ -43,7 +43,7 @@ class CommitteeList(Schema):
 
 @blp.get("")
 @blp.response(200, CommitteeList)
-@blp.doc(operationId="listCommittees", **BEARER)
+@blp.doc(operationId="listCommittees", **OPTIONAL_BEARER)
 def list_committees() -> dict[str, Any]:
     """The committees and the sectors each follows (a need or offer goes to the committees
     of its category's sector); a staff token also gets their members."""

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from web import throttle
-from web.api.auth import BEARER, caller_key, optional_api_user, require_api_user
+from web.api.auth import BEARER, OPTIONAL_BEARER, caller_key, optional_api_user, require_api_user
 from web.api.schemas import UtcDateTime
 from web.clock import today
 from web.emergencies import calls, services
@@ -101,7 +101,7 @@ def _body() -> dict[str, Any]:
 
 @blp.get("")
 @blp.response(200, EmergencyList)
-@blp.doc(operationId="listEmergencies", **BEARER)
+@blp.doc(operationId="listEmergencies", **OPTIONAL_BEARER)
 def list_emergencies() -> dict[str, Any]:
     """Emergencies in force (public); a staff token gets every one, with reports."""
     caller = optional_api_user()
@@ -126,7 +126,7 @@ def declare(_data: dict[str, Any]) -> Any:
 
 @blp.get("/<id:emergency_id>")
 @blp.response(200, EmergencyOut)
-@blp.doc(operationId="getEmergency", **BEARER)
+@blp.doc(operationId="getEmergency", **OPTIONAL_BEARER)
 @documented_errors(blp, HTTPStatus.NOT_FOUND)
 def get_emergency(emergency_id: int) -> Any:
     """One emergency: in force for anyone, any for staff."""
