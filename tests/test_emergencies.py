@@ -3,6 +3,7 @@ and a public page, gives NGOs a short intake, calls past donors once, and leaves
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from tests.helpers import sign_in
 from tests.smtp import MailServer
 from web.api.auth import create_token
 from web.clock import today
+from web.config import ConfigError, load_settings
 from web.emergencies import calls, services
 from web.emergencies.models import Emergency, EmergencyCall
 from web.emergencies.scope import active_emergencies, emergency_scope_matches
@@ -352,3 +354,36 @@ class TestCallsAndDigests:
             Notification.user_id == daily.id, Notification.kind == "proposals_digest").order_by(
             Notification.id)).all()
         assert [r.status for r in rows] == ["digest", "pending"]
+
+    def test_two_workers_calling_at_once_call_each_donor_once(
+            self, mail_app, make_user, make_offer):
+        donors = [make_user("individual") for _ in range(6)]
+        for donor in donors:
+            make_offer(donor, place="piraeus")
+        emergency_id = services.declare_emergency(make_user("staff"), emergency_fields()).id
+        start, made = threading.Barrier(2), []
+
+        def worker() -> None:
+            with mail_app.app_context():
+                start.wait()
+                made.append(calls.call_donors(db.session.get(Emergency, emergency_id), 100))
+                db.session.remove()
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        db.session.expire_all()
+        assert sum(made) == len(donors)
+        mailed = db.session.scalars(select(Notification.user_id).where(
+            Notification.kind == "emergency_call")).all()
+        assert sorted(mailed) == sorted(d.id for d in donors)
+
+
+def test_the_emergency_weight_is_a_setting(make_app):
+    assert load_settings(environ={"KOMVOS_EMERGENCY_WEIGHT": "1.5"})["emergency_weight"] == 1.5
+    with pytest.raises(ConfigError, match="KOMVOS_EMERGENCY_WEIGHT"):
+        load_settings(environ={"KOMVOS_EMERGENCY_WEIGHT": "much"})
+    app = make_app(emergency_weight=0.0)
+    assert app.extensions["komvos.policy"].emergency_weight == 0.0

@@ -37,6 +37,11 @@ def _coerce(raw: str, default: Any, name: str) -> Any:
         if raw.lower() in ("0", "false", "no", "off", ""):
             return False
         raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError as error:
+            raise ConfigError(f"{name} must be a number, not {raw!r}") from error
     if isinstance(default, int):
         try:
             return int(raw)
