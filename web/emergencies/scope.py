@@ -21,22 +21,33 @@ from web.posts.models import Need, Offer
 _CACHE = "komvos_active_emergencies"
 
 
-def active_emergencies(day: date | None = None) -> list[Emergency]:
-    """Emergencies in force on `day` (default today), oldest first."""
-    day = day or today()
+def _scoped(day: date) -> tuple[tuple[Emergency, frozenset[str], frozenset[str] | None], ...]:
+    """The emergencies in force on `day`, each with the category ids and place ids it covers
+    (None: every place); read once per transaction."""
     session = db.session()
     cached = session.info.get(_CACHE)
     transaction = session.get_transaction()
     if cached is not None and transaction is not None and cached[0] is transaction \
             and cached[1] == day:
-        return list(cached[2])
-    found = list(db.session.scalars(
+        return cached[2]  # type: ignore[no-any-return]
+    found = db.session.scalars(
         select(Emergency)
         .where(Emergency.closed_at.is_(None), Emergency.starts_on <= day,
                Emergency.ends_on >= day)
-        .order_by(Emergency.starts_on, Emergency.id)))
-    session.info[_CACHE] = (session.get_transaction(), day, tuple(found))
-    return found
+        .order_by(Emergency.starts_on, Emergency.id))
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    places = current_app.extensions["komvos.places"].places.values()
+    scoped = tuple(
+        (e, frozenset(c.id for c in taxonomy.categories.values() if covers_what(e, c.id)),
+         frozenset(p.id for p in places if covers_area(e, p.id)) if e.areas else None)
+        for e in found)
+    session.info[_CACHE] = (session.get_transaction(), day, scoped)
+    return scoped
+
+
+def active_emergencies(day: date | None = None) -> list[Emergency]:
+    """Emergencies in force on `day` (default today), oldest first."""
+    return [e for e, _categories, _places in _scoped(day or today())]
 
 
 def forget_active() -> None:
@@ -68,7 +79,8 @@ def covers(emergency: Emergency, category_id: str, place_id: str) -> bool:
 
 def emergency_scope_matches(need: Need | Offer, day: date | None = None) -> list[Emergency]:
     """The active emergencies whose scope covers this need (or offer), oldest first."""
-    return [e for e in active_emergencies(day) if covers(e, need.category_id, need.place_id)]
+    return [e for e, categories, places in _scoped(day or today())
+            if need.category_id in categories and (places is None or need.place_id in places)]
 
 
 def emergency_weight_of(need: Need) -> float:
