@@ -154,6 +154,10 @@ def test_the_dashboard_opens_on_my_committees(client, make_user, two_proposals):
     mine = client.get("/staff").get_data(as_text=True)
     assert "Blankets for a family shelter" not in mine
     assert '<strong>1</strong> proposals waiting' in mine
+    assert 'href="/staff/needs?committee=mine"' in mine
+    needs = client.get("/staff/needs?committee=mine").get_data(as_text=True)
+    assert "Νομικές συμβουλές για αιτούντες άσυλο" in needs
+    assert "Blankets for a family shelter" not in needs
     everything = client.get("/staff?committee=all").get_data(as_text=True)
     assert "Blankets for a family shelter" in everything
     assert '<strong>2</strong> proposals waiting' in everything
