@@ -50,7 +50,11 @@ class CandidateTable(Sequence[Candidate]):
     def breakdown(self, index: int) -> dict[str, float]:
         """The components of pair `index`, by name."""
         row = self.scores.components[index]
-        return {name: float(row[k]) for k, name in enumerate(COMPONENTS)}
+        found = {name: float(row[k]) for k, name in enumerate(COMPONENTS)}
+        emergency = self.book.needs[self.pairs.need[index]].emergency
+        if emergency:  # not a score component: it multiplies the value (see Need.emergency)
+            found["emergency"] = emergency
+        return found
 
     def _candidate(self, i: int) -> Candidate:
         distance = float(self.pairs.distance_km[i])

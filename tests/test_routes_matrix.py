@@ -185,6 +185,22 @@ MATRIX = {
     "interests_api.delete_interest": ("DELETE", "/api/v1/interests/999", [401] * 7),
     # Stale matches: the reminder's signed link, no sign-in.
     "followup.release": ("GET", "/followup/not-a-token", [404] * 7),
+    # Committees and emergencies: staff manage; the public sees emergencies in force.
+    "committees.staff_page": ("GET", "/staff/committees", [302, 403, 403, 403, 403, 200, 200]),
+    "committees.set_seats": ("POST", "/staff/committees/999", [302, 403, 403, 403, 403, 404, 404]),
+    "emergencies.staff_list": ("GET", "/staff/emergencies", [302, 403, 403, 403, 403, 200, 200]),
+    "emergencies.declare": ("POST", "/staff/emergencies", [302, 403, 403, 403, 403, 422, 422]),
+    "emergencies.staff_page": (
+        "GET", "/staff/emergencies/999", [302, 403, 403, 403, 403, 404, 404]),
+    "emergencies.close": (
+        "POST", "/staff/emergencies/999/close", [302, 403, 403, 403, 403, 404, 404]),
+    "emergencies.public_page": ("GET", "/emergencies/999", [404] * 7),
+    "emergencies.intake": ("GET", "/emergencies/999/need", [302, 403, 403, 404, 404, 403, 403]),
+    "committees_api.list_committees": ("GET", "/api/v1/committees", [200] * 7),
+    "emergencies_api.list_emergencies": ("GET", "/api/v1/emergencies", [200] * 7),
+    "emergencies_api.declare": ("POST", "/api/v1/emergencies", [401] * 7),
+    "emergencies_api.get_emergency": ("GET", "/api/v1/emergencies/999", [404] * 7),
+    "emergencies_api.close": ("POST", "/api/v1/emergencies/999/close", [401] * 7),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

@@ -70,7 +70,16 @@ def json_depth(value: Any) -> int:
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
-    from web.api import directory, docs, interests, matches, posts, reference
+    from web.api import (
+        committees,
+        directory,
+        docs,
+        emergencies,
+        interests,
+        matches,
+        posts,
+        reference,
+    )
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
@@ -85,6 +94,8 @@ def init_app(app: Flask) -> None:
         matches.blp,
         directory.blp,
         interests.blp,
+        committees.blp,
+        emergencies.blp,
     )
     for blueprint in blueprints:
         csrf.exempt(blueprint)

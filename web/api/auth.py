@@ -24,6 +24,8 @@ BEARER = {"security": [{"bearerAuth": []}]}
 # How often a token's last use is written down: the account page shows the day.
 NOTE_USE_EVERY = timedelta(hours=1)
 READS = ("GET", "HEAD", "OPTIONS")
+# Public operations that answer more to a token (staff see more): the token is optional.
+OPTIONAL_BEARER = {"security": [{}, {"bearerAuth": []}]}
 
 
 def _digest(secret: str) -> str:

@@ -22,6 +22,7 @@ from flask import Flask, current_app
 
 import matching
 from matching.geo import haversine_km
+from web.emergencies.scope import emergency_weight_of
 from web.posts.models import Need, Offer
 from web.posts.reading import effective_attributes, modes
 from web.reference import Category, Gazetteer, Taxonomy
@@ -31,10 +32,16 @@ Proposal = matching.Proposal
 Result = matching.Result
 
 
-def load_policy(path: Path | str, taxonomy: Taxonomy) -> matching.Policy:
-    """Read config/matching.toml with the taxonomy's units and substitutes; fail loudly."""
+def load_policy(path: Path | str, taxonomy: Taxonomy,
+                emergency_weight: float | None = None) -> matching.Policy:
+    """Read config/matching.toml with the taxonomy's units and substitutes; fail loudly.
+
+    `emergency_weight` (komvos.toml's `emergency_weight`) is how much more a need in an
+    active emergency's scope weighs."""
     with Path(path).open("rb") as handle:
         mapping = tomllib.load(handle)
+    if emergency_weight is not None:
+        mapping["emergency"] = {"weight": emergency_weight}
     units = {
         name: {"dimension": unit.dimension, "factor": unit.factor}
         for name, unit in taxonomy.units.items()
@@ -48,7 +55,8 @@ def load_policy(path: Path | str, taxonomy: Taxonomy) -> matching.Policy:
 def init_app(app: Flask) -> None:
     """Load and validate the engine's policy at start-up."""
     taxonomy = app.extensions["komvos.taxonomy"]
-    app.extensions["komvos.policy"] = load_policy(app.config["MATCHING_FILE"], taxonomy)
+    app.extensions["komvos.policy"] = load_policy(
+        app.config["MATCHING_FILE"], taxonomy, app.config["KOMVOS"]["emergency_weight"])
 
 
 def policy() -> matching.Policy:
@@ -144,6 +152,7 @@ def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -
         received_recently=received_recently,
         online_ok=not accepted or "online" in accepted,
         in_person_ok=not accepted or "in_person" in accepted,
+        emergency=emergency_weight_of(need),
         **words,  # type: ignore[arg-type]
     )
 

@@ -25,18 +25,22 @@ KIND_LABELS = {
     "password_reset": _l("A link to reset the password"),
     "email_change": _l("A link to confirm a new address"),
     "email_changed": _l("A note that the address is changing"),
+    "urgent_need": _l("An urgent need for one of my committees (staff)"),
+    "emergency_call": _l("A call for help during an emergency"),
 }
 _BY_ROLE = {
-    Role.DONOR: ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending"),
+    Role.DONOR: ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending",
+                 "emergency_call"),
     Role.NGO: (
         "match_confirmed",
         "match_cancelled",
         "match_fulfilled",
         "pledge_waiting",
         "need_deadline",
+        "emergency_call",
     ),
-    Role.STAFF: ("proposals_digest",),
-    Role.ADMIN: ("proposals_digest",),
+    Role.STAFF: ("proposals_digest", "urgent_need"),
+    Role.ADMIN: ("proposals_digest", "urgent_need"),
 }
 
 

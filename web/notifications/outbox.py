@@ -68,6 +68,9 @@ SUBJECTS = {
     "match_escalated": lambda c: _(
         "Not received after %(days)s days: %(title)s", days=c["days"], title=c["title"]
     ),
+    "urgent_need": lambda c: _("Urgent need for %(committee)s: %(title)s",
+                               committee=c["committee"], title=c["title"]),
+    "emergency_call": lambda c: _("Emergency: %(title)s. Can you help?", title=c["title"]),
 }
 NON_ESSENTIAL = {
     "proposals_digest",
@@ -77,6 +80,8 @@ NON_ESSENTIAL = {
     "interest_alert",
     "match_stale",
     "match_escalated",
+    "urgent_need",
+    "emergency_call",
 }
 # Messages that carry a secret link: mailed only, never shown in the inbox.
 PRIVATE_KINDS = ("password_reset", "email_change")
@@ -129,6 +134,7 @@ def notify(
     link: str = "",
     dedupe_key: str | None = None,
     email: str | None = None,
+    immediate: bool = False,
 ) -> Notification:
     """Add one message for `user` to the session, rendered in their language.
 
@@ -136,6 +142,8 @@ def notify(
     (at once, in the daily digest, or not mailed); any kind the person turned off is not
     mailed. Either way the inbox shows it (except messages with a secret link). `email`
     sends it to another address than the account's (a new address being confirmed).
+    `immediate` mails a non-essential message at once to someone whose mail comes daily
+    (staff during an emergency); "never" still means never.
     """
     essential = kind not in NON_ESSENTIAL
     subject, text, html = render_message(user, kind, context, link)
@@ -143,6 +151,8 @@ def notify(
     status, error = NotificationStatus.PENDING, ""
     if not essential and kind != "daily_digest":
         status = _BY_MAIL_MODE[user.mail_mode]
+        if immediate and status == NotificationStatus.DIGEST:
+            status = NotificationStatus.PENDING
     if kind in (user.mail_kinds_off or ()) and kind not in ALWAYS_MAILED:
         status = NotificationStatus.SKIPPED
     if one_line(recipient) != recipient:  # cannot be mailed; the inbox still shows it

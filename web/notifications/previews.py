@@ -105,6 +105,12 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "interest_confirm": {"confirm_link": f"{base}/interests/confirm/EXAMPLE", "days": 7},
         "match_stale": {**side, "days": 8, "release_link": f"{base}/followup/EXAMPLE"},
         "match_escalated": {**side, "title": need.title, "days": 15},
+        "urgent_need": {"title": need.title, "organisation": ngo.name, "quantity": 40,
+                        "unit": "pieces", "committee": "Στέγαση", "urgency": "emergency"},
+        "emergency_call": {"title": "Αφίξεις στον Πειραιά", "message": "Χρειάζονται κουβέρτες.",
+                           "items": [{"title": need.title, "lacking": 20, "unit": "pieces",
+                                      "area": "Πειραιάς", "link": "/offers/new?need=1"}],
+                           "page": "/emergencies/1"},
     }
     return donor, contexts
 

@@ -15,6 +15,7 @@ from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
+from web.committees.services import tell_of_urgent_need
 from web.extensions import db
 from web.matches.services import propose_within
 from web.models import User
@@ -66,6 +67,8 @@ def post(
         _tell_of_pledge(chosen_need, item)
     if not commit:
         return item
+    if isinstance(item, Need):
+        tell_of_urgent_need(item)
     if propose:
         propose_within(**{f"{side.name}_id": item.id})
     db.session.commit()

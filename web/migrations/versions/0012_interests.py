@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012_interests'
-down_revision = '0010_statuses'
+down_revision = '0011_readiness'
 branch_labels = None
 depends_on = None
 
