@@ -22,6 +22,7 @@ from web.auth.services import (
 )
 from web.extensions import db
 from web.models import Invitation, Organisation, User, utcnow
+from web.statuses import OrganisationKind, Role
 from web.validation import InvalidInput
 
 
@@ -75,7 +76,7 @@ def accept_invitation(token: str, person: Person) -> User:
     )
     check_person(person)
     organisation = invitation.organisation
-    role = "ngo" if organisation.kind == "ngo" else "donor"
+    role = Role.NGO if organisation.kind == OrganisationKind.NGO else Role.DONOR
     user = new_user(person, role, organisation)
     db.session.add(user)
     db.session.flush()

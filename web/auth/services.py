@@ -13,6 +13,7 @@ from web.extensions import db
 from web.models import Organisation, User, utcnow
 from web.notifications.outbox import notify
 from web.passwords import hash_password, needs_rehash, password_problem, verify_password
+from web.statuses import OrganisationKind, OrganisationStatus, Role
 from web.validation import InvalidInput
 
 
@@ -113,7 +114,7 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
         description=details.description.strip(),
         status="pending",
     )
-    role = "ngo" if details.kind == "ngo" else "donor"
+    role = Role.NGO if details.kind == OrganisationKind.NGO else Role.DONOR
     user = new_user(person, role, organisation)
     db.session.add_all([organisation, user])
     db.session.flush()
@@ -205,7 +206,7 @@ def decide_organisation(
         raise InvalidInput("reason", str(_l("Say why the organisation is rejected.")))
     if db.session.get(Organisation, organisation_id) is None:
         raise LookupError(organisation_id)
-    new_status = "approved" if approve else "rejected"
+    new_status = OrganisationStatus.APPROVED if approve else OrganisationStatus.REJECTED
     # Guarded on the current status, so two staff deciding at once cannot both win.
     changed = db.session.execute(
         update(Organisation)
@@ -256,7 +257,8 @@ def centre_organisation() -> Organisation:
     """The coordination centre's own organisation, created on first use."""
     centre = db.session.scalar(select(Organisation).where(Organisation.kind == "centre"))
     if centre is None:
-        centre = Organisation(kind="centre", name="Komvos coordination centre", status="approved")
+        centre = Organisation(kind=OrganisationKind.CENTRE, name="Komvos coordination centre",
+                              status=OrganisationStatus.APPROVED)
         db.session.add(centre)
     return centre
 

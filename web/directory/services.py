@@ -18,6 +18,7 @@ from web.extensions import db
 from web.matches.models import Match
 from web.models import Organisation, User, utcnow
 from web.posts.models import Need
+from web.statuses import MatchStatus, OrganisationStatus, ServiceStatus
 from web.validation import InvalidFields, plain_messages
 
 _FIELDS = ("title", "description", "sector", "categories", "areas", "languages", "hours",
@@ -90,7 +91,7 @@ def decide_service(staff: User, service_id: int, approve: bool) -> MemberService
     service = db.session.get(MemberService, service_id)
     if service is None:
         raise LookupError(service_id)
-    service.status = "approved" if approve else "rejected"
+    service.status = ServiceStatus.APPROVED if approve else ServiceStatus.REJECTED
     service.decided_by_id, service.decided_at = staff.id, utcnow()
     record_event(f"service.{service.status}", actor=staff, target=service)
     db.session.commit()
@@ -108,7 +109,8 @@ def _public() -> Select[tuple[MemberService]]:
     return (
         select(MemberService)
         .join(Organisation, MemberService.organisation_id == Organisation.id)
-        .where(MemberService.status == "approved", Organisation.status == "approved")
+        .where(MemberService.status == ServiceStatus.APPROVED,
+               Organisation.status == OrganisationStatus.APPROVED)
         .options(contains_eager(MemberService.organisation))
     )
 
@@ -170,7 +172,7 @@ def waiting_need_ids(organisation_id: int) -> set[int]:
     query = (
         select(Match.need_id)
         .join(Need, Match.need_id == Need.id)
-        .where(Need.organisation_id == organisation_id, Match.status == "proposed")
+        .where(Need.organisation_id == organisation_id, Match.status == MatchStatus.PROPOSED)
         .distinct()
     )
     return set(db.session.scalars(query))

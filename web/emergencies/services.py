@@ -26,6 +26,7 @@ from web.models import User, utcnow
 from web.posts.models import Need, Offer
 from web.posts.schemas import NeedInput, load_post
 from web.posts.services import NEED, post
+from web.statuses import MatchStatus
 from web.validation import InvalidFields, plain_messages
 
 FIELDS = ("title_el", "title_en", "message_el", "message_en", "sectors", "categories", "areas",
@@ -117,7 +118,7 @@ def summarise(emergency: Emergency, until: datetime | None = None) -> dict[str, 
         select(Match, Need).join(Need, Match.need_id == Need.id).where(
             Match.confirmed_at.is_not(None), Match.confirmed_at >= start,
             Match.confirmed_at <= end)).all() if _in_scope(emergency, n)]
-    delivered = [(m, n) for m, n in matches if m.status == "fulfilled" and m.fulfilled_at
+    delivered = [(m, n) for m, n in matches if m.status == MatchStatus.FULFILLED and m.fulfilled_at
                  and m.fulfilled_at <= end]
     return {
         "from": start.isoformat(), "until": end.isoformat(),

@@ -24,11 +24,12 @@ from web.models import User, utcnow
 from web.notifications.outbox import notify, representatives, staff_members
 from web.posts import services as posts
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.statuses import MatchStatus, PostStatus
 
 _SALT = "komvos-followup"
 SIDES = {"need": Need, "offer": Offer}
 # What a link can still act on: a post not yet withdrawn, expired or fully received.
-OPEN = (*ACTIVE_STATUSES, "matched")
+OPEN = (*ACTIVE_STATUSES, PostStatus.MATCHED)
 
 
 def _setting(name: str, default: int) -> int:
@@ -55,7 +56,7 @@ def stale_matches(days: int, now: datetime | None = None, limit: int | None = No
     cutoff = (now or utcnow()) - timedelta(days=days)
     query = (
         select(Match)
-        .where(Match.status == "confirmed", Match.confirmed_at <= cutoff)
+        .where(Match.status == MatchStatus.CONFIRMED, Match.confirmed_at <= cutoff)
         .order_by(Match.confirmed_at, Match.id)
     )
     if limit is not None:
@@ -196,7 +197,7 @@ def release(found: Release) -> int:
     else:
         reason = gettext("No longer available, as the donor said from the reminder.")
         column = Match.offer_id
-    confirmed = select(Match).where(column == found.post.id, Match.status == "confirmed")
+    confirmed = select(Match).where(column == found.post.id, Match.status == MatchStatus.CONFIRMED)
     freed = [(m.id, m.offer_id, m.need_id) for m in db.session.scalars(confirmed)]
     for match_id, _offer_id, _need_id in freed:
         matches.cancel_match(found.actor, match_id, reason)

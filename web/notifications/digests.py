@@ -19,14 +19,14 @@ from web.models import User, utcnow
 from web.notifications.models import Notification
 from web.notifications.outbox import notify, staff_members
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
-from web.statuses import MailMode, NotificationStatus, PostStatus
+from web.statuses import MailMode, MatchStatus, NotificationStatus, PostStatus
 
 REMIND_DAYS = 3
 
 
 def _proposals(sectors: set[str] | None) -> tuple[int, list[Match]]:
     """How many proposals wait (of `sectors`' needs, or all), and the ten most valuable."""
-    conditions: list[Any] = [Match.status == "proposed"]
+    conditions: list[Any] = [Match.status == MatchStatus.PROPOSED]
     if sectors is not None:
         taxonomy = current_app.extensions["komvos.taxonomy"]
         ids = sorted(c.id for c in taxonomy.categories.values() if c.sector in sectors)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from web.extensions import db
 from web.models import Organisation, User, one_of, utcnow
 from web.reference import KINDS
-from web.statuses import ACTIVE_POST_STATUSES, PostStatus, status_type
+from web.statuses import ACTIVE_POST_STATUSES, OrganisationKind, PostStatus, status_type
 
 URGENCIES = ("low", "normal", "high", "emergency")
 STATUSES = tuple(PostStatus)
@@ -113,7 +113,7 @@ class Offer(_Post, db.Model):
     @property
     def from_member(self) -> bool:
         """Offered by a member NGO to the others (member-to-member, not a donation)."""
-        return self.organisation is not None and self.organisation.kind == "ngo"
+        return self.organisation is not None and self.organisation.kind == OrganisationKind.NGO
 
 
 class Need(_Post, db.Model):
