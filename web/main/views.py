@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from web.auth import services
 from web.auth.forms import LanguageForm
-from web.auth.login import signed_in_user
+from web.auth.login import login_manager, signed_in_user
 from web.reference import SECTORS
 
 bp = Blueprint("main", __name__)
@@ -42,10 +42,19 @@ def home() -> str:
 @bp.post("/language")
 def set_language() -> Response:
     """Switch between Greek and English; remembered for the signed-in user."""
-    form = LanguageForm()
+    # A visitor's switch carries no CSRF token, so that public pages stay free of the
+    # session (and cacheable): it only sets this browser's language, and the Lax session
+    # cookie never rides a cross-site POST. Signed in, it changes the account: the token is
+    # checked.
+    form = LanguageForm(meta={} if current_user.is_authenticated else {"csrf": False})
     language = form.language.data
     if form.validate_on_submit() and language in current_app.config["LANGUAGES"]:
         session["language"] = language
         if current_user.is_authenticated:
             services.set_language(signed_in_user(), language)
+        else:
+            # Flask-Login's strong protection empties (and sends again) a visitor's session
+            # that lacks the browser's identifier on every request: give it that identifier,
+            # so public pages stay cacheable for visitors who chose a language.
+            session["_id"] = login_manager._session_identifier_generator()
     return redirect(safe_next(form.next.data) or url_for("main.home"))

@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
+from web.http_cache import public_cached
 from web.i18n import current_language
 from web.posts import services
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
@@ -350,6 +351,7 @@ def offer_page(offer_id: int) -> Any:
 
 
 @bp.get("/needs/<id:need_id>")
+@public_cached()
 def need_page(need_id: int) -> str:
     """The public page of one open need: what is still lacking and where, no personal data."""
     try:
@@ -365,6 +367,7 @@ def need_page(need_id: int) -> str:
 
 
 @bp.get("/needs")
+@public_cached()
 def open_needs() -> str:
     """The public page: open needs, filterable, with no personal data."""
     taxonomy = current_app.extensions["komvos.taxonomy"]
