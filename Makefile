@@ -8,7 +8,7 @@ PORT ?= 5000
 
 FUZZ_EXAMPLES ?= 1000
 
-.PHONY: run test lint translations extract-messages bench fuzz fuzz-http clean
+.PHONY: run test lint translations extract-messages bench bench-web fuzz fuzz-http clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ extract-messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# gunicorn (2 workers, production settings) on PostgreSQL under wrk. It EMPTIES and seeds the
+# database named by BENCH_DATABASE_URL (demo x 50); figures in bench/RESULTS.md.
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/komvos_bench
+bench-web: $(STAMP) translations
+	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
+	$(BIN)/python bench/web.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -32,7 +32,7 @@ from web.directory.models import MemberService
 from web.extensions import db
 from web.i18n import current_language
 from web.models import Organisation
-from web.posts.models import ACTIVE_STATUSES, Need
+from web.posts.models import Need
 
 PUBLIC_MAX_AGE = 5
 STATIC_MAX_AGE = 31_536_000  # a year: the name changes with the content
@@ -60,13 +60,11 @@ CONDITIONAL_PARAMETERS = [
 
 
 def book_version() -> tuple[str, datetime]:
-    """The open book's version and when it last changed: the count of open needs and the
-    latest change of any need (a post, an edit, a match's quantity, a withdrawal), and today
-    (past deadlines leave the lists at midnight without a write)."""
-    count, changed = db.session.execute(
-        select(func.count(Need.id).filter(Need.status.in_(ACTIVE_STATUSES)),
-               func.max(Need.updated_at))
-    ).one()
+    """The open book's version and when it last changed: the latest change of any need (a
+    post, an edit, a match's quantity, a withdrawal or an expiry each set `updated_at`) and
+    the last need's id, both read from an index, and today (past deadlines leave the lists at
+    midnight without a write)."""
+    changed, count = db.session.execute(select(func.max(Need.updated_at), func.max(Need.id))).one()
     day = today()
     midnight = datetime.combine(day, time.min)
     latest = max(changed or midnight, midnight).replace(microsecond=0, tzinfo=UTC)

@@ -48,7 +48,8 @@ class _Post:
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the latest change of a need is the public lists' version (web/http_cache.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     # The poster's own reference, from an imported file: importing it again adds nothing.
     external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
