@@ -168,3 +168,25 @@ def test_a_need_posted_is_listed_at_once(client, make_user):
     assert client.get("/api/v1/open-needs").get_json()["total"] == 0
     post_need(make_user("ngo"), need_fields(title="Νέα ανάγκη"))
     assert client.get("/api/v1/open-needs").get_json()["total"] == 1
+
+
+def test_an_ngo_sees_its_need_past_its_deadline_as_expired_before_the_job_runs(
+        client, make_user, make_need):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from web.clock import today
+    from web.extensions import db
+    from web.posts.models import Need
+
+    poster = make_user("ngo", language="en")
+    late = make_need(poster, title="Until yesterday")
+    db.session.execute(update(Need).where(Need.id == late.id)
+                       .values(needed_by=today() - timedelta(days=1)))
+    db.session.commit()
+    sign_in(client, poster)
+    page = client.get("/needs/ours").get_data(as_text=True)
+    assert 'status-expired">expired<' in page
+    db.session.refresh(late)
+    assert late.status == "open"

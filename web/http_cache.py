@@ -122,16 +122,21 @@ def public_cached(version: Version = book_version) -> Callable[[Callable[..., An
 
 
 # The answers last given, by ETag: the tag names the version of the data, the language and
-# the query, so a kept answer is the one the view would render again. Bounded, per process.
-_KEPT: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+# the query, so a kept answer is the one this app's view would render again. Bounded, one
+# store per app (in `app.extensions`), per process.
 KEPT_ANSWERS = 256
 
 
+def _kept() -> OrderedDict[str, tuple[bytes, str]]:
+    return current_app.extensions["komvos.kept_answers"]  # type: ignore[no-any-return]
+
+
 def _keep(tag: str, response: Response) -> None:
-    _KEPT[tag] = (response.get_data(), response.mimetype or "text/html")
-    _KEPT.move_to_end(tag)
-    while len(_KEPT) > KEPT_ANSWERS:
-        _KEPT.popitem(last=False)
+    kept = _kept()
+    kept[tag] = (response.get_data(), response.mimetype or "text/html")
+    kept.move_to_end(tag)
+    while len(kept) > KEPT_ANSWERS:
+        kept.popitem(last=False)
 
 
 def _answer(version: Version, view: Callable[..., Any], args: Any, kwargs: Any) -> Response:
@@ -140,7 +145,7 @@ def _answer(version: Version, view: Callable[..., Any], args: Any, kwargs: Any) 
     stamp, modified = version()
     key = f"{request.endpoint}|{request.full_path}|{current_language()}|{stamp}"
     tag = hashlib.sha256(key.encode()).hexdigest()[:32]
-    kept = _KEPT.get(tag) if "_flashes" not in session else None
+    kept = _kept().get(tag) if "_flashes" not in session else None
     if _not_modified(tag, modified):
         response = current_app.response_class(status=304)
     elif kept is not None:
@@ -203,5 +208,6 @@ def _cache_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Link static files by their digest and set every response's Cache-Control."""
+    app.extensions["komvos.kept_answers"] = OrderedDict()
     app.url_defaults(_version_static)
     app.after_request(_cache_headers)
