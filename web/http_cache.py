@@ -20,11 +20,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time
 from functools import wraps
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
-from flask import Flask, current_app, make_response, request, session
+from flask import Flask, current_app, has_app_context, make_response, request, session
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from web.clock import today
@@ -59,7 +61,33 @@ CONDITIONAL_PARAMETERS = [
 ]
 
 
+# A process reads a version again after this long, or at once after any commit of its own:
+# another process's change shows within a second, well inside what `max-age` lets any cache
+# keep. (Reads never commit, so every commit is a write.)
+VERSION_SECONDS = 1.0
+
+
+def _remembered(name: str, read: Callable[[], tuple[str, datetime]]) -> tuple[str, datetime]:
+    memo = current_app.extensions["komvos.versions"]
+    now = monotonic()
+    found = memo.get(name)
+    if found is None or found[0] <= now:
+        found = (now + VERSION_SECONDS, read())
+        memo[name] = found
+    return found[1]  # type: ignore[no-any-return]
+
+
+def _forget_versions(_session: Any) -> None:
+    if has_app_context():
+        current_app.extensions.get("komvos.versions", {}).clear()
+
+
 def book_version() -> tuple[str, datetime]:
+    """The open book's version (see `read_book_version`), read at most once a second."""
+    return _remembered("book", read_book_version)
+
+
+def read_book_version() -> tuple[str, datetime]:
     """The open book's version and when it last changed: the latest change of any need (a
     post, an edit, a match's quantity, a withdrawal or an expiry each set `updated_at`) and
     the last need's id, both read from an index, and today (past deadlines leave the lists at
@@ -92,6 +120,11 @@ def _not_modified(tag: str, modified: datetime) -> bool:
 
 
 def directory_version() -> tuple[str, datetime]:
+    """The directory's version (see `read_directory_version`), read at most once a second."""
+    return _remembered("directory", read_directory_version)
+
+
+def read_directory_version() -> tuple[str, datetime]:
     """The public directory's version: its services' count and latest change, and the
     latest decision on an organisation (an approval lists its services, a suspension hides
     them)."""
@@ -209,5 +242,8 @@ def _cache_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Link static files by their digest and set every response's Cache-Control."""
     app.extensions["komvos.kept_answers"] = OrderedDict()
+    app.extensions["komvos.versions"] = {}
+    if not event.contains(Session, "after_commit", _forget_versions):
+        event.listen(Session, "after_commit", _forget_versions)
     app.url_defaults(_version_static)
     app.after_request(_cache_headers)
