@@ -56,7 +56,8 @@ def test_a_change_to_the_open_needs_changes_the_etag(client, need, make_user, ma
 
 def test_the_etag_names_the_language(client, need):
     greek = client.get("/needs")
-    client.post("/language", data={"language": "en", "next": "/needs"})
+    client.post("/language", data={"language": "en", "next": "/needs"},
+                headers={"Origin": "http://localhost"})
     english = client.get("/needs", headers={"If-None-Match": greek.headers["ETag"]})
     assert english.status_code == 200
     assert "What is needed now" in english.get_data(as_text=True)
@@ -190,3 +191,38 @@ def test_an_ngo_sees_its_need_past_its_deadline_as_expired_before_the_job_runs(
     assert 'status-expired">expired<' in page
     db.session.refresh(late)
     assert late.status == "open"
+
+
+def test_a_visitor_switches_language_without_a_token_but_an_account_needs_one(make_app,
+                                                                             make_user):
+    """Public pages carry no CSRF token for visitors (they would set a cookie); signed in,
+    the switch changes the account and must carry the page's token."""
+    from tests.helpers import csrf_token_from
+    from web.extensions import db
+    from web.models import User
+
+    app = make_app(csrf=True)
+    with app.app_context():
+        visitor = app.test_client()
+        assert 'name="csrf_token"' not in visitor.get("/needs").get_data(as_text=True)
+        # From another site's form: refused.
+        for origin in ({"Origin": "https://elsewhere.example"},
+                       {"Referer": "https://elsewhere.example/page"}):
+            assert visitor.post("/language", data={"language": "en"},
+                                headers=origin).status_code == 400
+        ours = {"Origin": "http://localhost"}
+        assert visitor.post("/language", data={"language": "en"},
+                            headers=ours).status_code == 302
+        assert "What is needed now" in visitor.get("/needs").get_data(as_text=True)
+        user = make_user("individual", language="el")
+        person = app.test_client()
+        login = person.get("/login").get_data(as_text=True)
+        person.post("/login", data={"email": user.email, "password": "correct horse battery",
+                                    "csrf_token": csrf_token_from(login)})
+        person.post("/language", data={"language": "en"})  # no token: refused
+        db.session.expire_all()
+        assert db.session.get(User, user.id).language == "el"
+        token = csrf_token_from(person.get("/account").get_data(as_text=True))
+        person.post("/language", data={"language": "en", "csrf_token": token})
+        db.session.expire_all()
+        assert db.session.get(User, user.id).language == "en"
