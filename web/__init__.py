@@ -98,8 +98,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Security headers, the check of submitted text, and error pages."""
-    from web import errors, security, validation
+    from web import errors, http_cache, security, validation
 
+    http_cache.init_app(app)
     security.init_app(app)
     validation.init_app(app)
     errors.init_app(app)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from web.clock import today
 from web.extensions import db
 from web.models import Organisation, User, one_of, utcnow
 from web.reference import KINDS
@@ -51,7 +52,8 @@ class _Post:
     )
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the latest change of a need is the public lists' version (web/http_cache.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     # The poster's own reference, from an imported file: importing it again adds nothing.
     external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
@@ -69,6 +71,15 @@ class _Post:
     def covered_share(self) -> float:
         """The share of the quantity that matches have taken, 0..1."""
         return min(self.committed_quantity / self.quantity, 1.0) if self.quantity else 0.0
+
+    @property
+    def current_status(self) -> str:
+        """The status as of today: an active post past its deadline or end reads as expired
+        before the scheduled `flask expire` stores it (reads never write)."""
+        end = getattr(self, "needed_by", None) or getattr(self, "available_until", None)
+        if self.is_active and end is not None and end < today():
+            return "expired"
+        return self.status
 
     @property
     def is_active(self) -> bool:
