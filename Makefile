@@ -73,7 +73,7 @@ bench: $(STAMP)
 # database named by BENCH_DATABASE_URL (demo x 50); figures in bench/RESULTS.md.
 BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/komvos_bench
 bench-web: $(STAMP) translations
-	$(BIN)/python bench/web.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+	$(BIN)/python bench/web_load.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,8 +1,8 @@
 """Load benchmark of the web app: gunicorn (2 workers, production settings) on PostgreSQL with
 the demo × 50, driven by `wrk` at fixed concurrency.
 
-    .venv/bin/python bench/web.py                 # or: make bench-web
-    .venv/bin/python bench/web.py --runs 1 --duration 5 --app-root /tmp/komvos-before
+    .venv/bin/python bench/web_load.py                 # or: make bench-web
+    .venv/bin/python bench/web_load.py --runs 1 --duration 5 --app-root /tmp/komvos-before
 
 It EMPTIES the database named by `--database-url` (default komvos_bench) and seeds it: the
 demo data, its posts copied 50 times over three copies of its organisations and people (~7,000
