@@ -9,7 +9,6 @@ import pytest
 from web.posts.reading import effective_attributes, read_post
 from web.reference import load_gazetteer, load_taxonomy
 
-
 CONFIG = Path(__file__).parents[1] / "config"
 
 

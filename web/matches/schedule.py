@@ -66,7 +66,9 @@ def _move(match: Match, released: list[date], **values: object) -> bool:
     return True
 
 
-def _finish(user: User, match: Match, action: str, released: list[date], **details: object) -> Match:
+def _finish(
+    user: User, match: Match, action: str, released: list[date], **details: object
+) -> Match:
     record_event(action, actor=user, target=match,
                  released=[d.isoformat() for d in released], **details)
     notify_sides(match, "rescheduled")
