@@ -28,9 +28,10 @@ def _amount(quantity: int, unit: str, per: str) -> str:
 
 
 def _between(per: str, first: date, last: date) -> str:
+    """From the first day to the last (weekly), or from one month to another (monthly)."""
     if per == "week":
         return gettext("from %(first)s to %(last)s", first=format_date(first),
-                       last=format_date(period_end(last, per)))
+                       last=format_date(last))
     return gettext("%(first)s to %(last)s", first=format_date(first, "LLLL yyyy"),
                    last=format_date(last, "LLLL yyyy"))
 
@@ -46,7 +47,8 @@ def schedule_of(match: Match) -> str:
         return gettext("Counted in %(period)s.", period=word)
     words = [
         _amount(match.quantity, match.offer.unit, match.per)
-        + ", " + _between(match.per, match.period_from, match.period_until) + "."
+        + ", " + _between(match.per, match.period_from, period_end(match.period_until, match.per))
+        + "."
     ]
     if match.paused_from and match.paused_until:
         words.append(gettext("Paused from %(start)s to %(end)s.",
