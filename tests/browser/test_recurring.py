@@ -51,7 +51,8 @@ def test_a_donor_offers_weekly_interpreting_and_pauses_the_commitment(
         (today() + timedelta(days=56)).isoformat())
     check(page, "recurring-offer-form")
     page.get_by_role("button", name=t(language, "Post the offer")).click()
-    expect(page.get_by_role("status")).to_contain_text(t(language, "Thank you. Your offer is posted."))
+    posted = t(language, "Thank you. Your offer is posted.")
+    expect(page.get_by_role("status")).to_contain_text(posted)
     card = page.locator(".card", has_text=TITLE)
     expect(card.locator(".schedule")).to_contain_text(
         t(language, "%(n)s %(unit)s a week", n="4", unit=HOURS[language]))
