@@ -94,11 +94,17 @@ MATRIX = {
     "matches.mine": ("GET", "/matches", [302, 200, 200, 200, 200, 403, 403]),
     "matches.cancel": ("POST", "/matches/{match}/cancel", [302, 404, 404, 404, 404, 302, 302]),
     "matches.receipt": ("POST", "/matches/{match}/receipt", [302, 404, 404, 404, 404, 404, 404]),
+    # Recurring commitments: the giving side (and staff), and only for a recurring match.
+    "matches.commitment": ("GET", "/matches/{match}/schedule", [302] + [404] * 6),
+    "matches.pause": ("POST", "/matches/{match}/pause", [302] + [404] * 6),
+    "matches.end": ("POST", "/matches/{match}/end", [302] + [404] * 6),
     "matches_api.list_matches": ("GET", "/api/v1/matches", [401] * 7),
     "matches_api.confirm": ("POST", "/api/v1/matches/{match}/confirm", [401] * 7),
     "matches_api.reject": ("POST", "/api/v1/matches/{match}/reject", [401] * 7),
     "matches_api.receipt": ("POST", "/api/v1/matches/{match}/receipt", [401] * 7),
     "matches_api.cancel": ("POST", "/api/v1/matches/{match}/cancel", [401] * 7),
+    "matches_api.pause": ("POST", "/api/v1/matches/{match}/pause", [401] * 7),
+    "matches_api.end": ("POST", "/api/v1/matches/{match}/end", [401] * 7),
     # Notifications: everyone signed in has an inbox; unsubscribing needs no sign-in.
     "notifications.inbox": ("GET", "/inbox", [302, 200, 200, 200, 200, 200, 200]),
     "notifications.mark_read": ("POST", "/inbox/999/read", [302, 404, 404, 404, 404, 404, 404]),

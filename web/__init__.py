@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from web.directory.views import bp as directory_bp
     from web.emergencies.views import bp as emergencies_bp
     from web.main.views import bp as main_bp
+    from web.matches import schedule_views  # noqa: F401  # its routes join matches_bp
     from web.matches.views import bp as matches_bp
     from web.notifications.views import bp as notifications_bp
     from web.posts.views import bp as posts_bp

@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from web.audit import record_event
@@ -52,11 +52,15 @@ def link_days() -> int:
 
 
 def stale_matches(days: int, now: datetime | None = None, limit: int | None = None) -> list[Match]:
-    """Confirmed matches not received `days` after confirmation, oldest first."""
+    """Confirmed matches not received `days` after confirmation, oldest first; a recurring
+    commitment (weekly or monthly on both sides) is never received in one go, so never stale."""
     cutoff = (now or utcnow()) - timedelta(days=days)
+    recurring = and_(Match.per.is_not(None), Offer.per.is_not(None), Need.per.is_not(None))
     query = (
         select(Match)
-        .where(Match.status == MatchStatus.CONFIRMED, Match.confirmed_at <= cutoff)
+        .join(Offer, Match.offer_id == Offer.id)
+        .join(Need, Match.need_id == Need.id)
+        .where(Match.status == MatchStatus.CONFIRMED, Match.confirmed_at <= cutoff, ~recurring)
         .order_by(Match.confirmed_at, Match.id)
     )
     if limit is not None:

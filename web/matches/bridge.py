@@ -22,7 +22,9 @@ from flask import Flask, current_app
 
 import matching
 from matching.geo import haversine_km
+from web.clock import today
 from web.emergencies.scope import emergency_weight_of
+from web.matches.periods import left_for_engine
 from web.posts.models import Need, Offer
 from web.posts.reading import effective_attributes, modes
 from web.reference import Category, Gazetteer, Taxonomy
@@ -104,11 +106,17 @@ def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
     }
 
 
+def _capacity(post: Offer | Need) -> int:
+    """What the post can still give or lacks: for a recurring one, per period, the least
+    left in any period ahead (web/matches/periods.py)."""
+    return post.remaining_quantity if post.per is None else left_for_engine(post, today())
+
+
 def engine_offer(offer: Offer, reserved: int = 0) -> matching.Offer:
     """An offer as the engine sees it: what is left after confirmed matches and `reserved`."""
     category, words = _read(offer)
     lat, lon = coordinates(offer)
-    left = max(offer.remaining_quantity - reserved, 0)
+    left = max(_capacity(offer) - reserved, 0)
     given = modes(offer.attributes or {}, offer.remote)
     return matching.Offer(
         id=str(offer.id),
@@ -140,7 +148,7 @@ def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -
         id=str(need.id),
         kind=need.kind,
         category_path=category.path,
-        quantity=max(need.remaining_quantity - reserved, 0),
+        quantity=max(_capacity(need) - reserved, 0),
         unit=_registries()[0].counted_unit(category, need.unit),
         urgency=need.urgency,
         requested=need.quantity,
@@ -167,8 +175,11 @@ def compatible_category_ids(category_id: str, *, as_offer: bool) -> set[str]:
 
 
 def allowed(offer: Offer, need: Need) -> bool:
-    """The donor's restrictions to sectors or areas, if any, admit this need."""
+    """The donor's restrictions to sectors or areas, if any, admit this need, and both
+    count in the same periods when both recur."""
     taxonomy, places = _registries()
+    if offer.per and need.per and offer.per != need.per:
+        return False  # a weekly offer and a monthly need count in different periods
     if offer.restrict_sectors and taxonomy[need.category_id].sector not in offer.restrict_sectors:
         return False
     if offer.restrict_areas:

@@ -11,6 +11,7 @@ KIND_LABELS = {
     "match_confirmed": _l("A match is confirmed"),
     "match_cancelled": _l("A match is cancelled"),
     "match_fulfilled": _l("What arrived is recorded"),
+    "match_rescheduled": _l("A recurring commitment is paused or ended"),
     "pledge_waiting": _l("A donor offers something for one of our needs"),
     "need_deadline": _l("A need nears its deadline uncovered"),
     "offer_ending": _l("An offer ends unmatched"),
@@ -30,11 +31,12 @@ KIND_LABELS = {
 }
 _BY_ROLE = {
     Role.DONOR: ("match_confirmed", "match_cancelled", "match_fulfilled", "offer_ending",
-                 "emergency_call"),
+                 "emergency_call", "match_rescheduled"),
     Role.NGO: (
         "match_confirmed",
         "match_cancelled",
         "match_fulfilled",
+        "match_rescheduled",
         "pledge_waiting",
         "need_deadline",
         "emergency_call",

@@ -48,6 +48,7 @@ SUBJECTS = {
     "match_confirmed": lambda c: _("Match confirmed: %(title)s", title=c["title"]),
     "match_cancelled": lambda c: _("Match cancelled: %(title)s", title=c["title"]),
     "match_fulfilled": lambda c: _("Thank you: %(title)s was received", title=c["title"]),
+    "match_rescheduled": lambda c: _("Schedule changed: %(title)s", title=c["title"]),
     "organisation_approved": lambda c: _("%(name)s is approved on Komvos", name=c["name"]),
     "organisation_rejected": lambda c: _("%(name)s was not approved on Komvos", name=c["name"]),
     "proposals_digest": lambda c: _("%(n)s proposals are waiting for review", n=c["count"]),

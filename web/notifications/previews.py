@@ -82,6 +82,7 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "match_confirmed": side,
         "match_cancelled": side,
         "match_fulfilled": side,
+        "match_rescheduled": side,
         "organisation_approved": {"name": company.name, "reason": ""},
         "organisation_rejected": {"name": company.name, "reason": "Δεν βρέθηκε η εγγραφή της."},
         "proposals_digest": {"count": 1, "matches": [match]},

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from web.clock import today
 from web.extensions import db
 from web.models import Organisation, User, one_of, utcnow
+from web.recurrence import PERS
 from web.reference import KINDS
 from web.statuses import ACTIVE_POST_STATUSES, OrganisationKind, PostStatus, status_type
 
@@ -40,6 +41,9 @@ class _Post:
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     reach_km: Mapped[int] = mapped_column(default=0)
+    # A skill or service given (or asked for) every week or month (web/recurrence.py): the
+    # quantity is then per period, counted in the period ledger, not in committed_quantity.
+    per: Mapped[str | None] = mapped_column(String(8))
     # What the post's words say (web/posts/reading.py): attribute values stated by the poster
     # or read from the text, the categories it names, and the category it points to.
     attributes: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
@@ -93,6 +97,7 @@ def _post_constraints(table: str) -> tuple[Any, ...]:
         CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity"),
         CheckConstraint("committed_quantity >= 0", name="committed"),
         CheckConstraint(f"reach_km >= 0 AND reach_km <= {MAX_REACH_KM}", name="reach"),
+        CheckConstraint(f"per IS NULL OR {one_of('per', PERS)}", name="per"),
         Index(f"ix_{table}_category_status", "category_id", "status"),
     )
 

@@ -38,6 +38,7 @@ from web.posts.fields import (
 )
 from web.posts.labels import KIND_LABELS
 from web.posts.models import MAX_QUANTITY, MAX_REACH_KM, URGENCIES
+from web.recurrence import PERS, RECURRING_KINDS
 from web.reference import KINDS, SECTORS
 from web.validation import InvalidFields, plain_messages
 
@@ -69,6 +70,12 @@ class PostInput(Schema):
     latitude = coordinate(34.0, 42.0)
     longitude = coordinate(19.0, 30.0)
     reach_km = whole_number(0, MAX_REACH_KM, load_default=10)
+    per = choice(
+        PERS, load_default=None, allow_none=True,
+        metadata={"description": "For a skill or service given (or needed) again and again: "
+                  "`week` or `month`. The quantity is then per week or month, between the "
+                  "offer's `available_from` and `available_until` (required) or until the "
+                  "need's `needed_by`; it renews every period. Null or left out: once."})
     attributes = fields.Dict(
         keys=fields.String(validate=validate.Length(max=32)),
         values=fields.List(fields.String(validate=validate.Length(max=32)),
@@ -141,6 +148,8 @@ class PostInput(Schema):
             errors["place"] = [_l("We do not know this place; try the municipality's name.")]
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             errors["longitude"] = [_l("Give both latitude and longitude, or neither.")]
+        if data.get("per") and data.get("kind") and data["kind"] not in RECURRING_KINDS:
+            errors["per"] = [_l("Only skills and services can be given every week or month.")]
 
     def check_specific(self, data: dict[str, Any], errors: dict[str, list[Any]]) -> None:
         """Rules of one side only."""
@@ -219,6 +228,9 @@ class OfferInput(PostInput):
             errors["available_until"] = [_l("The end must not be before the start.")]
         elif end is not None and end < today():
             errors["available_until"] = [_l("The end must not be in the past.")]
+        if data.get("per") and "available_until" in data and end is None:
+            errors["available_until"] = [
+                _l("Say until when you can give it every week or month.")]
         if data.get("remote") and data.get("kind") == "goods":
             errors["remote"] = [_l("Goods cannot be given remotely.")]
         places = current_app.extensions["komvos.places"]
