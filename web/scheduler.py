@@ -1,7 +1,7 @@
 """The daily jobs on a schedule, each run once a day however many schedulers are started.
 
-`flask --app web scheduler` runs `expire`, `match run`, `digest` and `remind` at the times of
-day set in the configuration (`schedule_<job>`, in the centre's time zone). A job is due once
+`flask --app web scheduler` runs `expire`, `match run`, `digest`, `remind`, `followup run` and
+`interests send` (daily and weekly) at the times of day set in the configuration (`schedule_<job>`, in the centre's time zone). A job is due once
 its time has passed today and no run of it has succeeded today (its period is the local date),
 so a scheduler started late catches up, and one started again the same day does nothing.
 
@@ -39,6 +39,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from web.audit import record_event
 from web.config import ConfigError
 from web.extensions import db
+from web.followup.services import run_followup
+from web.interests.alerts import send_alerts
 from web.matches.services import expire_due, run_matching
 from web.models import AuditEvent
 from web.notifications.digests import daily_digests, reminders, staff_digest
@@ -64,6 +66,17 @@ def _remind() -> str:
     return f"{reminders()} reminders"
 
 
+def _followup() -> str:
+    reminded, escalated = run_followup()
+    return f"{reminded} stale matches reminded, {escalated} escalated"
+
+
+def _interests() -> str:
+    # Daily interests, and the weekly ones whose week has come (a weekly interest waits six
+    # days between messages, so a daily run sends it once a week).
+    return f"{send_alerts('daily')} daily and {send_alerts('weekly')} weekly alerts"
+
+
 # The daily jobs in the order they run when several are due: the CLI command each one is, and
 # the function it calls (the same as the command's).
 DAILY_JOBS: dict[str, Callable[[], str]] = {
@@ -71,6 +84,8 @@ DAILY_JOBS: dict[str, Callable[[], str]] = {
     "match_run": _match_run,
     "digest": _digest,
     "remind": _remind,
+    "followup": _followup,
+    "interests": _interests,
 }
 
 
