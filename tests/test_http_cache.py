@@ -226,3 +226,23 @@ def test_a_visitor_switches_language_without_a_token_but_an_account_needs_one(ma
         person.post("/language", data={"language": "en", "csrf_token": token})
         db.session.expire_all()
         assert db.session.get(User, user.id).language == "en"
+
+
+def test_a_public_list_cached_before_an_emergency_shows_its_banner_after(client, make_user):
+    """The banner is on every public page: declaring or closing an emergency changes the
+    version of the cached lists, though no need changed."""
+    from web.emergencies import services as emergencies
+
+    from .test_emergencies import emergency_fields
+
+    staff = make_user("staff")
+    for path in ("/needs", "/directory"):
+        assert "emergency-banner" not in client.get(path).get_data(as_text=True)
+    before = client.get("/needs").headers["ETag"]
+    emergency = emergencies.declare_emergency(staff, emergency_fields())
+    for path in ("/needs", "/directory"):
+        assert "emergency-banner" in client.get(path).get_data(as_text=True)
+    assert client.get("/needs", headers={"If-None-Match": before}).status_code == 200
+    emergencies.close_emergency(staff, emergency.id)
+    for path in ("/needs", "/directory"):
+        assert "emergency-banner" not in client.get(path).get_data(as_text=True)

@@ -31,6 +31,7 @@ from werkzeug.wrappers import Response
 
 from web.clock import today
 from web.directory.models import MemberService
+from web.emergencies.models import Emergency
 from web.extensions import db
 from web.i18n import current_language
 from web.models import Organisation
@@ -95,8 +96,22 @@ def read_book_version() -> tuple[str, datetime]:
     changed, count = db.session.execute(select(func.max(Need.updated_at), func.max(Need.id))).one()
     day = today()
     midnight = datetime.combine(day, time.min)
-    latest = max(changed or midnight, midnight).replace(microsecond=0, tzinfo=UTC)
-    return f"{count}.{changed.isoformat() if changed else '-'}.{day.isoformat()}", latest
+    declared, latest_emergency = emergencies_version()
+    stamps = [changed or midnight, midnight, *([latest_emergency] if latest_emergency else [])]
+    latest = max(stamps).replace(microsecond=0, tzinfo=UTC)
+    return f"{count}.{changed.isoformat() if changed else '-'}.{day.isoformat()}.{declared}", latest
+
+
+def emergencies_version() -> tuple[str, datetime | None]:
+    """Every public page shows the emergencies in force in its banner: their count and last
+    declaration or closing, so a page cached before one is declared or closed is not served
+    after it (one that reaches its expected end leaves with the day, already in the stamps)."""
+    count, declared, closed = db.session.execute(
+        select(func.count(Emergency.id), func.max(Emergency.created_at),
+               func.max(Emergency.closed_at))
+    ).one()
+    stamps = [s for s in (declared, closed) if s is not None]
+    return f"{count}.{declared}.{closed}", (max(stamps) if stamps else None)
 
 
 def _personal() -> bool:
@@ -132,9 +147,10 @@ def read_directory_version() -> tuple[str, datetime]:
         select(func.count(MemberService.id), func.max(MemberService.updated_at))
     ).one()
     decided = db.session.scalar(select(func.max(Organisation.decided_at)))
-    stamps = [s for s in (changed, decided) if s is not None] or [datetime(2000, 1, 1)]
-    latest = max(stamps).replace(microsecond=0, tzinfo=UTC)
-    return f"{count}.{changed}.{decided}", latest
+    emergencies, latest_emergency = emergencies_version()
+    stamps = [s for s in (changed, decided, latest_emergency) if s is not None]
+    latest = max(stamps or [datetime(2000, 1, 1)]).replace(microsecond=0, tzinfo=UTC)
+    return f"{count}.{changed}.{decided}.{emergencies}.{today().isoformat()}", latest
 
 
 Version = Callable[[], tuple[str, datetime]]
