@@ -2,8 +2,9 @@
 
 `flask --app web scheduler` runs `expire`, `match run`, `digest`, `remind`, `followup run` and
 `interests send` (daily and weekly) at the times of day set in the configuration
-(`schedule_<job>`, in the centre's time zone). A job is due once its time has passed today and no run of it has succeeded today (its period is the local date),
-so a scheduler started late catches up, and one started again the same day does nothing.
+(`schedule_<job>`, in the centre's time zone). A job is due once its time has passed today and
+no run of it has succeeded today (its period is the local date), so a scheduler started late
+catches up, and one started again the same day does nothing.
 
 Single flight: a scheduler takes a lock per job before running it: on PostgreSQL a
 session-level advisory lock (`pg_try_advisory_lock`), held across hosts by the database; on
