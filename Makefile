@@ -17,7 +17,7 @@ DEV_LOCK := requirements/dev-lock.txt
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-.PHONY: run test lint lock translations extract-messages bench fuzz fuzz-http clean
+.PHONY: run test lint lock translations extract-messages bench bench-web fuzz fuzz-http clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ extract-messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# gunicorn (2 workers, production settings) on PostgreSQL under wrk. It EMPTIES and seeds the
+# database named by BENCH_DATABASE_URL (demo x 50); figures in bench/RESULTS.md.
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/komvos_bench
+bench-web: $(STAMP) translations
+	$(BIN)/python bench/web_load.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance test-results .pytest_cache .ruff_cache .mypy_cache .hypothesis

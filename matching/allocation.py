@@ -11,8 +11,9 @@ The problem splits into connected components of the candidate graph, each solved
   unit's size; HiGHS' dual simplex is left for the rest and for a flow the solver refuses.
   Small components are batched into one solve, large ones are solved alone;
 - a component whose relaxation is integral in lots is optimal as it is. A fractional one is a
-  MILP of its own: repaired near the vertex by a small MILP, kept when within the policy's gap
-  of its LP bound, else solved exactly (up to `milp_max_edges` edges) or kept as repaired.
+  MILP of its own: up to `milp_max_edges` edges solved exactly (repaired near the vertex too
+  only if that stops short); a larger one repaired near the vertex by a small MILP, optimal
+  when within the policy's gap of its LP bound, else kept as repaired.
   Every MILP stops at a node limit, never at a clock, and every piece left short of optimal
   is named in the status with its gap.
 """
@@ -303,19 +304,30 @@ def _solve_task(task: _Task) -> _Solved:
 
 def _settle(q: Problem, relaxed: FloatArray, bound: float, limits: _Limits) -> tuple[IntArray,
                                                                                      str]:
-    """Whole lots for one component whose relaxation is fractional, and "optimal" or why not:
-    repaired near the vertex; if that is not within the gap of the LP bound, an exact MILP
-    for a small component (kept if better), or the repair as it is for a large one."""
-    found = near_vertex(q, relaxed, limits.node_limit, limits.gap)
+    """Whole lots for one component whose relaxation is fractional, and "optimal" or why not.
+
+    A small component (up to `milp_max_edges` edges) is solved exactly first; only if that
+    MILP stops short is it also repaired near the vertex, and the better kept (one MILP
+    instead of two: what a new need against lots of several offers costs). A large one is
+    repaired near the vertex, optimal when within the gap of its LP bound, else kept as it is.
+    """
     value = q.value * q.lot
-    if float(np.dot(value, found)) >= bound * (1 - limits.gap) - 1e-12:
-        return found, "optimal"
-    if len(q.offer) > limits.milp_max_edges:
-        return found, ROUNDED
-    exact, reason = solve_milp(q, limits.node_limit, limits.gap)
-    if reason == "optimal" or float(np.dot(value, exact)) >= float(np.dot(value, found)):
-        return exact, reason
-    return found, reason
+
+    def within_gap(lots: IntArray) -> bool:
+        return float(np.dot(value, lots)) >= bound * (1 - limits.gap) - 1e-12
+
+    if len(q.offer) <= limits.milp_max_edges:
+        exact, reason = solve_milp(q, limits.node_limit, limits.gap)
+        if reason == "optimal":
+            return exact, reason
+        found = near_vertex(q, relaxed, limits.node_limit, limits.gap)
+        if within_gap(found):
+            return found, "optimal"
+        if float(np.dot(value, exact)) >= float(np.dot(value, found)):
+            return exact, reason
+        return found, reason
+    found = near_vertex(q, relaxed, limits.node_limit, limits.gap)
+    return found, "optimal" if within_gap(found) else ROUNDED
 
 
 def verdict(objective: float, bound: float, short: Iterable[Shortfall],

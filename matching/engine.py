@@ -50,7 +50,11 @@ class CandidateTable(Sequence[Candidate]):
     def breakdown(self, index: int) -> dict[str, float]:
         """The components of pair `index`, by name."""
         row = self.scores.components[index]
-        return {name: float(row[k]) for k, name in enumerate(COMPONENTS)}
+        found = {name: float(row[k]) for k, name in enumerate(COMPONENTS)}
+        emergency = self.book.needs[self.pairs.need[index]].emergency
+        if emergency:  # not a score component: it multiplies the value (see Need.emergency)
+            found["emergency"] = emergency
+        return found
 
     def _candidate(self, i: int) -> Candidate:
         distance = float(self.pairs.distance_km[i])
@@ -192,7 +196,7 @@ def propose_for_offer(offer: Offer, open_needs: Sequence[Need], policy: Policy,
     without a scan of every open need.
     """
     if isinstance(open_needs, OpenIndex):
-        return propose([offer], open_needs.near(offer, policy), policy, today)
+        return propose([offer], open_needs.near(offer, policy, today), policy, today)
     fits = _Compatible(offer.category_path, policy, as_offer=True)
     kind = offer.kind
     return propose([offer], [n for n in open_needs if n.kind == kind and fits[n.category_path]],

@@ -115,7 +115,8 @@ class Need:
     (for instance confirmed matches in the last 90 days); less scores higher on fairness.
     ``online_ok`` and ``in_person_ok`` say how the need may be met (a need that says "not
     online" is ``online_ok=False``). ``concepts``, ``text_path`` and ``attributes`` are as
-    for `Offer`.
+    for `Offer`. ``emergency`` is 1 for a need in the scope of a declared emergency (0, the
+    default, for none): its value is multiplied by 1 + the policy's ``emergency_weight``.
     """
 
     id: str
@@ -137,9 +138,12 @@ class Need:
     received_recently: float = 0.0
     online_ok: bool = True
     in_person_ok: bool = True
+    emergency: float = 0.0
 
     def __post_init__(self) -> None:
         _check_common(self)
+        if not (0.0 <= self.emergency <= 1.0):
+            raise InputError(f"Need {self.id!r}: emergency must be between 0 and 1")
         if not (self.online_ok or self.in_person_ok):
             raise InputError(f"Need {self.id!r}: accept online, in person or both")
         if self.urgency not in URGENCIES:

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "distance": {"half_km": 10.0, "max_km": 60.0},
     "deadline": {"half_life_days": 14.0, "none": 0.3},
     "fairness": {"half": 5.0},
+    "emergency": {"weight": 3.0},
     "limits": {
         "min_score": 0.2, "max_candidates_per_offer": 25, "max_candidates_per_need": 25,
         "max_neighbours": 50, "mip_rel_gap": 1e-4, "milp_max_edges": 50,
@@ -130,6 +131,7 @@ class Policy:
     attribute_none: float = 0.75
     strict_attributes: frozenset[str] = frozenset()
     milp_node_limit: int = 1000
+    emergency_weight: float = 3.0
 
     @classmethod
     def from_mapping(
@@ -184,6 +186,7 @@ class Policy:
             attribute_none=_number("attributes.none", m["attributes"]["none"], 0.0, 1.0),
             strict_attributes=frozenset(strict_attributes),
             milp_node_limit=_integer("limits.milp_node_limit", lim["milp_node_limit"], 1),
+            emergency_weight=_number("emergency.weight", m["emergency"]["weight"], 0.0, 100.0),
         )
 
     def unit_ratio(self, offer_unit: str, need_unit: str) -> float | None:

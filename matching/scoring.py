@@ -108,8 +108,9 @@ def score_pairs(book: Book, pairs: Pairs, policy: Policy) -> Scores:
     for i in np.flatnonzero(unproven):
         unproven[i] = shared_words(offer_docs[o[i]], need_docs[n[i]]) < policy.text_evidence
     score = np.where(unproven, 0.0, np.clip(weighted, 0.0, 1.0))
-    per_need = _need_column(
-        book, [policy.urgency_weights[x.urgency] / x.share_denominator for x in needs], n)
+    per_need = _need_column(book, [
+        policy.urgency_weights[x.urgency] * (1.0 + policy.emergency_weight * x.emergency)
+        / x.share_denominator for x in needs], n)
     return Scores(components, score, score * per_need * pairs.ratio)
 
 

@@ -5,7 +5,8 @@ import re
 
 import pytest
 from openapi_spec_validator import validate
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from tests.conftest import need_fields, offer_fields
 from tests.helpers import sign_in
@@ -277,3 +278,35 @@ def test_the_openapi_document_links_creates_to_reads_and_documents_errors(client
     assert {"200", "401", "404"} <= set(get["responses"])
     assert "422" in create["responses"]
     assert "bearerAuth" in spec["components"]["securitySchemes"]
+
+
+def test_reading_with_a_token_writes_nothing_and_a_change_notes_its_use_once_an_hour(
+    client, make_user, make_offer, bearer
+):
+    user = make_user("individual")
+    headers = bearer(user)
+    offer = make_offer(user)
+    commits = []
+
+    def count(_session):
+        commits.append(1)
+
+    event.listen(Session, "after_commit", count)
+    try:
+        assert client.get("/api/v1/offers", headers=headers).status_code == 200
+        assert client.get(f"/api/v1/offers/{offer.id}", headers=headers).status_code == 200
+    finally:
+        event.remove(Session, "after_commit", count)
+    assert commits == []  # reads never write
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken)).last_used_at is None
+    def change_and_note(quantity):
+        answer = client.patch(f"/api/v1/offers/{offer.id}", json={"quantity": quantity},
+                              headers=headers)
+        assert answer.status_code == 200
+        db.session.expire_all()
+        return db.session.scalar(select(ApiToken)).last_used_at
+
+    first = change_and_note(101)
+    assert first is not None
+    assert change_and_note(102) == first  # a second change within the hour adds no write

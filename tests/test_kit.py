@@ -284,3 +284,22 @@ def test_gunicorn_serves_the_app_with_its_configuration(app, database_url):
         server.terminate()
         output = server.communicate(timeout=60)[0]
     assert '"GET /api/v1/health HTTP/1.1" 200' in output  # the access log
+
+
+def test_the_migrate_service_writes_a_random_secret_once(tmp_path):
+    script = app_service("migrate")["command"][-1].replace("$$", "$")
+    secret_step = script.split("flask --app web", 1)[0]  # the lines before the migrations
+    site = tmp_path / "site.toml"
+    env = {**os.environ, "KOMVOS_CONFIG_FILE": str(site)}
+    subprocess.run(["sh", "-ec", secret_step], env=env, check=True, timeout=30)
+    first = tomllib.loads(site.read_text())["secret_key"]
+    subprocess.run(["sh", "-ec", secret_step], env=env, check=True, timeout=30)
+    assert tomllib.loads(site.read_text())["secret_key"] == first  # kept on the next start
+    assert len(first) >= 32
+    production = {
+        "KOMVOS_ENV": "production",
+        "KOMVOS_CONFIG_FILE": str(site),
+        "KOMVOS_DATABASE_URL": "postgresql+psycopg://komvos@db/komvos",
+        "KOMVOS_BASE_URL": "http://localhost:8000",
+    }
+    assert load_settings(environ=production)["secret_key"] == first

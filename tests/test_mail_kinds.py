@@ -27,7 +27,8 @@ def test_a_person_stops_one_kind_by_mail_and_the_inbox_still_shows_it(
             "language": "en",
             "mail_mode": "immediate",
             "mail_kinds_shown": "1",
-            "mail_kind": ["match_cancelled", "match_fulfilled", "offer_ending"],
+            "mail_kind": ["match_cancelled", "match_fulfilled", "offer_ending", "emergency_call",
+                          "match_rescheduled"],
         },
     )
     assert response.status_code == 302

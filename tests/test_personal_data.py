@@ -47,7 +47,7 @@ def two_sides(make_user, make_offer, make_need, make_match):
     need = make_need(ngo, quantity=30, title="Blankets for Nadia's shelter")
     match = make_match(offer, need, 20)
     matches.confirm_match(staff, match.id)
-    from web.auth.services import create_invitation
+    from web.auth.invitations import create_invitation
 
     create_invitation(ngo, "invited.person@ngo.example")
     return {

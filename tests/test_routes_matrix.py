@@ -94,11 +94,17 @@ MATRIX = {
     "matches.mine": ("GET", "/matches", [302, 200, 200, 200, 200, 403, 403]),
     "matches.cancel": ("POST", "/matches/{match}/cancel", [302, 404, 404, 404, 404, 302, 302]),
     "matches.receipt": ("POST", "/matches/{match}/receipt", [302, 404, 404, 404, 404, 404, 404]),
+    # Recurring commitments: the giving side (and staff), and only for a recurring match.
+    "matches.commitment": ("GET", "/matches/{match}/schedule", [302] + [404] * 6),
+    "matches.pause": ("POST", "/matches/{match}/pause", [302] + [404] * 6),
+    "matches.end": ("POST", "/matches/{match}/end", [302] + [404] * 6),
     "matches_api.list_matches": ("GET", "/api/v1/matches", [401] * 7),
     "matches_api.confirm": ("POST", "/api/v1/matches/{match}/confirm", [401] * 7),
     "matches_api.reject": ("POST", "/api/v1/matches/{match}/reject", [401] * 7),
     "matches_api.receipt": ("POST", "/api/v1/matches/{match}/receipt", [401] * 7),
     "matches_api.cancel": ("POST", "/api/v1/matches/{match}/cancel", [401] * 7),
+    "matches_api.pause": ("POST", "/api/v1/matches/{match}/pause", [401] * 7),
+    "matches_api.end": ("POST", "/api/v1/matches/{match}/end", [401] * 7),
     # Notifications: everyone signed in has an inbox; unsubscribing needs no sign-in.
     "notifications.inbox": ("GET", "/inbox", [302, 200, 200, 200, 200, 200, 200]),
     "notifications.mark_read": ("POST", "/inbox/999/read", [302, 404, 404, 404, 404, 404, 404]),
@@ -157,6 +163,50 @@ MATRIX = {
         [302, 403, 403, 403, 403, 404, 404],
     ),
     "directory_api.list_services": ("GET", "/api/v1/directory", [200] * 7),
+    # Saved interests: people who offer keep theirs; anyone may subscribe an address.
+    "interests.mine": ("GET", "/account/interests", [302, 200, 200, 200, 200, 403, 403]),
+    "interests.add": ("POST", "/account/interests", [302, 422, 422, 422, 422, 403, 403]),
+    "interests.edit": (
+        "GET",
+        "/account/interests/999/edit",
+        [302, 404, 404, 404, 404, 403, 403],
+    ),
+    "interests.update": (
+        "POST",
+        "/account/interests/999/edit",
+        [302, 404, 404, 404, 404, 403, 403],
+    ),
+    "interests.delete": (
+        "POST",
+        "/account/interests/999/delete",
+        [302, 404, 404, 404, 404, 403, 403],
+    ),
+    "interests.subscribe": ("GET", "/interests/subscribe", [200] * 7),
+    "interests.confirm": ("GET", "/interests/confirm/not-a-token", [404] * 7),
+    "interests.unsubscribe": ("GET", "/interests/unsubscribe/not-a-token", [404] * 7),
+    "interests_api.list_interests": ("GET", "/api/v1/interests", [401] * 7),
+    "interests_api.create_interest": ("POST", "/api/v1/interests", [401] * 7),
+    "interests_api.get_interest": ("GET", "/api/v1/interests/999", [401] * 7),
+    "interests_api.update_interest": ("PATCH", "/api/v1/interests/999", [401] * 7),
+    "interests_api.delete_interest": ("DELETE", "/api/v1/interests/999", [401] * 7),
+    # Stale matches: the reminder's signed link, no sign-in.
+    "followup.release": ("GET", "/followup/not-a-token", [404] * 7),
+    # Committees and emergencies: staff manage; the public sees emergencies in force.
+    "committees.staff_page": ("GET", "/staff/committees", [302, 403, 403, 403, 403, 200, 200]),
+    "committees.set_seats": ("POST", "/staff/committees/999", [302, 403, 403, 403, 403, 404, 404]),
+    "emergencies.staff_list": ("GET", "/staff/emergencies", [302, 403, 403, 403, 403, 200, 200]),
+    "emergencies.declare": ("POST", "/staff/emergencies", [302, 403, 403, 403, 403, 422, 422]),
+    "emergencies.staff_page": (
+        "GET", "/staff/emergencies/999", [302, 403, 403, 403, 403, 404, 404]),
+    "emergencies.close": (
+        "POST", "/staff/emergencies/999/close", [302, 403, 403, 403, 403, 404, 404]),
+    "emergencies.public_page": ("GET", "/emergencies/999", [404] * 7),
+    "emergencies.intake": ("GET", "/emergencies/999/need", [302, 403, 403, 404, 404, 403, 403]),
+    "committees_api.list_committees": ("GET", "/api/v1/committees", [200] * 7),
+    "emergencies_api.list_emergencies": ("GET", "/api/v1/emergencies", [200] * 7),
+    "emergencies_api.declare": ("POST", "/api/v1/emergencies", [401] * 7),
+    "emergencies_api.get_emergency": ("GET", "/api/v1/emergencies/999", [404] * 7),
+    "emergencies_api.close": ("POST", "/api/v1/emergencies/999/close", [401] * 7),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
 

@@ -69,9 +69,12 @@ def test_the_schedule_comes_from_the_settings_in_time_order(app):
         ("expire", time(0, 5)),
         ("match_run", time(1, 0)),
         ("digest", time(7, 0)),
+        ("interests", time(8, 0)),
         ("remind", time(9, 0)),
+        ("followup", time(9, 30)),
     ]
-    settings = {"schedule_expire": "23:00", "schedule_remind": "", "schedule_digest": "6:15"}
+    settings = {"schedule_expire": "23:00", "schedule_remind": "", "schedule_digest": "6:15",
+                "schedule_followup": "", "schedule_interests": ""}
     assert [(job.name, job.at) for job in scheduler.schedule(settings)] == [
         ("digest", time(6, 15)),
         ("expire", time(23, 0)),
@@ -87,7 +90,8 @@ def test_two_schedulers_started_at_once_run_each_daily_job_once(app, make_user):
     states = sorted(
         (first.job, first.state, second.state) for first, second in zip(*outcomes, strict=True)
     )
-    assert [job for job, _, _ in states] == ["digest", "expire", "match_run", "remind"]
+    assert [job for job, _, _ in states] == [
+        "digest", "expire", "followup", "interests", "match_run", "remind"]
     for job, *pair in states:
         assert pair.count("ran") == 1, (job, pair)
         assert runs_recorded(job) == 1
@@ -96,7 +100,7 @@ def test_two_schedulers_started_at_once_run_each_daily_job_once(app, make_user):
     assert {o.state for o in run_due(EVENING + timedelta(minutes=20))} == {"done"}
     assert match_runs() == 1
     assert {o.state for o in run_due(EVENING + timedelta(days=1))} == {"ran"}
-    assert (runs_recorded(), match_runs()) == (8, 2)
+    assert (runs_recorded(), match_runs()) == (12, 2)
 
 
 def test_a_job_running_on_another_scheduler_is_skipped_not_run_again(app):
@@ -130,7 +134,7 @@ def test_a_job_running_on_another_scheduler_is_skipped_not_run_again(app):
         other_done.set()
         thread.join(timeout=60)
     assert [o.state for o in second] == ["busy"]
-    assert [o.state for o in first] == ["ran"]  # type: ignore[attr-defined]
+    assert [o.state for o in first] == ["ran"]
     assert calls == ["first"]
     db.session.expire_all()
     assert runs_recorded("expire") == 1
@@ -182,7 +186,8 @@ def test_scheduler_once_runs_what_is_due_and_says_so(app):
     assert result.exit_code == 0, result.output
     # Whatever the hour, a job is either run now or not due yet; none twice.
     lines = result.output.strip().splitlines()
-    assert [line.split(":")[0] for line in lines] == ["expire", "match_run", "digest", "remind"]
+    assert [line.split(":")[0] for line in lines] == [
+        "expire", "match_run", "digest", "interests", "remind", "followup"]
     ran = sum(": ran" in line for line in lines)
     assert runs_recorded() == ran
     again = runner.invoke(args=["scheduler", "--once"])
@@ -228,3 +233,18 @@ def test_staff_read_the_scheduled_runs_in_the_audit_trail(app, client, make_user
     sign_in(client, make_user("staff"))
     html = client.get("/staff/audit?action=job.ran").get_data(as_text=True)
     assert "Εκτελέστηκε μια προγραμματισμένη εργασία" in html
+
+
+def test_the_long_running_scheduler_polls_until_stopped(make_app):
+    midnight = {f"schedule_{name}": "00:00" for name in scheduler.DAILY_JOBS}
+    app = make_app(**midnight)
+    stop, heard = threading.Event(), []
+
+    def report(outcome):
+        heard.append((outcome.job, outcome.state))
+        stop.set()  # the poll in progress finishes; no further poll starts
+
+    with app.app_context():
+        scheduler.run_forever(stop, poll_seconds=3600, report=report)
+        assert heard == [(name, "ran") for name in scheduler.DAILY_JOBS]
+        assert runs_recorded() == len(scheduler.DAILY_JOBS) and match_runs() == 1

@@ -159,7 +159,7 @@ def test_the_api_filters_categories_by_kind(client):
 
 
 def test_a_post_without_a_category_gets_the_one_its_words_make_clear(
-        client, make_user, bearer):
+        client, make_user, bearer):  # noqa: F811
     auth = bearer(make_user("ngo"))
     from tests.conftest import need_fields
 

@@ -53,7 +53,7 @@ def register_extensions(app: Flask) -> None:
 def register_reference_data(app: Flask) -> None:
     """Load and validate the taxonomy, the places and the engine's policy; a bad file stops
     start-up here."""
-    from web import maps
+    from web import committees, maps
     from web.matches import bridge
     from web.reference import load_gazetteer, load_taxonomy, loaded_once
 
@@ -61,21 +61,24 @@ def register_reference_data(app: Flask) -> None:
     app.extensions["komvos.places"] = loaded_once(load_gazetteer, app.config["PLACES_FILE"])
     bridge.init_app(app)
     maps.init_app(app)
+    committees.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature."""
-    from web import api, routing
+    from web import api, followup, interests, routing
     from web.account.views import bp as account_bp
     from web.auth.views import bp as auth_bp
+    from web.committees.views import bp as committees_bp
     from web.directory.views import bp as directory_bp
+    from web.emergencies.views import bp as emergencies_bp
     from web.main.views import bp as main_bp
+    from web.matches import schedule_views  # noqa: F401  # its routes join matches_bp
     from web.matches.views import bp as matches_bp
     from web.notifications.views import bp as notifications_bp
-    from web.posts import form_views, views  # noqa: F401  # their routes join posts_bp
-    from web.posts.blueprint import bp as posts_bp
+    from web.posts.views import bp as posts_bp
     from web.staff.export_views import own_bp as own_exports_bp
-    from web.staff.views import bp as staff_bp  # type: ignore[attr-defined]  # importing views adds its routes to bp
+    from web.staff.views import bp as staff_bp
 
     routing.init_app(app)
     app.register_blueprint(main_bp)
@@ -85,15 +88,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matches_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(committees_bp)
+    app.register_blueprint(emergencies_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(own_exports_bp)
+    interests.init_app(app)
+    followup.init_app(app)
     api.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:
     """Security headers, the check of submitted text, and error pages."""
-    from web import errors, security, validation
+    from web import errors, http_cache, security, validation
 
+    http_cache.init_app(app)
     security.init_app(app)
     validation.init_app(app)
     errors.init_app(app)
@@ -101,6 +109,7 @@ def register_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """`flask --app web create-staff`, `seed-demo`, ..."""
-    from web import cli
+    from web import cli, emergencies
 
     cli.init_app(app)
+    emergencies.init_app(app)

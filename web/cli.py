@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from web import database, scheduler
+from web.auth.services import create_staff
+from web.config import ConfigError
+from web.demo import DEMO_PASSWORD, database_is_empty, seed_demo
+from web.matches.services import expire_due, run_matching
+from web.notifications.delivery import run_worker
+from web.notifications.digests import daily_digests, reminders, staff_digest
 from web.staff.cli import import_command
 from web.statuses import RunTrigger
 from web.validation import InvalidInput
@@ -33,8 +43,6 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def create_staff_command(email: str, full_name: str, admin: bool, password: str) -> None:
     """Make a centre staff account for EMAIL."""
-    from web.auth.services import create_staff
-
     try:
         user = create_staff(email, full_name or email.split("@")[0], password, admin=admin)
     except InvalidInput as error:
@@ -47,8 +55,6 @@ def create_staff_command(email: str, full_name: str, admin: bool, password: str)
 @with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Fill the database with the fictional demo organisations and people."""
-    from web.demo import DEMO_PASSWORD, database_is_empty, seed_demo
-
     if if_empty and not database_is_empty():
         click.echo("The database already has data; no demo data added.")
         return
@@ -68,8 +74,6 @@ def match_group() -> None:
 @with_appcontext
 def match_run_command() -> None:
     """Re-optimise every open offer and need (confirmed matches stay as they are)."""
-    from web.matches.services import run_matching
-
     run = run_matching(RunTrigger.FULL)
     click.echo(
         f"Run {run.id}: {run.offers} offers, {run.needs} needs, {run.candidates} candidates, "
@@ -82,8 +86,6 @@ def match_run_command() -> None:
 @with_appcontext
 def expire_command() -> None:
     """Expire offers past their end and needs past their deadline (run it daily)."""
-    from web.matches.services import expire_due
-
     click.echo(f"Expired {expire_due()} offers and needs.")
 
 
@@ -92,8 +94,6 @@ def expire_command() -> None:
 @with_appcontext
 def worker_command(once: bool) -> None:
     """Send the outbox's mail, retrying temporary failures with back-off."""
-    from web.notifications.delivery import run_worker
-
     sent = run_worker(once=once)
     click.echo(f"Sent {sent} messages.")
 
@@ -102,8 +102,6 @@ def worker_command(once: bool) -> None:
 @with_appcontext
 def digest_command() -> None:
     """Write the staff's digest of waiting proposals and people's daily digests (daily)."""
-    from web.notifications.digests import daily_digests, staff_digest
-
     click.echo(f"Digests: {staff_digest()} to staff, {daily_digests()} daily.")
 
 
@@ -111,8 +109,6 @@ def digest_command() -> None:
 @with_appcontext
 def remind_command() -> None:
     """Remind posters of needs nearing their deadline and offers ending unmatched (daily)."""
-    from web.notifications.digests import reminders
-
     click.echo(f"Reminders: {reminders()}.")
 
 
@@ -122,27 +118,25 @@ def remind_command() -> None:
 def scheduler_command(once: bool) -> None:
     """Run the daily jobs (expire, match run, digest, remind) at their times of day; each runs
     once a day however many schedulers run, on however many hosts."""
-    import signal
-    import threading
-
-    from web import scheduler
-    from web.config import ConfigError
-
     try:
         jobs = scheduler.schedule()
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
+
+    def report(outcome: scheduler.Outcome) -> None:
+        summary = f" ({outcome.summary})" if outcome.summary else ""
+        click.echo(f"{outcome.job}: {outcome.state}{summary}")
+
     if once:
         for outcome in scheduler.run_due(jobs=jobs):
-            click.echo(f"{outcome.job}: {outcome.state}" + (f" ({outcome.summary})" if
-                                                              outcome.summary else ""))
+            report(outcome)
         return
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     times = ", ".join(f"{job.name} {job.at:%H:%M}" for job in jobs)
     click.echo(f"Scheduler {scheduler.pid_note()}: {times or 'no jobs on'}.")
-    scheduler.run_forever(stop)
+    scheduler.run_forever(stop, report=report)
     click.echo("Scheduler stopped.")
 
 
@@ -151,10 +145,6 @@ def scheduler_command(once: bool) -> None:
 def health_command() -> None:
     """Exit 0 when the database answers and the reference data is loaded (container health
     checks of the worker and the scheduler); else name the part that failed and exit 1."""
-    from flask import current_app
-
-    from web import database
-
     failed = [
         part
         for part, ok in (

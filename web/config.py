@@ -37,6 +37,11 @@ def _coerce(raw: str, default: Any, name: str) -> Any:
         if raw.lower() in ("0", "false", "no", "off", ""):
             return False
         raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError as error:
+            raise ConfigError(f"{name} must be a number, not {raw!r}") from error
     if isinstance(default, int):
         try:
             return int(raw)
@@ -149,6 +154,7 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "TAXONOMY_FILE": str(CONFIG_DIR / settings["taxonomy_file"]),
         "PLACES_FILE": str(CONFIG_DIR / settings["places_file"]),
         "MATCHING_FILE": str(CONFIG_DIR / settings["matching_file"]),
+        "COMMITTEES_FILE": str(CONFIG_DIR / settings["committees_file"]),
         "PROXY_HOPS": settings["proxy_hops"],
         "RATELIMIT_STORAGE_URI": settings["ratelimit_storage_url"],
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": settings["ratelimit_key_prefix"]},

@@ -12,9 +12,13 @@ from sqlalchemy import func, select
 from web.auth.services import centre_organisation, normalise_email
 from web.clock import today
 from web.config import CONFIG_DIR
+from web.directory.services import decide_service, describe_service
 from web.extensions import db
+from web.matches.services import run_matching
 from web.models import Organisation, User, utcnow
 from web.passwords import hash_password
+from web.posts.schemas import NeedInput, OfferInput, load_post
+from web.posts.services import NEED, OFFER, post
 from web.statuses import OrganisationKind, OrganisationStatus, Role, RunTrigger
 
 DEMO_FILE = CONFIG_DIR / "demo_people.toml"
@@ -83,10 +87,6 @@ def seed_demo() -> SeedSummary:
 
 def _seed_posts(summary: SeedSummary) -> None:
     """Post the demo offers and needs through the same services people use."""
-    from web.matches.services import run_matching
-    from web.posts.schemas import NeedInput, OfferInput, load_post
-    from web.posts.services import NEED, OFFER, post
-
     with POSTS_FILE.open("rb") as handle:
         posts = tomllib.load(handle)
     start = today()
@@ -111,8 +111,6 @@ def _seed_posts(summary: SeedSummary) -> None:
 
 def _seed_services(entries: list[dict[str, Any]], summary: SeedSummary) -> None:
     """Describe the demo members' services and approve them, through the same services."""
-    from web.directory.services import decide_service, describe_service
-
     staff = db.session.scalar(select(User).where(User.role == Role.STAFF).order_by(User.id))
     for entry in entries:
         raw = {k: v for k, v in entry.items() if k != "representative"}

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from web.reference import fragments
+from web.reference import SECTORS, fragments
 
 
 def select_locale() -> str:
@@ -83,8 +83,6 @@ def details_text(attributes: dict[str, list[str]] | None) -> str:
 
 def sector_label(code: str | None) -> str:
     """A sector's label in the request's language."""
-    from web.reference import SECTORS
-
     return SECTORS[code][current_language()] if code in SECTORS else (code or "")
 
 
@@ -94,11 +92,9 @@ def org_name(organisation: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Give templates the language and the locale-aware formatters."""
-    from web.notifications.views import unread_count
-
+    """Give templates the language and the locale-aware formatters. (Each feature adds its
+    own: the inbox's unread count comes with the notifications blueprint.)"""
     app.jinja_env.globals.update(
-        unread_count=unread_count,
         category_label=category_label,
         place_name=place_name,
         unit_label=unit_label,

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from web.clock import today
+from web.committees.scope import committee_choices, committee_sectors
 from web.database import plain, plain_text
 from web.matches.models import MATCH_STATUSES, Match
 from web.models import utcnow
@@ -56,6 +57,8 @@ class ListFilters:
     week: date | None = None
     assigned: int | None = None
     sort: str = "value"
+    # "mine" (the signed-in staff member's committees), "all", or one committee's id.
+    committee: str | None = None
 
     def args(self) -> dict[str, str]:
         """The filters as query-string arguments (only those set), for links and redirects."""
@@ -106,6 +109,7 @@ def parse_filters(args: Mapping[str, str], statuses: tuple[str, ...] = ()) -> Li
         week=_day(args.get("week")),
         assigned=_number(args.get("assigned"), 2**31 - 1),
         sort=_choice(args.get("sort"), SORTS) or "value",
+        committee=_choice(args.get("committee"), committee_choices()),
     )
 
 
@@ -127,6 +131,10 @@ def category_ids(filters: ListFilters) -> list[str] | None:
     if filters.category:
         below = {c.id for c in taxonomy.categories.values() if filters.category in c.path}
         allowed = below if allowed is None else allowed & below
+    followed = committee_sectors(filters.committee)
+    if followed is not None:
+        within = {c.id for c in taxonomy.categories.values() if c.sector in followed}
+        allowed = within if allowed is None else allowed & within
     return None if allowed is None else sorted(allowed)
 
 

@@ -1,9 +1,10 @@
 """The daily jobs on a schedule, each run once a day however many schedulers are started.
 
-`flask --app web scheduler` runs `expire`, `match run`, `digest` and `remind` at the times of
-day set in the configuration (`schedule_<job>`, in the centre's time zone). A job is due once
-its time has passed today and no run of it has succeeded today (its period is the local date),
-so a scheduler started late catches up, and one started again the same day does nothing.
+`flask --app web scheduler` runs `expire`, `match run`, `digest`, `remind`, `followup run` and
+`interests send` (daily and weekly) at the times of day set in the configuration
+(`schedule_<job>`, in the centre's time zone). A job is due once its time has passed today and
+no run of it has succeeded today (its period is the local date), so a scheduler started late
+catches up, and one started again the same day does nothing.
 
 Single flight: a scheduler takes a lock per job before running it: on PostgreSQL a
 session-level advisory lock (`pg_try_advisory_lock`), held across hosts by the database; on
@@ -34,10 +35,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from web.audit import record_event
 from web.config import ConfigError
 from web.extensions import db
+from web.followup.services import run_followup
+from web.interests.alerts import send_alerts
 from web.matches.services import expire_due, run_matching
 from web.models import AuditEvent
 from web.notifications.digests import daily_digests, reminders, staff_digest
@@ -64,6 +68,17 @@ def _remind() -> str:
     return f"{reminders()} reminders"
 
 
+def _followup() -> str:
+    reminded, escalated = run_followup()
+    return f"{reminded} stale matches reminded, {escalated} escalated"
+
+
+def _interests() -> str:
+    # Daily interests, and the weekly ones whose week has come (a weekly interest waits six
+    # days between messages, so a daily run sends it once a week).
+    return f"{send_alerts('daily')} daily and {send_alerts('weekly')} weekly alerts"
+
+
 # The daily jobs in the order they run when several are due: the CLI command each one is, and
 # the function it calls (the same as the command's).
 DAILY_JOBS: dict[str, Callable[[], str]] = {
@@ -71,6 +86,8 @@ DAILY_JOBS: dict[str, Callable[[], str]] = {
     "match_run": _match_run,
     "digest": _digest,
     "remind": _remind,
+    "followup": _followup,
+    "interests": _interests,
 }
 
 
@@ -254,16 +271,26 @@ def _file_lock(job: str) -> Iterator[bool]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def run_forever(stop: threading.Event, poll_seconds: float | None = None) -> None:
-    """Poll for due jobs until `stop` is set (a job in progress finishes first)."""
+def run_forever(
+    stop: threading.Event,
+    poll_seconds: float | None = None,
+    report: Callable[[Outcome], None] | None = None,
+) -> None:
+    """Poll for due jobs until `stop` is set (a job in progress finishes first); `report`
+    hears of every job that ran or failed. A poll that cannot reach the database is logged
+    and the next one tries again."""
     if poll_seconds is None:
         poll_seconds = float(current_app.config["KOMVOS"].get("scheduler_poll_seconds", 60))
-    schedule()  # a bad time of day stops the scheduler at start, naming the setting
+    jobs = schedule()  # a bad time of day stops the scheduler at start, naming the setting
     while not stop.is_set():
-        for outcome in run_due():
-            if outcome.state == "failed":
-                current_app.logger.error("job %s failed: %s", outcome.job, outcome.summary)
-        db.session.remove()
+        try:
+            for outcome in run_due(jobs=jobs):
+                if report is not None and outcome.state in ("ran", "failed"):
+                    report(outcome)
+        except SQLAlchemyError as error:
+            current_app.logger.error("scheduler poll failed, trying again: %s", error)
+        finally:
+            db.session.remove()
         stop.wait(poll_seconds)
 
 

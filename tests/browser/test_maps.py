@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.support import sign_in
@@ -39,7 +41,9 @@ def test_open_needs_are_listed_beside_a_map_with_a_marker_each(page, check, make
 
 def test_the_list_stays_when_the_map_scripts_fail(page, make_user, make_need, live_server):
     needs = _needs_in_places(make_user, make_need)
-    page.route("**/static/vendor/**/*.js", lambda route: route.fulfill(body="", status=200))
+    # Static files are linked with their content's digest (?v=...).
+    page.route(re.compile(r"/static/vendor/.*\.js(\?|$)"),
+               lambda route: route.fulfill(body="", status=200))
     page.goto("/needs")
     expect(page.locator("#needs-list > li")).to_have_count(len(needs))
     expect(page.locator("[data-map]")).not_to_have_attribute("data-markers", str(len(needs)))

@@ -73,16 +73,33 @@ def _same(first, second):
     assert (first.objective, first.status) == (second.objective, second.status)
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.data(), st.integers(0, 8), st.integers(0, 8))
-def test_the_open_index_gives_what_the_plain_list_gives(data, n_offers, n_needs):
+@settings(max_examples=120, deadline=None)
+@given(st.data(), st.integers(0, 8), st.integers(0, 12), st.integers(0, 7))
+def test_the_open_index_gives_what_the_plain_list_gives(data, n_offers, n_needs, days):
+    # later days expire some needs: a remote offer's nearest must be the open ones
+    today = TODAY + timedelta(days=days)
     open_offers = [data.draw(offers(i)) for i in range(n_offers)]
     open_needs = [data.draw(needs(i)) for i in range(n_needs)]
     new_offer, new_need = data.draw(offers(0, "x")), data.draw(needs(0, "y"))
-    _same(propose_for_offer(new_offer, OpenIndex(open_needs), POLICY, TODAY),
-          propose_for_offer(new_offer, open_needs, POLICY, TODAY))
-    _same(propose_for_need(new_need, OpenIndex(open_offers), POLICY, TODAY),
-          propose_for_need(new_need, open_offers, POLICY, TODAY))
+    _same(propose_for_offer(new_offer, OpenIndex(open_needs), POLICY, today),
+          propose_for_offer(new_offer, open_needs, POLICY, today))
+    _same(propose_for_need(new_need, OpenIndex(open_offers), POLICY, today),
+          propose_for_need(new_need, open_offers, POLICY, today))
+
+
+def test_a_remote_offer_is_given_only_its_nearest_open_needs_by_the_index(make_offer,
+                                                                            make_need, policy,
+                                                                            today):
+    from dataclasses import replace
+
+    few = replace(policy, max_neighbours=2)
+    tutor = make_offer(remote=True)
+    near, nearer, far = (make_need(id=f"n{d}", lat=37.9755 + d, lon=23.7348)
+                         for d in (0.02, 0.01, 0.5))
+    gone = make_need(id="n-gone", lat=37.9755, lon=23.7348, needed_by=today - timedelta(days=1))
+    index = OpenIndex([near, nearer, far, gone])
+    assert {n.id for n in index.near(tutor, few, today)} == {near.id, nearer.id}
+    assert len(index.near(tutor, few)) == 4  # without a day, every one of the group
 
 
 def test_the_open_index_is_a_sequence_sorted_by_id(make_need):

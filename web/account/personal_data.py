@@ -27,7 +27,7 @@ from web.notifications.models import Notification
 from web.passwords import hash_password, verify_password
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
 from web.posts.services import NEED, OFFER, lapse_posts
-from web.statuses import MailMode
+from web.statuses import MailMode, MatchStatus
 from web.validation import InvalidInput
 
 ERASED_NAME = "—"
@@ -195,7 +195,7 @@ def erasure_consequences(user: User) -> Consequences:
     confirmed = db.session.scalars(
         select(Match.id).where(
             or_(Match.offer_id.in_(ids[0]), Match.need_id.in_(ids[1])),
-            Match.status.in_(("confirmed", "fulfilled")),
+            Match.status.in_((MatchStatus.CONFIRMED, MatchStatus.FULFILLED)),
         )
     ).all()
     return Consequences(

@@ -70,7 +70,16 @@ def json_depth(value: Any) -> int:
 
 def init_app(app: Flask) -> None:
     """Mount the API blueprints and serve the OpenAPI document."""
-    from web.api import directory, docs, matches, posts, reference
+    from web.api import (
+        committees,
+        directory,
+        docs,
+        emergencies,
+        interests,
+        matches,
+        posts,
+        reference,
+    )
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
@@ -84,6 +93,9 @@ def init_app(app: Flask) -> None:
         posts.open_needs_blp,
         matches.blp,
         directory.blp,
+        interests.blp,
+        committees.blp,
+        emergencies.blp,
     )
     for blueprint in blueprints:
         csrf.exempt(blueprint)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import abort, g, request
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
@@ -20,8 +20,12 @@ from web.validation import InvalidInput
 
 TOKEN_PREFIX = "kmv_"
 MAX_TOKENS = 20
-LAST_USE_STEP = timedelta(hours=1)
 BEARER: dict[str, list[dict[str, list[str]]]] = {"security": [{"bearerAuth": []}]}
+# How often a token's last use is written down: the account page shows the day.
+NOTE_USE_EVERY = timedelta(hours=1)
+READS = ("GET", "HEAD", "OPTIONS")
+# Public operations that answer more to a token (staff see more): the token is optional.
+OPTIONAL_BEARER: dict[str, list[dict[str, list[str]]]] = {"security": [{}, {"bearerAuth": []}]}
 
 
 def _digest(secret: str) -> str:
@@ -74,14 +78,24 @@ def user_from_token(header: str | None) -> User | None:
     )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    now = utcnow()
-    last = token.last_used_at
-    # Recorded to the hour (the account page shows the day): a busy client's reads do not
-    # each write.
-    if last is None or last.date() != now.date() or now - last >= LAST_USE_STEP:
-        token.last_used_at = now
-        db.session.commit()
+    if request.method not in READS:
+        _note_use(token)
     return token.user
+
+
+def _note_use(token: ApiToken) -> None:
+    """Write down that the token was used, at most once per `NOTE_USE_EVERY`, inside the
+    request's own transaction: the use case's commit carries it. Reads never write."""
+    now = utcnow()
+    db.session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token.id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - NOTE_USE_EVERY),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def optional_api_user() -> User | None:

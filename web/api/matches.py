@@ -1,4 +1,5 @@
-"""Matches over JSON: each side's list, staff decisions, receipts, cancellations."""
+"""Matches over JSON: each side's list, staff decisions, receipts, cancellations, and the
+schedule of recurring commitments (pause, end)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from marshmallow import RAISE, Schema, fields, validate
 from web import throttle
 from web.api.auth import BEARER, caller_key, require_api_user
 from web.api.schemas import PageQuery, UtcDateTime, page_of
+from web.clock import today
 from web.listing import ListFilters
-from web.matches import queries, services
+from web.matches import queries, schedule, services
+from web.matches.schedule_words import schedule_of
 from web.pagination import page_body
 from web.validation import Text
 from web.views_common import documented_errors
@@ -42,6 +45,20 @@ class MatchOut(Schema):
     created_at = UtcDateTime()
     confirmed_at = UtcDateTime(allow_none=True)
     contact = fields.Method("other_side", allow_none=True)
+    per = fields.String(allow_none=True, metadata={
+        "description": "`week` or `month` when a side recurs; null otherwise"})
+    period_from = fields.Date(allow_none=True, metadata={
+        "description": "The first day of the first period it counts in"})
+    period_until = fields.Date(allow_none=True, metadata={
+        "description": "The first day of the last period it counts in"})
+    paused_from = fields.Date(allow_none=True)
+    paused_until = fields.Date(allow_none=True)
+    ended_on = fields.Date(allow_none=True)
+    recurring = fields.Boolean(metadata={
+        "description": "A commitment of `quantity` every week or month, from `period_from` "
+                       "to `period_until`, less the periods starting within the pause"})
+    schedule = fields.Function(schedule_of, metadata={
+        "description": "The schedule in words, in the caller's language"})
     side = fields.Method(
         "side_of",
         allow_none=True,
@@ -153,3 +170,28 @@ def receipt(body: dict[str, Any], match_id: int) -> Any:
 def cancel(body: dict[str, Any], match_id: int) -> Any:
     """Either side or staff cancel a confirmed match."""
     return _run(services.cancel_match, match_id, body["reason"])
+
+
+@blp.post("/<id:match_id>/pause")
+@blp.arguments(schedule.PauseInput)
+@blp.response(200, MatchOut)
+@blp.doc(operationId="pauseCommitment", **BEARER)
+@documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+def pause(body: dict[str, Any], match_id: int) -> Any:
+    """The donor (or staff) pauses a confirmed recurring commitment from `from` to `until`:
+    each week or month starting within is released and both sides are told. Once per
+    commitment; 422 names the field (`from`, `until`, or `status` when it is not a confirmed
+    recurring commitment)."""
+    return _run(schedule.pause_commitment, match_id, body["from_"], body["until"])
+
+
+@blp.post("/<id:match_id>/end")
+@blp.arguments(schedule.EndInput, required=False)
+@blp.response(200, MatchOut)
+@blp.doc(operationId="endCommitment", **BEARER)
+@documented_errors(blp, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+def end(body: dict[str, Any], match_id: int) -> Any:
+    """The donor (or staff) ends a confirmed recurring commitment from `from` (today when
+    left out): each week or month starting on or after it is released and both sides are
+    told; 422 names the field."""
+    return _run(schedule.end_commitment, match_id, body.get("from_") or today())

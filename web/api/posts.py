@@ -23,6 +23,7 @@ from web.api.schemas import (
     PublicNeedOut,
     page_of,
 )
+from web.http_cache import CONDITIONAL_PARAMETERS, PUBLIC_HEADERS, public_cached
 from web.pagination import page_body
 from web.posts import services
 from web.posts.schemas import NeedChanges, NeedInput, OfferChanges, OfferInput
@@ -218,9 +219,11 @@ for _api_side in SIDES:
 
 
 @open_needs_blp.get("")
+@public_cached()
 @open_needs_blp.arguments(NeedQuery, location="query", unknown=RAISE)
-@open_needs_blp.response(200, page_of(PublicNeedOut))
-@open_needs_blp.doc(operationId="listOpenNeeds")
+@open_needs_blp.response(200, page_of(PublicNeedOut), headers=PUBLIC_HEADERS)
+@open_needs_blp.alt_response(304, description="Not modified since the ETag or date sent")
+@open_needs_blp.doc(operationId="listOpenNeeds", parameters=CONDITIONAL_PARAMETERS)
 def list_open_needs(args: dict[str, Any]) -> dict[str, Any]:
     """Open needs of every organisation, as the public page shows them."""
     args.pop("status", None)

@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from web.clock import today
+from web.matches.periods import this_period
 from web.posts.models import STATUSES, URGENCIES
 from web.reference import KINDS, SECTORS
 
@@ -99,6 +101,20 @@ class PostOut(Schema):
     version = fields.Integer(required=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
+    per = fields.String(allow_none=True, metadata={
+        "description": "`week` or `month` for a recurring skill or service (the quantity is "
+                       "per period); null: once"})
+    this_period = fields.Method("period_now", allow_none=True, metadata={
+        "description": "For a recurring post: the current period's first day (`start`), "
+                       "what confirmed matches hold of it (`committed`) and what is `left`"})
+
+    def period_now(self, post: Any) -> dict[str, Any] | None:
+        """The current week's or month's figures of a recurring post."""
+        if post.per is None:
+            return None
+        start, held = this_period(post, today())
+        return {"start": start.isoformat(), "committed": held,
+                "left": max(post.quantity - held, 0)}
 
 
 class OfferOut(PostOut):

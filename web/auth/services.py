@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.audit import record_event
 from web.extensions import db
-from web.models import Invitation, Organisation, User, utcnow
+from web.models import Organisation, User, utcnow
+from web.notifications.outbox import notify
 from web.passwords import hash_password, needs_rehash, password_problem, verify_password
+from web.statuses import OrganisationKind, OrganisationStatus, Role
 from web.validation import InvalidInput
 
 
@@ -56,7 +54,8 @@ def email_taken(email: str) -> bool:
     return found is not None
 
 
-def _check_person(person: Person) -> None:
+def check_person(person: Person) -> None:
+    """InvalidInput naming the field when the email is taken or the password is weak."""
     if email_taken(person.email):
         raise InvalidInput("email", str(_l("An account with this email already exists.")))
     problem = password_problem(person.password, person.email)
@@ -64,7 +63,8 @@ def _check_person(person: Person) -> None:
         raise InvalidInput("password", problem)
 
 
-def _new_user(person: Person, role: str, organisation: Organisation | None) -> User:
+def new_user(person: Person, role: str, organisation: Organisation | None) -> User:
+    """A new account of `role` for `person` (not yet added to the session)."""
     return User(
         email=normalise_email(person.email),
         password_hash=hash_password(person.password),
@@ -76,7 +76,7 @@ def _new_user(person: Person, role: str, organisation: Organisation | None) -> U
     )
 
 
-def _commit_new_account() -> None:
+def commit_new_account() -> None:
     """Commit; a concurrent registration with the same email loses cleanly."""
     try:
         db.session.commit()
@@ -89,12 +89,12 @@ def _commit_new_account() -> None:
 
 def register_individual(person: Person) -> User:
     """Open an account for an individual donor, who may post at once."""
-    _check_person(person)
-    user = _new_user(person, "donor", None)
+    check_person(person)
+    user = new_user(person, "donor", None)
     db.session.add(user)
     db.session.flush()
     record_event("user.registered", actor=user, target=user, kind="individual")
-    _commit_new_account()
+    commit_new_account()
     return user
 
 
@@ -102,7 +102,7 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     """Register a company or an NGO with its first representative; staff approve it later."""
     if details.kind not in ("ngo", "company"):
         raise InvalidInput("kind", str(_l("Choose an NGO or a company.")))
-    _check_person(person)
+    check_person(person)
     organisation = Organisation(
         kind=details.kind,
         name=details.name.strip(),
@@ -115,13 +115,13 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
         description=details.description.strip(),
         status="pending",
     )
-    role = "ngo" if details.kind == "ngo" else "donor"
-    user = _new_user(person, role, organisation)
+    role = Role.NGO if details.kind == OrganisationKind.NGO else Role.DONOR
+    user = new_user(person, role, organisation)
     db.session.add_all([organisation, user])
     db.session.flush()
     record_event("organisation.registered", actor=user, target=organisation, kind=details.kind)
     record_event("user.registered", actor=user, target=user, kind=details.kind)
-    _commit_new_account()
+    commit_new_account()
     return user
 
 
@@ -207,7 +207,7 @@ def decide_organisation(
         raise InvalidInput("reason", str(_l("Say why the organisation is rejected.")))
     if db.session.get(Organisation, organisation_id) is None:
         raise LookupError(organisation_id)
-    new_status = "approved" if approve else "rejected"
+    new_status = OrganisationStatus.APPROVED if approve else OrganisationStatus.REJECTED
     # Guarded on the current status, so two staff deciding at once cannot both win.
     changed = cast(CursorResult[Any], db.session.execute(
         update(Organisation)
@@ -233,8 +233,6 @@ def decide_organisation(
 
 def _tell_representatives(organisation: Organisation, status: str, reason: str) -> None:
     """Every representative hears of the decision, in their own language."""
-    from web.notifications.outbox import notify
-
     for member in organisation.members:
         notify(
             member,
@@ -244,90 +242,15 @@ def _tell_representatives(organisation: Organisation, status: str, reason: str) 
         )
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_invitation(inviter: User, email: str) -> tuple[Invitation, str]:
-    """Invite a colleague into the inviter's organisation; returns the row and the secret."""
-    if inviter.organisation is None or not inviter.organisation.is_approved:
-        raise PermissionError("only representatives of an approved organisation invite")
-    if email_taken(email):
-        raise InvalidInput("email", str(_l("An account with this email already exists.")))
-    token = secrets.token_urlsafe(32)
-    days = int(current_app.config["INVITATION_DAYS"])
-    invitation = Invitation(
-        organisation=inviter.organisation,
-        email=normalise_email(email),
-        token_hash=_token_hash(token),
-        invited_by=inviter,
-        expires_at=utcnow() + timedelta(days=days),
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    record_event("invitation.created", actor=inviter, target=invitation, email=invitation.email)
-    db.session.commit()
-    return invitation, token
-
-
-def find_invitation(token: str) -> Invitation | None:
-    """The open, unexpired invitation behind a link, or None."""
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == _token_hash(token))
-    )
-    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
-        return None
-    return invitation
-
-
-def accept_invitation(token: str, person: Person) -> User:
-    """Create the invited representative's account and spend the invitation, once."""
-    invitation = find_invitation(token)
-    if invitation is None:
-        raise InvalidInput("token", str(_l("This invitation is invalid, used or expired.")))
-    person = Person(
-        full_name=person.full_name,
-        email=invitation.email,
-        password=person.password,
-        phone=person.phone,
-        language=person.language,
-    )
-    _check_person(person)
-    organisation = invitation.organisation
-    role = "ngo" if organisation.kind == "ngo" else "donor"
-    user = _new_user(person, role, organisation)
-    db.session.add(user)
-    db.session.flush()
-    # Conditional update: of two people using the same link at once, only one gets in.
-    spent = cast(CursorResult[Any], db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-        .values(used_at=utcnow(), used_by_id=user.id)
-    )).rowcount
-    if spent != 1:
-        db.session.rollback()
-        raise InvalidInput("token", str(_l("This invitation is invalid, used or expired.")))
-    record_event("invitation.accepted", actor=user, target=invitation)
-    record_event("user.registered", actor=user, target=user, kind="invitation")
-    _commit_new_account()
-    return user
-
-
-def organisation_invitations(organisation: Organisation) -> list[Invitation]:
-    """The organisation's invitations, newest first."""
-    query = select(Invitation).where(Invitation.organisation_id == organisation.id)
-    return list(db.session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id)))
-
-
 def create_staff(email: str, full_name: str, password: str, admin: bool = False) -> User:
     """Make a centre staff (or administrator) account."""
     person = Person(full_name=full_name, email=email, password=password)
-    _check_person(person)
-    user = _new_user(person, "admin" if admin else "staff", centre_organisation())
+    check_person(person)
+    user = new_user(person, "admin" if admin else "staff", centre_organisation())
     db.session.add(user)
     db.session.flush()
     record_event("user.registered", actor=None, target=user, kind=user.role)
-    _commit_new_account()
+    commit_new_account()
     return user
 
 
@@ -335,7 +258,8 @@ def centre_organisation() -> Organisation:
     """The coordination centre's own organisation, created on first use."""
     centre = db.session.scalar(select(Organisation).where(Organisation.kind == "centre"))
     if centre is None:
-        centre = Organisation(kind="centre", name="Komvos coordination centre", status="approved")
+        centre = Organisation(kind=OrganisationKind.CENTRE, name="Komvos coordination centre",
+                              status=OrganisationStatus.APPROVED)
         db.session.add(centre)
     return centre
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -16,47 +15,29 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from web import throttle
 from web.account.forms import EmailChangeForm
 from web.api import auth as tokens
-from web.auth import services
+from web.auth import (
+    organisation_views,  # noqa: F401  # its routes join `bp`
+    services,
+)
+from web.auth.blueprint import bp, person_from, show_error
 from web.auth.forms import (
-    AcceptInvitationForm,
     ChangePasswordForm,
-    InvitationForm,
     LoginForm,
     OrganisationForm,
     PersonForm,
     TokenForm,
 )
-from web.auth.login import representative_required, roles_required, signed_in_user
+from web.auth.login import roles_required, signed_in_user
 from web.main.views import safe_next
 from web.notifications.kinds import KIND_LABELS, choosable_kinds
 from web.validation import InvalidInput
 from web.views_common import ActionForm
-
-bp = Blueprint("auth", __name__)
-
-
-def _person(form: PersonForm) -> services.Person:
-    return services.Person(
-        full_name=form.full_name.data or "",
-        email=form.email.data or "",
-        password=form.password.data or "",
-        phone=form.phone.data or "",
-        language=form.language.data or "el",
-    )
-
-
-def _show_error(form: PersonForm, error: InvalidInput) -> None:
-    field = getattr(form, error.field, None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.get("/register")
@@ -72,9 +53,9 @@ def register_individual() -> str | Response | tuple[str, int]:
     form = PersonForm()
     if form.validate_on_submit():
         try:
-            user = services.register_individual(_person(form))
+            user = services.register_individual(person_from(form))
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             login_user(user)
             flash(_("Welcome to Komvos. You can now offer what you would like to give."), "success")
@@ -99,9 +80,9 @@ def register_organisation(kind: str) -> str | Response | tuple[str, int]:
             description=form.description.data or "",
         )
         try:
-            user = services.register_organisation(details, _person(form))
+            user = services.register_organisation(details, person_from(form))
         except InvalidInput as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             login_user(user)
             flash(
@@ -148,64 +129,6 @@ def logout() -> Response:
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
-
-
-@bp.get("/organisation")
-@login_required
-def organisation() -> str:
-    """A representative's organisation: its status, its people, its invitations."""
-    if current_user.organisation is None or current_user.is_staff:
-        abort(404)
-    org = current_user.organisation
-    return render_template(
-        "auth/organisation.html",
-        organisation=org,
-        invitations=services.organisation_invitations(org) if org.is_approved else [],
-        form=InvitationForm(),
-    )
-
-
-@bp.post("/organisation/invitations")
-@representative_required
-def invite() -> str | Response | tuple[str, int]:
-    """Invite a colleague; the single-use link is shown once to pass on."""
-    form = InvitationForm()
-    if form.validate_on_submit():
-        try:
-            invitation, token = services.create_invitation(signed_in_user(), form.email.data or "")
-        except InvalidInput as error:
-            form.email.errors = [error.message]
-        else:
-            link = url_for("auth.accept_invitation", token=token, _external=True)
-            return render_template("auth/invitation_created.html", invitation=invitation, link=link)
-    org = current_user.organisation
-    return render_template(
-        "auth/organisation.html",
-        organisation=org,
-        invitations=services.organisation_invitations(org),
-        form=form,
-    ), 422
-
-
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str) -> str | Response | tuple[str, int]:
-    """The invited colleague opens their account through the link."""
-    invitation = services.find_invitation(token)
-    if invitation is None:
-        return render_template("auth/invitation_invalid.html"), 404
-    form = AcceptInvitationForm()
-    form.email.data = invitation.email
-    if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(token, _person(form))
-        except InvalidInput as error:
-            _show_error(form, error)
-        else:
-            login_user(user)
-            flash(_("Welcome to Komvos."), "success")
-            return redirect(url_for("auth.organisation"))
-    status = 422 if form.errors else 200
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
 
 
 def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:

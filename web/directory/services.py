@@ -18,7 +18,7 @@ from web.extensions import db
 from web.matches.models import Match
 from web.models import Organisation, User, utcnow
 from web.posts.models import Need
-from web.statuses import ServiceStatus
+from web.statuses import MatchStatus, OrganisationStatus, ServiceStatus
 from web.validation import InvalidFields, plain_messages
 
 _FIELDS = ("title", "description", "sector", "categories", "areas", "languages", "hours",
@@ -109,7 +109,8 @@ def _public() -> Select[MemberService]:
     return (
         select(MemberService)
         .join(Organisation, MemberService.organisation_id == Organisation.id)
-        .where(MemberService.status == "approved", Organisation.status == "approved")
+        .where(MemberService.status == ServiceStatus.APPROVED,
+               Organisation.status == OrganisationStatus.APPROVED)
         .options(contains_eager(MemberService.organisation))
     )
 
@@ -171,7 +172,7 @@ def waiting_need_ids(organisation_id: int) -> set[int]:
     query = (
         select(Match.need_id)
         .join(Need, Match.need_id == Need.id)
-        .where(Need.organisation_id == organisation_id, Match.status == "proposed")
+        .where(Need.organisation_id == organisation_id, Match.status == MatchStatus.PROPOSED)
         .distinct()
     )
     return set(db.session.scalars(query))

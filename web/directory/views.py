@@ -23,6 +23,7 @@ from web.auth.login import representative_required, roles_required, signed_in_us
 from web.directory import services
 from web.directory.schemas import language_codes
 from web.extensions import db
+from web.http_cache import directory_version, public_cached
 from web.i18n import current_language
 from web.models import Organisation
 from web.reference import SECTORS
@@ -73,6 +74,7 @@ def _choices() -> dict[str, Any]:
 
 
 @bp.get("/directory")
+@public_cached(directory_version)
 def directory() -> str:
     """The public directory of member services: searchable, filtered, beside a map."""
     filters = _filters()

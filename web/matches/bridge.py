@@ -22,6 +22,9 @@ from flask import Flask, current_app
 
 import matching
 from matching.geo import haversine_km
+from web.clock import today
+from web.emergencies.scope import emergency_weight_of
+from web.matches.periods import left_for_engine
 from web.posts.models import Need, Offer
 from web.posts.reading import effective_attributes, modes
 from web.reference import Category, Gazetteer, Taxonomy
@@ -31,10 +34,16 @@ Proposal = matching.Proposal
 Result = matching.Result
 
 
-def load_policy(path: Path | str, taxonomy: Taxonomy) -> matching.Policy:
-    """Read config/matching.toml with the taxonomy's units and substitutes; fail loudly."""
+def load_policy(path: Path | str, taxonomy: Taxonomy,
+                emergency_weight: float | None = None) -> matching.Policy:
+    """Read config/matching.toml with the taxonomy's units and substitutes; fail loudly.
+
+    `emergency_weight` (komvos.toml's `emergency_weight`) is how much more a need in an
+    active emergency's scope weighs."""
     with Path(path).open("rb") as handle:
         mapping = tomllib.load(handle)
+    if emergency_weight is not None:
+        mapping["emergency"] = {"weight": emergency_weight}
     units = {
         name: {"dimension": unit.dimension, "factor": unit.factor}
         for name, unit in taxonomy.units.items()
@@ -48,7 +57,8 @@ def load_policy(path: Path | str, taxonomy: Taxonomy) -> matching.Policy:
 def init_app(app: Flask) -> None:
     """Load and validate the engine's policy at start-up."""
     taxonomy = app.extensions["komvos.taxonomy"]
-    app.extensions["komvos.policy"] = load_policy(app.config["MATCHING_FILE"], taxonomy)
+    app.extensions["komvos.policy"] = load_policy(
+        app.config["MATCHING_FILE"], taxonomy, app.config["KOMVOS"]["emergency_weight"])
 
 
 def policy() -> matching.Policy:
@@ -96,11 +106,17 @@ def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
     }
 
 
+def _capacity(post: Offer | Need) -> int:
+    """What the post can still give or lacks: for a recurring one, per period, the least
+    left in any period ahead (web/matches/periods.py)."""
+    return post.remaining_quantity if post.per is None else left_for_engine(post, today())
+
+
 def engine_offer(offer: Offer, reserved: int = 0) -> matching.Offer:
     """An offer as the engine sees it: what is left after confirmed matches and `reserved`."""
     category, words = _read(offer)
     lat, lon = coordinates(offer)
-    left = max(offer.remaining_quantity - reserved, 0)
+    left = max(_capacity(offer) - reserved, 0)
     given = modes(offer.attributes or {}, offer.remote)
     return matching.Offer(
         id=str(offer.id),
@@ -132,7 +148,7 @@ def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -
         id=str(need.id),
         kind=need.kind,
         category_path=category.path,
-        quantity=max(need.remaining_quantity - reserved, 0),
+        quantity=max(_capacity(need) - reserved, 0),
         unit=_registries()[0].counted_unit(category, need.unit),
         urgency=need.urgency,
         requested=need.quantity,
@@ -144,6 +160,7 @@ def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -
         received_recently=received_recently,
         online_ok=not accepted or "online" in accepted,
         in_person_ok=not accepted or "in_person" in accepted,
+        emergency=emergency_weight_of(need),
         **words,  # type: ignore[arg-type]
     )
 
@@ -158,8 +175,11 @@ def compatible_category_ids(category_id: str, *, as_offer: bool) -> set[str]:
 
 
 def allowed(offer: Offer, need: Need) -> bool:
-    """The donor's restrictions to sectors or areas, if any, admit this need."""
+    """The donor's restrictions to sectors or areas, if any, admit this need, and both
+    count in the same periods when both recur."""
     taxonomy, places = _registries()
+    if offer.per and need.per and offer.per != need.per:
+        return False  # a weekly offer and a monthly need count in different periods
     if offer.restrict_sectors and taxonomy[need.category_id].sector not in offer.restrict_sectors:
         return False
     if offer.restrict_areas:

@@ -37,8 +37,7 @@ def cancel_match(user: User, match_id: int, reason: str) -> Match:
         cancelled_at=utcnow(),
     ):
         raise refuse(match, status_message(match))
-    ledger.release(Offer, match.offer_id, match.quantity)
-    ledger.release(Need, match.need_id, match.need_quantity)
+    ledger.give_back(match, match.quantity, match.need_quantity)
     record_event(
         "match.cancelled",
         actor=user,
@@ -60,6 +59,9 @@ def record_receipt(user: User, match_id: int, received: int, short_reason: str =
     match = get_match(match_id)
     if not receives(user, match):
         raise LookupError(match_id)
+    if match.recurring:
+        raise InvalidInput("received", gettext(
+            "A recurring commitment is not received at once: the donor can pause or end it."))
     if not 1 <= received <= match.need_quantity:
         raise InvalidInput(
             "received",
@@ -82,8 +84,7 @@ def record_receipt(user: User, match_id: int, received: int, short_reason: str =
         fulfilled_at=utcnow(),
     ):
         raise refuse(match, status_message(match))
-    ledger.release(Offer, match.offer_id, match.quantity - offer_received)
-    ledger.release(Need, match.need_id, match.need_quantity - received)
+    ledger.give_back(match, match.quantity - offer_received, match.need_quantity - received)
     ledger.settle(Offer, match.offer_id)
     ledger.settle(Need, match.need_id)
     record_event(

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import Model
-from web.models import User, utcnow
+from web.models import User, one_of, utcnow
 from web.posts.models import Need, Offer
+from web.recurrence import PERS, next_period
 from web.statuses import LEDGER_STATUSES, LIVE_STATUSES, MatchStatus, RunTrigger, status_type
 
 MATCH_STATUSES = tuple(MatchStatus)
 RUN_TRIGGERS = tuple(RunTrigger)
 __all__ = ["LEDGER_STATUSES", "LIVE_STATUSES", "MATCH_STATUSES", "RUN_TRIGGERS", "Match",
-           "MatchNote", "MatchRun"]
+           "MatchNote", "MatchRun", "PeriodLedger"]
 
 
 class MatchRun(Model):
@@ -60,6 +70,7 @@ class Match(Model):
             sqlite_where=text(f"status = '{MatchStatus.PROPOSED}'"),
         ),
         Index("ix_match_status_value", "status", "value"),
+        CheckConstraint(f"per IS NULL OR {one_of('per', PERS)}", name="per"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +99,17 @@ class Match(Model):
     confirmed_at: Mapped[datetime | None]
     fulfilled_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # Where a side recurs (web/recurrence.py): the periods the match counts in, by their first
+    # day, from `period_from` to `period_until`, less those starting within a pause. Both
+    # sides weekly (or monthly) make it a recurring commitment over many periods; a one-off
+    # match with a recurring side counts in one period. NULL: no side recurs.
+    per: Mapped[str | None] = mapped_column(String(8))
+    period_from: Mapped[date | None]
+    period_until: Mapped[date | None]
+    paused_from: Mapped[date | None]
+    paused_until: Mapped[date | None]
+    # The day the donor ended a recurring commitment: periods from it on were released.
+    ended_on: Mapped[date | None]
     # The colleague who looks after it (staff hand proposals and matches to one another).
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
@@ -108,6 +130,28 @@ class Match(Model):
         return max(self.promised_quantity - self.received_quantity, 0)
 
     @property
+    def recurring(self) -> bool:
+        """A commitment of `quantity` every week or month over several periods."""
+        return bool(self.per and self.offer.per and self.need.per)
+
+    def counted_periods(self) -> list[date]:
+        """The first days of the periods this match holds quantity in (none when no side
+        recurs), as the period ledger counts them."""
+        if self.per is None or self.period_from is None or self.period_until is None:
+            return []
+        found, start = [], self.period_from
+        while start <= self.period_until:
+            if not self.is_paused_in(start):
+                found.append(start)
+            start = next_period(start, self.per)
+        return found
+
+    def is_paused_in(self, start: date) -> bool:
+        """Whether the period starting on `start` starts within the pause."""
+        return (self.paused_from is not None and self.paused_until is not None
+                and self.paused_from <= start <= self.paused_until)
+
+    @property
     def contacts_visible(self) -> bool:
         """The two sides see each other's contact only once staff confirmed the match."""
         return self.status in LEDGER_STATUSES or self.confirmed_at is not None
@@ -126,3 +170,24 @@ class MatchNote(Model):
 
     match: Mapped[Match] = relationship(back_populates="notes")
     author: Mapped[User] = relationship()
+
+
+class PeriodLedger(Model):
+    """What confirmed matches hold of a recurring offer or need in one period.
+
+    One row per (side, post, period start), written only by `web.matches.ledger`: inserted
+    when first needed, then moved by a conditional UPDATE that keeps `committed` within the
+    post's quantity per period, so concurrent confirmations cannot over-commit a period.
+    """
+
+    __tablename__ = "period_ledger"
+    __table_args__ = (
+        PrimaryKeyConstraint("side", "post_id", "period_start"),
+        CheckConstraint("side IN ('offer', 'need')", name="side"),
+        CheckConstraint("committed >= 0", name="committed"),
+    )
+
+    side: Mapped[str] = mapped_column(String(8))
+    post_id: Mapped[int]
+    period_start: Mapped[date]
+    committed: Mapped[int] = mapped_column(default=0)

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from flask_babel import gettext
 
 from web.audit import record_event
+from web.clock import today
 from web.extensions import db
-from web.matches import ledger
+from web.matches import ledger, periods
 from web.matches.models import Match
 from web.matches.proposing import repropose_after_release
 from web.matches.transitions import get_match, guarded, notify_sides, refuse, status_message
 from web.models import User, utcnow
-from web.posts.models import Need, Offer
 from web.statuses import MatchStatus
 from web.validation import InvalidInput
 
@@ -43,6 +43,7 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
         )
     need_amount = max(round(amount * match.need_quantity / match.quantity), 1)
     previous = match.status
+    plan = periods.plan(match.offer, match.need, today())
     if not guarded(
         match.id,
         (MatchStatus.PROPOSED,),
@@ -52,15 +53,19 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
         decided_by_id=staff.id,
         decided_at=utcnow(),
         confirmed_at=utcnow(),
+        per=plan and plan.per,
+        period_from=plan and plan.first,
+        period_until=plan and plan.last,
     ):
         db.session.rollback()
         db.session.refresh(match)
         if match.status == MatchStatus.CONFIRMED:  # type: ignore[comparison-overlap]  # refresh() reloaded it: someone confirmed it a moment ago
             return match
         raise refuse(match, status_message(match))
-    if not ledger.take(Offer, match.offer_id, amount):
+    short = ledger.hold(match, amount, need_amount, plan.starts() if plan else [])
+    if short == "offer":
         raise refuse(match, gettext("The offer no longer has that much left."))
-    if not ledger.take(Need, match.need_id, need_amount):
+    if short == "need":
         raise refuse(match, gettext("The need no longer lacks that much."))
     record_event(
         "match.confirmed",

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
 from web.clock import today
+from web.committees.scope import open_on_mine
 from web.extensions import db
 from web.listing import parse_filters
 from web.matches import ledger, notes, queries, run_words, services
@@ -41,9 +42,9 @@ def _back_to_queue(anchor: str = "") -> Response:
 @staff_required
 def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
-    filters = parse_filters(request.args)
-    found = queries.review_queue(filters, page_number())
     staff = signed_in_user()
+    filters = open_on_mine(parse_filters(request.args), request.args, staff)
+    found = queries.review_queue(filters, page_number())
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == OrganisationStatus.APPROVED,

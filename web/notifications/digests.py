@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale, format_date
 from sqlalchemy import func, select, update
 
 from web.clock import today
+from web.committees.scope import MINE, committee_sectors
+from web.emergencies.scope import active_emergencies
 from web.extensions import db
 from web.i18n import unit_label
 from web.matches.models import Match
@@ -20,33 +24,36 @@ from web.statuses import MailMode, MatchStatus, NotificationStatus, PostStatus
 REMIND_DAYS = 3
 
 
+def _proposals(sectors: set[str] | None) -> tuple[int, list[Match]]:
+    """How many proposals wait (of `sectors`' needs, or all), and the ten most valuable."""
+    conditions: list[Any] = [Match.status == MatchStatus.PROPOSED]
+    if sectors is not None:
+        taxonomy = current_app.extensions["komvos.taxonomy"]
+        ids = sorted(c.id for c in taxonomy.categories.values() if c.sector in sectors)
+        conditions += [Match.need_id == Need.id, Need.category_id.in_(ids)]
+    count = db.session.scalar(select(func.count(Match.id)).where(*conditions)) or 0
+    top = list(db.session.scalars(
+        select(Match).where(*conditions).order_by(Match.value.desc(), Match.id).limit(10)))
+    return int(count), top
+
+
 def staff_digest(now: datetime | None = None) -> int:
-    """Tell staff how many proposals wait, with the most valuable (at most once a day)."""
+    """Tell staff how many proposals wait, with the most valuable, for their committees (all
+    for staff on none): at most once a day, or once an hour, at once, while an emergency is
+    in force."""
     now = now or utcnow()
-    proposed = Match.status == MatchStatus.PROPOSED
-    waiting = db.session.scalar(select(func.count()).select_from(Match).where(proposed)) or 0
-    if not waiting:
-        return 0
-    top = list(
-        db.session.scalars(
-            select(Match)
-            .where(Match.status == MatchStatus.PROPOSED)
-            .order_by(Match.value.desc(), Match.id)
-            .limit(10)
-        )
-    )
-    day = now.date().isoformat()
+    urgent = bool(active_emergencies())
+    period = now.strftime("%Y-%m-%dT%H") if urgent else now.date().isoformat()
     made = 0
     for member in staff_members():
-        if member.mail_mode == MailMode.OFF or _exists(f"proposals_digest:{day}:{member.id}"):
+        key = f"proposals_digest:{period}:{member.id}"
+        if member.mail_mode == MailMode.OFF or _exists(key):
             continue
-        notify(
-            member,
-            "proposals_digest",
-            {"count": waiting, "matches": top},
-            link="/staff/matches",
-            dedupe_key=f"proposals_digest:{day}:{member.id}",
-        )
+        waiting, top = _proposals(committee_sectors(MINE, member))
+        if not waiting:
+            continue
+        notify(member, "proposals_digest", {"count": waiting, "matches": top},
+               link="/staff/matches", dedupe_key=key, immediate=urgent)
         made += 1
     db.session.commit()
     return made
@@ -64,7 +71,7 @@ def daily_digests(now: datetime | None = None) -> int:
     )
     by_user: dict[int, list[Notification]] = {}
     for row in waiting:
-        by_user.setdefault(row.user_id, []).append(row)
+        by_user.setdefault(row.user_id, []).append(row)  # type: ignore[arg-type]  # a waiting row has its user
     made = 0
     for user_id, rows in by_user.items():
         user = db.session.get(User, user_id)

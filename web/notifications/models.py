@@ -29,7 +29,8 @@ class Notification(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # None for a public address that is no account (a confirmed subscription to alerts).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     email: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(2))
     kind: Mapped[str] = mapped_column(String(40))
@@ -50,6 +51,9 @@ class Notification(Model):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
     read_at: Mapped[datetime | None]
+    # The one-click unsubscribe address of a message to a public address (List-Unsubscribe);
+    # messages to accounts use the account's own.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +48,7 @@ SUBJECTS = {
     "match_confirmed": lambda c: _("Match confirmed: %(title)s", title=c["title"]),
     "match_cancelled": lambda c: _("Match cancelled: %(title)s", title=c["title"]),
     "match_fulfilled": lambda c: _("Thank you: %(title)s was received", title=c["title"]),
+    "match_rescheduled": lambda c: _("Schedule changed: %(title)s", title=c["title"]),
     "organisation_approved": lambda c: _("%(name)s is approved on Komvos", name=c["name"]),
     "organisation_rejected": lambda c: _("%(name)s was not approved on Komvos", name=c["name"]),
     "proposals_digest": lambda c: _("%(n)s proposals are waiting for review", n=c["count"]),
@@ -61,8 +63,27 @@ SUBJECTS = {
     "email_change": lambda c: _("Confirm your new email address for Komvos"),
     "email_changed": lambda c: _("Your Komvos email address is changing"),
     "pledge_waiting": lambda c: _("A pledge for your need is waiting: %(title)s", title=c["title"]),
+    "interest_alert": lambda c: _("Needs you follow on Komvos: %(n)s", n=c["count"]),
+    "interest_confirm": lambda c: _("Confirm your alerts from Komvos"),
+    "match_stale": lambda c: _("Has it arrived? %(title)s", title=c["title"]),
+    "match_escalated": lambda c: _(
+        "Not received after %(days)s days: %(title)s", days=c["days"], title=c["title"]
+    ),
+    "urgent_need": lambda c: _("Urgent need for %(committee)s: %(title)s",
+                               committee=c["committee"], title=c["title"]),
+    "emergency_call": lambda c: _("Emergency: %(title)s. Can you help?", title=c["title"]),
 }
-NON_ESSENTIAL = {"proposals_digest", "need_deadline", "offer_ending", "daily_digest"}
+NON_ESSENTIAL = {
+    "proposals_digest",
+    "need_deadline",
+    "offer_ending",
+    "daily_digest",
+    "interest_alert",
+    "match_stale",
+    "match_escalated",
+    "urgent_need",
+    "emergency_call",
+}
 # Messages that carry a secret link: mailed only, never shown in the inbox.
 PRIVATE_KINDS = ("password_reset", "email_change")
 # What a person can never turn off: mail about their account itself.
@@ -75,8 +96,21 @@ ALWAYS_MAILED = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """A public address that is no account (a confirmed subscription to alerts)."""
+
+    email: str
+    language: str
+    full_name: str = ""
+
+
 def render_message(
-    user: User, kind: str, context: Mapping[str, Any], link: str = "", language: str = ""
+    user: User | Addressee,
+    kind: str,
+    context: Mapping[str, Any],
+    link: str = "",
+    language: str = "",
 ) -> tuple[str, str, str]:
     """Subject, plain text and HTML of a message, in `language` (default: the user's)."""
     with force_locale(language or user.language):
@@ -101,6 +135,7 @@ def notify(
     link: str = "",
     dedupe_key: str | None = None,
     email: str | None = None,
+    immediate: bool = False,
 ) -> Notification:
     """Add one message for `user` to the session, rendered in their language.
 
@@ -108,6 +143,8 @@ def notify(
     (at once, in the daily digest, or not mailed); any kind the person turned off is not
     mailed. Either way the inbox shows it (except messages with a secret link). `email`
     sends it to another address than the account's (a new address being confirmed).
+    `immediate` mails a non-essential message at once to someone whose mail comes daily
+    (staff during an emergency); "never" still means never.
     """
     essential = kind not in NON_ESSENTIAL
     subject, text, html = render_message(user, kind, context, link)
@@ -115,6 +152,8 @@ def notify(
     status, error = NotificationStatus.PENDING, ""
     if not essential and kind != "daily_digest":
         status = _BY_MAIL_MODE[user.mail_mode]
+        if immediate and status == NotificationStatus.DIGEST:
+            status = NotificationStatus.PENDING
     if kind in (user.mail_kinds_off or ()) and kind not in ALWAYS_MAILED:
         status = NotificationStatus.SKIPPED
     if one_line(recipient) != recipient:  # cannot be mailed; the inbox still shows it
@@ -133,6 +172,39 @@ def notify(
         dedupe_key=dedupe_key,
         status=status,
         last_error=error,
+    )
+    db.session.add(notification)
+    return notification
+
+
+def notify_address(
+    addressee: Addressee,
+    kind: str,
+    context: Mapping[str, Any],
+    link: str = "",
+    list_unsubscribe: str | None = None,
+) -> Notification:
+    """Add one message for a public address to the session (mail only: it has no inbox).
+
+    Non-essential messages carry `list_unsubscribe`, the address's own one-click link."""
+    subject, text, html = render_message(addressee, kind, context, link)
+    status, error = "pending", ""
+    if one_line(addressee.email) != addressee.email:
+        status, error = "failed", "the recipient's address is not one line"
+    notification = Notification(
+        user=None,
+        email=addressee.email,
+        language=addressee.language,
+        kind=kind,
+        essential=kind not in NON_ESSENTIAL,
+        subject=subject[:200],
+        body_text=text,
+        body_html=html,
+        link=link[:200],
+        message_id=message_id(),
+        status=status,
+        last_error=error,
+        list_unsubscribe=list_unsubscribe,
     )
     db.session.add(notification)
     return notification

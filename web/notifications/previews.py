@@ -65,6 +65,10 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         reason="Η ανάγκη καλύφθηκε αλλιώς.",
         status=MatchStatus.FULFILLED,
     )
+    followed = Need(
+        id=1, title=need.title, unit="pieces", quantity=40, committed_quantity=20,
+        category_id="blankets", place_id="kypseli", urgency="high", needed_by=need.needed_by,
+    )
     base = public_base_url()
     side = {
         "match": match,
@@ -78,6 +82,7 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "match_confirmed": side,
         "match_cancelled": side,
         "match_fulfilled": side,
+        "match_rescheduled": side,
         "organisation_approved": {"name": company.name, "reason": ""},
         "organisation_rejected": {"name": company.name, "reason": "Δεν βρέθηκε η εγγραφή της."},
         "proposals_digest": {"count": 1, "matches": [match]},
@@ -91,6 +96,22 @@ def _samples() -> tuple[User, dict[str, dict[str, Any]]]:
         "email_change": {"confirm_link": f"{base}/account/email/EXAMPLE", "hours": 24},
         "email_changed": {"new_email": "new.address@example.org"},
         "pledge_waiting": {"title": need.title, "quantity": 30, "unit": "pieces"},
+        "interest_alert": {
+            "count": 1,
+            "needs": [followed],
+            "pledge_links": {followed.id: f"{base}/offers/new?need=1"},
+            "page_links": {followed.id: f"{base}/needs/1"},
+            "manage_link": f"{base}/account/interests",
+        },
+        "interest_confirm": {"confirm_link": f"{base}/interests/confirm/EXAMPLE", "days": 7},
+        "match_stale": {**side, "days": 8, "release_link": f"{base}/followup/EXAMPLE"},
+        "match_escalated": {**side, "title": need.title, "days": 15},
+        "urgent_need": {"title": need.title, "organisation": ngo.name, "quantity": 40,
+                        "unit": "pieces", "committee": "Στέγαση", "urgency": "emergency"},
+        "emergency_call": {"title": "Αφίξεις στον Πειραιά", "message": "Χρειάζονται κουβέρτες.",
+                           "items": [{"title": need.title, "lacking": 20, "unit": "pieces",
+                                      "area": "Πειραιάς", "link": "/offers/new?need=1"}],
+                           "page": "/emergencies/1"},
     }
     return donor, contexts
 

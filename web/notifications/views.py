@@ -23,6 +23,7 @@ from web.views_common import ActionForm, page_number
 bp = Blueprint("notifications", __name__)
 
 
+@bp.app_template_global()
 def unread_count() -> int:
     """Unread notifications of the signed-in person (0 for visitors)."""
     if not current_user.is_authenticated:

@@ -14,7 +14,7 @@ from web.auth.login import signed_in_user
 from web.i18n import current_language
 from web.posts import services
 from web.posts.blueprint import bp, poster_required
-from web.posts.labels import URGENCY_LABELS
+from web.posts.labels import PER_LABELS, URGENCY_LABELS
 from web.posts.models import URGENCIES, Need, Offer
 from web.posts.schemas import PostInput, load_post
 from web.posts.sides import NEED, OFFER, Side, side_of
@@ -116,6 +116,7 @@ def _render_form(
         sectors=SECTORS,
         urgencies=URGENCIES,
         urgency_labels=URGENCY_LABELS,
+        per_labels=PER_LABELS,
         category=category,
         attributes=taxonomy.attributes,
         details_for=category_key(category),

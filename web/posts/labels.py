@@ -21,3 +21,13 @@ STATUS_LABELS = {
     "withdrawn": _l("withdrawn"),
     "expired": _l("expired"),
 }
+# How often a recurring post gives or asks: the form's choices, and the word in sentences.
+PER_LABELS = {
+    "": _l("Once"),
+    "week": _l("Every week"),
+    "month": _l("Every month"),
+}
+PER_WORDS = {
+    "week": _l("week"),
+    "month": _l("month"),
+}

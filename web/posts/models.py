@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from web.clock import today
 from web.extensions import Model
 from web.models import Organisation, User, one_of, utcnow
+from web.recurrence import PERS
 from web.reference import KINDS
-from web.statuses import ACTIVE_POST_STATUSES, PostStatus, status_type
+from web.statuses import ACTIVE_POST_STATUSES, OrganisationKind, PostStatus, status_type
 
 URGENCIES = ("low", "normal", "high", "emergency")
 STATUSES = tuple(PostStatus)
@@ -39,6 +41,9 @@ class _Post:
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     reach_km: Mapped[int] = mapped_column(default=0)
+    # A skill or service given (or asked for) every week or month (web/recurrence.py): the
+    # quantity is then per period, counted in the period ledger, not in committed_quantity.
+    per: Mapped[str | None] = mapped_column(String(8))
     # What the post's words say (web/posts/reading.py): attribute values stated by the poster
     # or read from the text, the categories it names, and the category it points to.
     attributes: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
@@ -51,7 +56,8 @@ class _Post:
     )
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the latest change of a need is the public lists' version (web/http_cache.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     # The poster's own reference, from an imported file: importing it again adds nothing.
     external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
@@ -71,6 +77,15 @@ class _Post:
         return min(self.committed_quantity / self.quantity, 1.0) if self.quantity else 0.0
 
     @property
+    def current_status(self) -> str:
+        """The status as of today: an active post past its deadline or end reads as expired
+        before the scheduled `flask expire` stores it (reads never write)."""
+        end = getattr(self, "needed_by", None) or getattr(self, "available_until", None)
+        if self.is_active and end is not None and end < today():
+            return "expired"
+        return self.status
+
+    @property
     def is_active(self) -> bool:
         """Open or partly matched: it can still be edited, matched or withdrawn."""
         return self.status in ACTIVE_STATUSES
@@ -82,6 +97,7 @@ def _post_constraints(table: str) -> tuple[Any, ...]:
         CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity"),
         CheckConstraint("committed_quantity >= 0", name="committed"),
         CheckConstraint(f"reach_km >= 0 AND reach_km <= {MAX_REACH_KM}", name="reach"),
+        CheckConstraint(f"per IS NULL OR {one_of('per', PERS)}", name="per"),
         Index(f"ix_{table}_category_status", "category_id", "status"),
     )
 
@@ -113,7 +129,7 @@ class Offer(_Post, Model):
     @property
     def from_member(self) -> bool:
         """Offered by a member NGO to the others (member-to-member, not a donation)."""
-        return self.organisation is not None and self.organisation.kind == "ngo"
+        return self.organisation is not None and self.organisation.kind == OrganisationKind.NGO
 
 
 class Need(_Post, Model):

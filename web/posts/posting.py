@@ -15,11 +15,14 @@ from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
+from web.clock import today
+from web.committees.services import tell_of_urgent_need
 from web.extensions import db
+from web.matches import periods
 from web.matches.services import propose_within
 from web.models import User
 from web.notifications.outbox import notify, representatives
-from web.posts.labels import STATUS_LABELS
+from web.posts.labels import PER_WORDS, STATUS_LABELS
 from web.posts.models import Need, Offer
 from web.posts.queries import get_post
 from web.posts.reading import read_post
@@ -66,6 +69,8 @@ def post(
         _tell_of_pledge(chosen_need, item)
     if not commit:
         return item
+    if isinstance(item, Need):
+        tell_of_urgent_need(item)
     if propose:
         propose_within(**{f"{side.name}_id": item.id})
     db.session.commit()
@@ -132,6 +137,14 @@ def _check_editable(item: Offer | Need, version: int | None, data: Mapping[str, 
         raise Conflict("changed by someone else meanwhile")
     if data["quantity"] < item.committed_quantity:
         raise InvalidFields({"quantity": [_matched_message(item.committed_quantity)]})
+    if item.per is not None:
+        held = periods.most_held_ahead(item, today())
+        if data.get("per") != item.per and held:
+            raise InvalidFields({"per": [gettext(
+                "Confirmed matches count on this every %(per)s; it cannot change.",
+                per=PER_WORDS[item.per])]})
+        if data["quantity"] < held:
+            raise InvalidFields({"quantity": [_matched_message(held)]})
 
 
 def no_longer_changeable(item: Offer | Need) -> InvalidInput:

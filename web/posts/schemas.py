@@ -7,11 +7,10 @@ or today's date run in `validates_schema`. Messages are translated when they are
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     Schema,
@@ -25,120 +24,26 @@ from marshmallow import (
 
 from web.clock import today
 from web.i18n import current_language
+from web.posts.fields import (
+    MAX_CONDITIONS,
+    MAX_DESCRIPTION,
+    MAX_TITLE,
+    REQUIRED,
+    calendar_date,
+    choice,
+    coordinate,
+    messages,
+    text,
+    whole_number,
+)
 from web.posts.labels import KIND_LABELS
 from web.posts.models import MAX_QUANTITY, MAX_REACH_KM, URGENCIES
+from web.recurrence import PERS, RECURRING_KINDS
 from web.reference import KINDS, SECTORS
-from web.validation import InvalidFields, Text, plain_messages
+from web.validation import InvalidFields, plain_messages
 
-REQUIRED = _l("This field is required.")
-MAX_TITLE = 120
-MAX_DESCRIPTION = 4000
-MAX_CONDITIONS = 2000
-EARLIEST_DATE = date(2000, 1, 1)
-DAYS_AHEAD = 5 * 365  # a date further ahead is a typo, and overflows date arithmetic
-
-
-def _messages(**extra: Any) -> dict[str, Any]:
-    return {"required": REQUIRED, "null": REQUIRED, **extra}
-
-
-def text(
-    low: int = 0, high: int = MAX_DESCRIPTION, multiline: bool = False, **kwargs: Any
-) -> fields.String:
-    """A bounded string of one line (or of several); blank counts as missing when `low` > 0."""
-    message = (
-        _l("Between %(min)d and %(max)d characters.", min=low, max=high)
-        if low
-        else _l("At most %(max)d characters.", max=high)
-    )
-    return Text(
-        multiline=multiline,
-        validate=validate.Length(min=low, max=high, error=message),
-        error_messages=_messages(invalid=_l("Enter text.")),
-        **kwargs,
-    )
-
-
-class WholeNumber(fields.Integer):
-    """An integer from JSON or a form; 1.5 is refused, not truncated."""
-
-    def _validated(self, value: Any) -> int:
-        if isinstance(value, float) and not value.is_integer():
-            raise self.make_error("invalid")
-        return super()._validated(value)
-
-
-class LocalNumber:
-    """A number that prints in the request's language (1.000.000 in Greek, 1,000,000 in
-    English) when a lazy message is finally rendered."""
-
-    def __init__(self, value: int):
-        self.value = value
-
-    def __str__(self) -> str:
-        return str(format_decimal(self.value))
-
-
-def whole_number(low: int, high: int, **kwargs: Any) -> fields.Integer:
-    """A bounded integer."""
-    return WholeNumber(
-        strict=False,
-        validate=validate.Range(
-            min=low,
-            max=high,
-            error=_l(
-                "Enter a whole number from %(min)d to %(max)s.",
-                min=low,
-                max=LocalNumber(high),
-            ),
-        ),
-        error_messages=_messages(invalid=_l("Enter a whole number.")),
-        **kwargs,
-    )
-
-
-def _within_date_bounds(value: date) -> None:
-    latest = today() + timedelta(days=DAYS_AHEAD)
-    if not EARLIEST_DATE <= value <= latest:
-        raise ValidationError(
-            str(
-                _l(
-                    "Choose a date from %(first)s to %(last)s.",
-                    first=EARLIEST_DATE.isoformat(),
-                    last=latest.isoformat(),
-                )
-            )
-        )
-
-
-def calendar_date(**kwargs: Any) -> fields.Date:
-    """A date in ISO form (YYYY-MM-DD), as date inputs send it, within sensible bounds."""
-    return fields.Date(
-        validate=_within_date_bounds,
-        error_messages=_messages(invalid=_l("Enter a date.")),
-        metadata={"description": "From 2000-01-01 to five years from today"},
-        **kwargs,
-    )
-
-
-def choice(options: tuple[str, ...] | list[str], **kwargs: Any) -> fields.String:
-    """One of a fixed set of values."""
-    return fields.String(
-        validate=validate.OneOf(options, error=_l("Choose one of the listed values.")),
-        error_messages=_messages(),
-        **kwargs,
-    )
-
-
-def coordinate(low: float, high: float) -> fields.Float:
-    """A latitude or longitude within Attica's wider area."""
-    return fields.Float(
-        allow_nan=False,
-        load_default=None,
-        allow_none=True,
-        validate=validate.Range(min=low, max=high, error=_l("Coordinates must lie in Attica.")),
-        error_messages=_messages(invalid=_l("Enter a number.")),
-    )
+__all__ = ["REQUIRED", "NeedChanges", "NeedInput", "OfferChanges", "OfferInput", "PostInput",
+           "check_post", "load_post"]
 
 
 class PostInput(Schema):
@@ -165,6 +70,12 @@ class PostInput(Schema):
     latitude = coordinate(34.0, 42.0)
     longitude = coordinate(19.0, 30.0)
     reach_km = whole_number(0, MAX_REACH_KM, load_default=10)
+    per = choice(
+        PERS, load_default=None, allow_none=True,
+        metadata={"description": "For a skill or service given (or needed) again and again: "
+                  "`week` or `month`. The quantity is then per week or month, between the "
+                  "offer's `available_from` and `available_until` (required) or until the "
+                  "need's `needed_by`; it renews every period. Null or left out: once."})
     attributes = fields.Dict(
         keys=fields.String(validate=validate.Length(max=32)),
         values=fields.List(fields.String(validate=validate.Length(max=32)),
@@ -237,6 +148,8 @@ class PostInput(Schema):
             errors["place"] = [_l("We do not know this place; try the municipality's name.")]
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             errors["longitude"] = [_l("Give both latitude and longitude, or neither.")]
+        if data.get("per") and data.get("kind") and data["kind"] not in RECURRING_KINDS:
+            errors["per"] = [_l("Only skills and services can be given every week or month.")]
 
     def check_specific(self, data: dict[str, Any], errors: dict[str, list[Any]]) -> None:
         """Rules of one side only."""
@@ -294,7 +207,7 @@ class OfferInput(PostInput):
     """An offer, as a donor posts or edits it."""
 
     lot = whole_number(1, MAX_QUANTITY, load_default=1)
-    remote = fields.Boolean(load_default=False, error_messages=_messages(invalid=_l("Yes or no.")))
+    remote = fields.Boolean(load_default=False, error_messages=messages(invalid=_l("Yes or no.")))
     available_from = calendar_date(load_default=None)
     available_until = calendar_date(load_default=None, allow_none=True)
     conditions = text(0, MAX_CONDITIONS, multiline=True, load_default="")
@@ -315,6 +228,9 @@ class OfferInput(PostInput):
             errors["available_until"] = [_l("The end must not be before the start.")]
         elif end is not None and end < today():
             errors["available_until"] = [_l("The end must not be in the past.")]
+        if data.get("per") and "available_until" in data and end is None:
+            errors["available_until"] = [
+                _l("Say until when you can give it every week or month.")]
         if data.get("remote") and data.get("kind") == "goods":
             errors["remote"] = [_l("Goods cannot be given remotely.")]
         places = current_app.extensions["komvos.places"]

@@ -21,6 +21,7 @@ COMMON_FIELDS = (
     "latitude",
     "longitude",
     "reach_km",
+    "per",
 )
 # A field whose column is named otherwise.
 COLUMNS = {"category": "category_id", "place": "place_id"}

@@ -8,9 +8,12 @@ from typing import Any
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
-from web.auth.login import refuse_unless_approved, signed_in_user
-from web.extensions import login_manager
-from web.posts import services
+from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
+from web.http_cache import public_cached
+from web.posts import (
+    form_views,  # noqa: F401  # its routes join `bp`
+    services,
+)
 from web.posts.blueprint import bp, poster_required
 from web.posts.labels import KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
 from web.posts.models import URGENCIES
@@ -65,6 +68,7 @@ def offer_page(offer_id: int) -> Any:
 
 
 @bp.get("/needs/<id:need_id>")
+@public_cached()
 def need_page(need_id: int) -> str:
     """The public page of one open need: what is still lacking and where, no personal data."""
     try:
@@ -80,6 +84,7 @@ def need_page(need_id: int) -> str:
 
 
 @bp.get("/needs")
+@public_cached()
 def open_needs() -> str:
     """The public page: open needs, filterable, with no personal data."""
     taxonomy = current_app.extensions["komvos.taxonomy"]

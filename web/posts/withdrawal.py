@@ -14,6 +14,7 @@ from web.posts.models import ACTIVE_STATUSES
 from web.posts.posting import no_longer_changeable
 from web.posts.queries import get_post
 from web.posts.sides import Side
+from web.statuses import MatchStatus, PostStatus
 
 
 def withdraw_post(side: Side, user: User, post_id: int) -> Any:
@@ -25,7 +26,7 @@ def withdraw_post(side: Side, user: User, post_id: int) -> Any:
     changed = cast(CursorResult[Any], db.session.execute(
         update(model)
         .where(model.id == item.id, model.status.in_(ACTIVE_STATUSES))
-        .values(status="withdrawn", version=model.version + 1)
+        .values(status=PostStatus.WITHDRAWN, version=model.version + 1)
         .execution_options(synchronize_session=False)
     )).rowcount
     if changed != 1:
@@ -48,7 +49,7 @@ def lapse_posts(side: Side, post_ids: list[int]) -> None:
     db.session.execute(
         update(model)
         .where(model.id.in_(post_ids), model.status.in_(ACTIVE_STATUSES))
-        .values(status="withdrawn", version=model.version + 1)
+        .values(status=PostStatus.WITHDRAWN, version=model.version + 1)
         .execution_options(synchronize_session=False)
     )
     for post_id in post_ids:
@@ -60,7 +61,7 @@ def _withdraw_proposals(side: Side, post_id: int) -> None:
     column = getattr(Match, f"{side.name}_id")
     db.session.execute(
         update(Match)
-        .where(column == post_id, Match.status == "proposed")
-        .values(status="superseded")
+        .where(column == post_id, Match.status == MatchStatus.PROPOSED)
+        .values(status=MatchStatus.SUPERSEDED)
         .execution_options(synchronize_session=False)
     )

@@ -5,8 +5,9 @@ search them in Greek, English and Greeklish.
 """
 
 from matching.text import strip_accents
-from web.reference.files import DataFileError, load_gazetteer, load_taxonomy, loaded_once
+from web.reference.files import DataFileError, loaded_once
 from web.reference.places import PLACE_KINDS, Gazetteer, Place
+from web.reference.places_file import load_gazetteer
 from web.reference.taxonomy import (
     KINDS,
     SECTORS,
@@ -16,6 +17,7 @@ from web.reference.taxonomy import (
     Taxonomy,
     Unit,
 )
+from web.reference.taxonomy_file import load_taxonomy
 
 __all__ = [
     "KINDS", "PLACE_KINDS", "SECTORS", "Attribute", "Category", "DataFileError", "Gazetteer",

@@ -58,6 +58,6 @@ def chosen(rendered: Markup, value: str | int | None) -> Markup:
     """`rendered` options with `value` marked selected (unchanged when it is not among them)."""
     if value in (None, ""):
         return rendered
-    option = Markup('<option value="{}">').format(value)
-    return Markup(rendered.replace(option, option[:-1] + " selected>", 1))
+    option = str(Markup('<option value="{}">').format(value))
+    return Markup(str(rendered).replace(option, option[:-1] + " selected>", 1))
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from matching import model
 from matching.attributes import AttributeSpec, Reader
+from matching.model import KINDS  # the engine's: one list for the engine, data and web
 from matching.search import Entry, Hit, TermIndex
 from matching.text import words
 
-KINDS = model.KINDS  # the engine's kinds: one list for the engine, the data files and the web
 SECTORS: dict[str, dict[str, str]] = {
     "legal": {"el": "Νομική υποστήριξη", "en": "Legal support"},
     "health": {"el": "Υγεία", "en": "Health"},

@@ -88,6 +88,15 @@ def _open_uncovered() -> list[Any]:
     return [post_status_conditions(Need, None), Need.committed_quantity < Need.quantity]
 
 
+def _in_sectors(model: type[Offer] | type[Need], sectors: set[str] | None) -> list[Any]:
+    """Conditions keeping posts of `sectors` (none: every post)."""
+    if sectors is None:
+        return []
+    taxonomy = current_app.extensions["komvos.taxonomy"]
+    return [model.category_id.in_(sorted(c.id for c in taxonomy.categories.values()
+                                         if c.sector in sectors))]
+
+
 def gaps() -> list[Gap]:
     """Quantity still lacking per sector, area (municipality) and unit, most needs first."""
     taxonomy = current_app.extensions["komvos.taxonomy"]
@@ -116,11 +125,11 @@ def gaps() -> list[Gap]:
     return sorted(found, key=lambda g: (-g.needs, -g.lacking, g.sector, g.area, g.unit))
 
 
-def oldest_urgent(limit: int = URGENT_SHOWN) -> list[Need]:
+def oldest_urgent(limit: int = URGENT_SHOWN, sectors: set[str] | None = None) -> list[Need]:
     """Open high-urgency and emergency needs still lacking something, oldest first."""
     query = (
         select(Need)
-        .where(*_open_uncovered(), Need.urgency.in_(URGENT))
+        .where(*_open_uncovered(), Need.urgency.in_(URGENT), *_in_sectors(Need, sectors))
         .order_by(Need.created_at, Need.id)
         .limit(limit)
         .options(joinedload(Need.organisation))
@@ -128,9 +137,12 @@ def oldest_urgent(limit: int = URGENT_SHOWN) -> list[Need]:
     return list(db.session.scalars(query))
 
 
-def waiting(column: Any, status: str, now: datetime) -> Waiting:
+def waiting(column: Any, status: str, now: datetime, sectors: set[str] | None = None) -> Waiting:
     """Matches in `status`, how old the oldest is, and how many fall in each age bucket."""
-    stamps = [s for s in db.session.scalars(select(column).where(Match.status == status)) if s]
+    query = select(column).where(Match.status == status)
+    if sectors is not None:
+        query = query.join(Need, Match.need_id == Need.id).where(*_in_sectors(Need, sectors))
+    stamps = [s for s in db.session.scalars(query) if s]
     buckets = []
     for low, high in AGE_BUCKETS:
         start = now - timedelta(days=low)
@@ -170,25 +182,29 @@ def deliveries(weeks: tuple[date, ...]) -> dict[str, tuple[int, ...]]:
     return {s: tuple(counts[s]) for s in (*SECTORS, "") if s in counts}
 
 
-def build_dashboard(day: date, now: datetime | None = None) -> Dashboard:
-    """Every figure of the dashboard, as of `day` (the centre's date) and `now` (UTC)."""
+def build_dashboard(day: date, now: datetime | None = None,
+                    sectors: set[str] | None = None) -> Dashboard:
+    """Every figure of the dashboard, as of `day` (the centre's date) and `now` (UTC);
+    with `sectors` (a staff member's committees) only the work of those sectors."""
     now = now or utcnow()
-    found = gaps()
+    found = [g for g in gaps() if sectors is None or g.sector in sectors]
     by_sector: dict[str, int] = defaultdict(int)
     for gap in found:
         by_sector[gap.sector] += gap.needs
     weeks = week_starts(day)
     return Dashboard(
-        open_needs=_count(Need, post_status_conditions(Need, None)),
-        open_offers=_count(Offer, post_status_conditions(Offer, None)),
-        uncovered_needs=_count(Need, *_open_uncovered()),
+        open_needs=_count(Need, post_status_conditions(Need, None), *_in_sectors(Need, sectors)),
+        open_offers=_count(Offer, post_status_conditions(Offer, None),
+                           *_in_sectors(Offer, sectors)),
+        uncovered_needs=_count(Need, *_open_uncovered(), *_in_sectors(Need, sectors)),
         gaps=tuple(found),
         gaps_by_sector={s: by_sector[s] for s in (*SECTORS, "") if by_sector.get(s)},
-        urgent=tuple(oldest_urgent()),
-        proposals=waiting(Match.created_at, MatchStatus.PROPOSED, now),
-        undelivered=waiting(Match.confirmed_at, MatchStatus.CONFIRMED, now),
+        urgent=tuple(oldest_urgent(sectors=sectors)),
+        proposals=waiting(Match.created_at, MatchStatus.PROPOSED, now, sectors),
+        undelivered=waiting(Match.confirmed_at, MatchStatus.CONFIRMED, now, sectors),
         weeks=weeks,
-        deliveries=deliveries(weeks),
+        deliveries={s: v for s, v in deliveries(weeks).items()
+                    if sectors is None or s in sectors},
     )
 
 

@@ -11,7 +11,9 @@ from web.auth import services
 from web.auth.forms import DecisionForm
 from web.auth.login import signed_in_user, staff_required
 from web.clock import today
+from web.committees.scope import committee_sectors, open_on_mine
 from web.i18n import sector_label
+from web.listing import ListFilters
 from web.matches.notes import assigned_count
 from web.models import ORGANISATION_STATUSES
 from web.posts.labels import URGENCY_LABELS
@@ -33,8 +35,11 @@ def age_label(bucket: AgeCount) -> str:
 @bp.get("")
 @staff_required
 def dashboard() -> str:
-    """Where staff land: open work, gaps, waiting decisions and deliveries."""
-    board = build_dashboard(today())
+    """Where staff land: open work, gaps, waiting decisions and deliveries (of the staff
+    member's committees unless "all" is chosen)."""
+    scope = open_on_mine(ListFilters(committee=request.args.get("committee")), request.args,
+                         signed_in_user()).committee
+    board = build_dashboard(today(), sectors=committee_sectors(scope))
     labels = {
         "sectors": lambda code: sector_label(code) or _("No sector"),
         "ages": age_label,
@@ -53,6 +58,7 @@ def dashboard() -> str:
         today=today(),
         urgency_labels=URGENCY_LABELS,
         assigned_to_me=assigned_count(signed_in_user()),
+        committee_scope=scope,
     )
 
 
