@@ -14,7 +14,7 @@ from web.api.auth import BEARER, caller_key, require_api_user
 from web.api.schemas import UtcDateTime
 from web.interests import services
 from web.interests.models import FREQUENCIES
-from web.posts.models import KINDS
+from web.reference import KINDS
 from web.validation import json_strict
 from web.views_common import documented_errors
 

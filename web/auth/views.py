@@ -39,6 +39,9 @@ from web.notifications.kinds import KIND_LABELS, choosable_kinds
 from web.validation import InvalidInput
 from web.views_common import ActionForm
 
+# The blueprint its routes join, which the app factory mounts.
+__all__ = ["bp"]
+
 
 @bp.get("/register")
 def register() -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import Model
 from web.models import LANGUAGES, User, one_of, utcnow
-from web.posts.models import KINDS
+from web.reference import KINDS
 
 FREQUENCIES = ("immediate", "daily", "weekly")
 

@@ -19,7 +19,8 @@ from web.interests.models import FREQUENCIES, Interest, InterestSent
 from web.links import public_base_url
 from web.models import LANGUAGES, User, utcnow
 from web.notifications.outbox import Addressee, notify_address
-from web.posts.models import KINDS, OFFER_ROLES
+from web.posts.models import OFFER_ROLES
+from web.reference import KINDS
 from web.validation import InvalidFields
 
 URGENT = ("high", "emergency")

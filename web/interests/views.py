@@ -16,7 +16,8 @@ from web.extensions import csrf
 from web.i18n import current_language
 from web.interests import services
 from web.interests.models import FREQUENCIES, Interest
-from web.posts.models import KINDS, OFFER_ROLES
+from web.posts.models import OFFER_ROLES
+from web.reference import KINDS
 from web.validation import InvalidFields
 from web.views_common import ActionForm
 

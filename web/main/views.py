@@ -19,8 +19,8 @@ from werkzeug.wrappers import Response
 
 from web.auth import services
 from web.auth.forms import LanguageForm
-from web.auth.login import login_manager, signed_in_user
-from web.extensions import csrf
+from web.auth.login import signed_in_user
+from web.extensions import csrf, login_manager
 from web.reference import SECTORS
 
 bp = Blueprint("main", __name__)

@@ -25,7 +25,7 @@ from web.matches.proposing import repropose_after_release
 from web.matches.sides import gives
 from web.matches.transitions import get_match, notify_sides
 from web.models import User
-from web.posts.schemas import calendar_date
+from web.posts.fields import calendar_date
 from web.recurrence import period_start
 from web.statuses import MatchStatus
 from web.validation import InvalidFields, InvalidInput, plain_messages

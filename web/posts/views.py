@@ -8,7 +8,8 @@ from typing import Any
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
-from web.auth.login import login_manager, refuse_unless_approved, signed_in_user
+from web.auth.login import refuse_unless_approved, signed_in_user
+from web.extensions import login_manager
 from web.http_cache import public_cached
 from web.posts import (
     form_views,  # noqa: F401  # its routes join `bp`
@@ -20,6 +21,9 @@ from web.posts.models import URGENCIES
 from web.posts.sides import NEED, OFFER
 from web.reference import SECTORS
 from web.views_common import ActionForm, page_number
+
+# The blueprint its routes join, which the app factory mounts.
+__all__ = ["bp"]
 
 
 @bp.get("/offers/mine")

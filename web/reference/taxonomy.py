@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from matching.attributes import AttributeSpec, Reader
-from matching.model import KINDS  # the engine's: one list for the engine, data and web
+from matching.model import KINDS as KINDS  # the engine's: one list for the engine, data and web
 from matching.search import Entry, Hit, TermIndex
 from matching.text import words
 

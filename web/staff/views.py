@@ -22,6 +22,9 @@ from web.staff.dashboard import AgeCount, build_dashboard, chart_data
 from web.statuses import OrganisationStatus
 from web.validation import InvalidInput
 
+# The blueprint its routes join, which the app factory mounts.
+__all__ = ["bp"]
+
 
 def age_label(bucket: AgeCount) -> str:
     """An age bucket in words: "under a day", "1 to 3 days", "7 days or more"."""
