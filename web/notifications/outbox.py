@@ -146,35 +146,15 @@ def notify(
     `immediate` mails a non-essential message at once to someone whose mail comes daily
     (staff during an emergency); "never" still means never.
     """
-    essential = kind not in NON_ESSENTIAL
-    subject, text, html = render_message(user, kind, context, link)
     recipient = email or user.email
-    status, error = NotificationStatus.PENDING, ""
-    if not essential and kind != "daily_digest":
+    status = NotificationStatus.PENDING
+    if kind in NON_ESSENTIAL and kind != "daily_digest":
         status = _BY_MAIL_MODE[user.mail_mode]
         if immediate and status == NotificationStatus.DIGEST:
             status = NotificationStatus.PENDING
     if kind in (user.mail_kinds_off or ()) and kind not in ALWAYS_MAILED:
         status = NotificationStatus.SKIPPED
-    if one_line(recipient) != recipient:  # cannot be mailed; the inbox still shows it
-        status, error = NotificationStatus.FAILED, "the recipient's address is not one line"
-    notification = Notification(
-        user=user,
-        email=recipient,
-        language=user.language,
-        kind=kind,
-        essential=essential,
-        subject=subject[:200],
-        body_text=text,
-        body_html=html,
-        link=link[:200],
-        message_id=message_id(),
-        dedupe_key=dedupe_key,
-        status=status,
-        last_error=error,
-    )
-    db.session.add(notification)
-    return notification
+    return _queue(user, user, recipient, kind, context, link, status, dedupe_key=dedupe_key)
 
 
 def notify_address(
@@ -187,13 +167,30 @@ def notify_address(
     """Add one message for a public address to the session (mail only: it has no inbox).
 
     Non-essential messages carry `list_unsubscribe`, the address's own one-click link."""
+    return _queue(addressee, None, addressee.email, kind, context, link,
+                  NotificationStatus.PENDING, list_unsubscribe=list_unsubscribe)
+
+
+def _queue(
+    addressee: User | Addressee,
+    user: User | None,
+    recipient: str,
+    kind: str,
+    context: Mapping[str, Any],
+    link: str,
+    status: NotificationStatus,
+    dedupe_key: str | None = None,
+    list_unsubscribe: str | None = None,
+) -> Notification:
+    """Render one message in the addressee's language and add it to the session; an address
+    that is not one line cannot be mailed (the inbox, if any, still shows the message)."""
     subject, text, html = render_message(addressee, kind, context, link)
-    status, error = "pending", ""
-    if one_line(addressee.email) != addressee.email:
-        status, error = "failed", "the recipient's address is not one line"
+    error = ""
+    if one_line(recipient) != recipient:
+        status, error = NotificationStatus.FAILED, "the recipient's address is not one line"
     notification = Notification(
-        user=None,
-        email=addressee.email,
+        user=user,
+        email=recipient,
         language=addressee.language,
         kind=kind,
         essential=kind not in NON_ESSENTIAL,
@@ -202,6 +199,7 @@ def notify_address(
         body_html=html,
         link=link[:200],
         message_id=message_id(),
+        dedupe_key=dedupe_key,
         status=status,
         last_error=error,
         list_unsubscribe=list_unsubscribe,
