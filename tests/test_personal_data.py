@@ -194,3 +194,23 @@ def test_a_representative_with_colleagues_leaves_the_organisations_posts(client,
     client.post("/account/erase", data={"password": PASSWORD, "understood": "y"})
     db.session.expire_all()
     assert db.session.get(Need, two_sides["need"].id).status in ("open", "partly_matched")
+
+
+def test_interests_are_in_the_export_and_go_with_erasure(client, two_sides):
+    from web.interests import services as interests
+    from web.interests.models import Interest, InterestSent
+
+    donor, need = two_sides["donor"], two_sides["need"]
+    saved = interests.save_interest(donor, {"categories": ["bedding"], "frequency": "daily"})
+    by_address = interests.subscribe_address(donor.email, "el", {"areas": ["athens"]})
+    db.session.add(InterestSent(recipient=f"user:{donor.id}", need_id=need.id))
+    db.session.add(InterestSent(recipient=f"email:{donor.email}", need_id=need.id))
+    db.session.commit()
+    sign_in(client, donor)
+    data = client.get("/account/data.json").get_json()
+    assert {i["id"] for i in data["interests"]} == {saved.id, by_address.id}
+    assert [i["categories"] for i in data["interests"] if i["id"] == saved.id] == [["bedding"]]
+    response = client.post("/account/erase", data={"password": PASSWORD, "understood": "y"})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Interest)).all() == []
+    assert db.session.scalars(select(InterestSent)).all() == []

@@ -21,6 +21,7 @@ from sqlalchemy import delete, or_, select, update
 
 from web.audit import record_event
 from web.extensions import db
+from web.interests import personal as interests
 from web.matches.models import Match
 from web.models import ApiToken, AuditEvent, Invitation, Organisation, User, utcnow
 from web.notifications.models import Notification
@@ -158,6 +159,7 @@ def export(user: User) -> dict[str, Any]:
             }
             for e in events
         ],
+        "interests": interests.exported(user.id, user.email),
         "api_tokens": [
             _row(t, "name", "prefix", "created_at", "last_used_at", "revoked_at") for t in tokens
         ],
@@ -245,6 +247,7 @@ def erase(user: User, password: str) -> None:
 def _anonymise(user: User) -> str:
     """Replace every personal field; returns the address the person had."""
     old_email = user.email
+    interests.forget(user.id, old_email)
     user.email = f"erased-{user.id}-{secrets.token_hex(4)}@erased.invalid"
     user.full_name = ERASED_NAME
     user.phone = ""
