@@ -48,7 +48,7 @@ IntArray = NDArray[np.int64]
 
 BATCH_EDGES = 20_000  # small components are solved together, up to this many edges
 SOLO_EDGES = 500  # a component this large is solved alone (a smaller solve is faster)
-MILP_MAX_EDGES = 50  # default: larger fractional pieces are kept as repaired near the vertex
+MILP_MAX_EDGES = 500  # default: larger fractional pieces are kept as repaired near the vertex
 MILP_NODE_LIMIT = 1000  # default branch-and-bound nodes per MILP
 ROUNDED = "rounded from the LP"  # a piece too large for an exact MILP, kept as repaired
 # Below this much work beyond the largest piece, starting other processes costs more than

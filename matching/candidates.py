@@ -23,7 +23,7 @@ from matching.categories import Path, closeness, compatible_pairs
 from matching.errors import InputError
 from matching.model import Need, Offer
 from matching.policy import Policy
-from matching.text import document
+from matching.text import clear_tokens, document
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -64,6 +64,7 @@ def clear_documents() -> None:
     """Forget the documents made so far (for a benchmark of a fresh process)."""
     _DOCUMENTS.clear()
     _KEPT[0] = 0
+    clear_tokens()
 
 
 def _sorted_unique(items: Sequence[Offer | Need], what: str) -> list[str]:

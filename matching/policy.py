@@ -34,7 +34,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "emergency": {"weight": 3.0},
     "limits": {
         "min_score": 0.2, "max_candidates_per_offer": 25, "max_candidates_per_need": 25,
-        "max_neighbours": 50, "mip_rel_gap": 1e-4, "milp_max_edges": 50,
+        "max_neighbours": 50, "mip_rel_gap": 1e-4, "milp_max_edges": 500,
         "milp_node_limit": 1000,
     },
 }
@@ -125,7 +125,7 @@ class Policy:
     mip_rel_gap: float
     units: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     related: frozenset[tuple[str, str]] = frozenset()
-    milp_max_edges: int = 50
+    milp_max_edges: int = 500
     text_evidence: float = 0.3
     attribute_missing: float = 0.5
     attribute_none: float = 0.75
