@@ -22,9 +22,11 @@ SIDE_STATUSES = (
 )
 
 
-def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Page:
+def review_queue(
+    filters: ListFilters, page: int = 1, per_page: int = 25, count_up_to: int | None = None
+) -> Page:
     """Proposals waiting for staff, by the filters, the most valuable first unless sorted
-    by urgency, deadline or age."""
+    by urgency, deadline or age (counted up to `count_up_to` + 1, when given)."""
     query = (
         select(Match)
         .join(Need, Match.need_id == Need.id)
@@ -41,7 +43,7 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
         "deadline": (Need.needed_by, Match.value.desc()),
         "age": (Match.created_at,),
     }.get(filters.sort, (Match.value.desc(),))
-    return paginate(query.order_by(*order, Match.id), page, per_page)
+    return paginate(query.order_by(*order, Match.id), page, per_page, count_up_to)
 
 
 def matches_of(user: User, page: int = 1, per_page: int = 20) -> Page:
