@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import g
 from marshmallow import Schema
+from sqlalchemy import select
 
 from web.api.matches import MatchOut
 from web.api.schemas import NeedOut, OfferOut, PublicNeedOut, page_of
 from web.api.writing import writer
 from web.clock import today
 from web.extensions import db
+from web.matches.models import Match
 from web.pagination import page_body, paginate
+from web.posts.models import Need
 
 
 def _posts(make_user, make_need, make_offer):
@@ -46,13 +50,6 @@ def test_a_page_is_written_as_marshmallow_dumps_it(app, make_user, make_need, ma
     needs, offers = _posts(make_user, make_need, make_offer)
     make_match(offers[0], needs[1], 5)
     db.session.commit()
-    from sqlalchemy import select
-
-    from web.matches.models import Match
-    from web.posts.models import Need
-
-    from flask import g
-
     g.api_user = make_user("staff")  # a match is written as its reader may see it
     for schema, query in ((NeedOut, select(Need).order_by(Need.id)),
                           (MatchOut, select(Match).order_by(Match.id))):

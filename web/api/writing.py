@@ -14,9 +14,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, missing
 
 _MISSING = object()
+_ISO = (None, "iso", "iso8601")
 Convert = Callable[[Any], Any]
 
 
@@ -61,13 +62,17 @@ def _convert(field: fields.Field[Any]) -> Convert | None:
         return _text
     if kind is fields.Boolean:
         return lambda value: value
-    if kind is fields.Date and field.format in (None, "iso", "iso8601"):
+    if isinstance(field, fields.Date) and kind is fields.Date and field.format in _ISO:
         return _day
-    if getattr(kind, "naive_is_utc", False) and field.format in (None, "iso", "iso8601"):
+    if (isinstance(field, fields.DateTime) and getattr(kind, "naive_is_utc", False)
+            and field.format in _ISO):
         return _moment_utc
-    if kind is fields.List and type(field.inner) is fields.String:
+    if (isinstance(field, fields.List) and kind is fields.List
+            and type(field.inner) is fields.String):
         return _texts
-    if (kind is fields.Dict and type(field.key_field) is fields.String
+    if (isinstance(field, fields.Dict) and kind is fields.Dict
+            and type(field.key_field) is fields.String
+            and isinstance(field.value_field, fields.List)
             and type(field.value_field) is fields.List
             and type(field.value_field.inner) is fields.String):
         return _texts_by_text
@@ -97,21 +102,22 @@ def writer(schema_class: type[Schema]) -> Callable[[Any], dict[str, Any]]:
     """A function writing one object as `schema_class().dump(obj)` does."""
     schema = schema_class()
     if any(schema._hooks.values()):  # pre/post-dump hooks: Marshmallow's own dump
-        return schema.dump  # type: ignore[return-value]  # one object in, its dict out
-    plan: list[tuple[str, Callable[[Any], Any], Convert | None, fields.Field[Any]]] = []
+        return schema.dump
+    plan: list[tuple[str, str, Callable[[Any], Any], Convert | None, fields.Field[Any]]] = []
     for name, field in schema.dump_fields.items():
         key = field.data_key or name
         convert = None if isinstance(field, fields.Method) else _convert(field)
-        if convert is not None and field.dump_default is not fields.missing_:  # type: ignore[attr-defined]  # marshmallow's sentinel
+        if convert is not None and field.dump_default is not missing:
             convert = None
-        plan.append((key, _getter(field.attribute or name), convert, field))
+        attribute = field.attribute or name
+        plan.append((key, attribute, _getter(attribute), convert, field))
 
     def write(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, get, convert, field in plan:
+        for key, attribute, get, convert, field in plan:
             if convert is None:
-                value = field.serialize(field.attribute or field.name, obj)
-                if value is not fields.missing_:  # type: ignore[attr-defined]  # marshmallow's sentinel
+                value = field.serialize(attribute, obj)
+                if value is not missing:
                     out[key] = value
                 continue
             value = get(obj)
