@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import false, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from web.listing import (
     MATCH_SHOWN,
+    NEED_SHOWN,
+    OFFER_SHOWN,
     ListFilters,
     age_conditions,
     match_conditions,
@@ -19,6 +22,15 @@ from web.statuses import MatchStatus, Role
 
 SIDE_STATUSES = (
     MatchStatus.PROPOSED, MatchStatus.CONFIRMED, MatchStatus.FULFILLED, MatchStatus.CANCELLED
+)
+
+
+# The queue joins each proposal's need and offer to filter them: it loads them from the same
+# rows (one query a page, not three).
+_QUEUE_SHOWN = (
+    contains_eager(Match.offer).options(*OFFER_SHOWN),
+    contains_eager(Match.need).options(*NEED_SHOWN),
+    joinedload(Match.assigned_to),
 )
 
 
@@ -36,7 +48,7 @@ def review_queue(
         .where(post_status_conditions(Need, None), post_status_conditions(Offer, None))
         .where(*match_conditions(filters.but(status=None)))
         .where(*age_conditions(Match.created_at, filters))
-        .options(*MATCH_SHOWN)
+        .options(*_QUEUE_SHOWN)
     )
     order = {
         "urgency": (URGENCY_ORDER, Match.value.desc()),
