@@ -1,11 +1,12 @@
 """Writing a list's items fast: what Marshmallow's `dump` writes, without its machinery.
 
 A page of 20 needs cost ~3,400 Marshmallow calls (a getter, a serializer and checks per field
-and row), a third of an NGO's list request. `writer(schema)` reads the schema's fields once
-and returns a function that writes one object as `schema().dump(obj)` would: the common field
-types are converted here the way Marshmallow converts them (tests/test_api_writing.py compares
-both on every kind of post), any other field is left to Marshmallow's own `serialize`. The
-schemas stay what the OpenAPI document is made from.
+and row): an NGO's list request made ~13,000 Python calls, ~10,500 written here.
+`writer(schema)` reads the schema's fields once and returns a function that writes one object
+as `schema().dump(obj)` would: the common field types are converted here the way Marshmallow
+converts them (tests/test_api_writing.py compares both on every kind of post), any other field
+is left to Marshmallow's own `serialize`. The schemas stay what the OpenAPI document is made
+from.
 """
 
 from __future__ import annotations
