@@ -193,6 +193,40 @@ def test_an_ngo_sees_its_need_past_its_deadline_as_expired_before_the_job_runs(
     assert late.status == "open"
 
 
+def test_the_api_says_expired_past_the_deadline_before_the_job_runs_without_a_write(
+        client, make_user, make_need, bearer):
+    """The API's `status` is the status as of today, in answers and in its filter; the GET
+    stores nothing (the scheduled `flask expire` does)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from web.clock import today
+    from web.extensions import db
+    from web.posts.models import Need
+
+    poster = make_user("ngo")
+    late = make_need(poster, title="Until yesterday")
+    make_need(poster, title="Still wanted")
+    db.session.execute(update(Need).where(Need.id == late.id)
+                       .values(needed_by=today() - timedelta(days=1)))
+    db.session.commit()
+    auth = bearer(poster)
+    found = client.get("/api/v1/needs", headers=auth).get_json()["items"]
+    assert {n["title"]: n["status"] for n in found} == {"Until yesterday": "expired",
+                                                         "Still wanted": "open"}
+    assert client.get(f"/api/v1/needs/{late.id}", headers=auth).get_json()["status"] == "expired"
+    by_status = {status: [n["title"] for n in client.get(
+        f"/api/v1/needs?status={status}", headers=auth).get_json()["items"]]
+        for status in ("open", "expired")}
+    assert by_status == {"open": ["Still wanted"], "expired": ["Until yesterday"]}
+    db.session.refresh(late)
+    assert late.status == "open"
+    document = client.get("/api/v1/openapi.json").get_json()
+    status = document["components"]["schemas"]["NeedOut"]["properties"]["status"]
+    assert "expired" in status["enum"] and "as of today" in status["description"]
+
+
 def test_a_visitor_switches_language_without_a_token_but_an_account_needs_one(make_app,
                                                                              make_user):
     """Public pages carry no CSRF token for visitors (they would set a cookie); signed in,

@@ -397,6 +397,35 @@ def test_the_api_is_throttled_per_account_in_json(make_app, make_user):
         assert client.get("/api/v1/offers", headers=second).status_code == 200
 
 
+@pytest.mark.parametrize(("address", "counts"), [
+    ("6 per minute", {"ratelimit_api_address"}),  # 6 = 2 x 3: one count, one round trip
+    ("7 per minute", {"ratelimit_api_account", "ratelimit_api_address"}),  # both, as before
+])
+def test_an_anonymous_caller_keeps_the_account_limit_counted_once_where_it_divides(
+        make_app, address, counts):
+    app = make_app(ratelimit_api_account="3 per minute", ratelimit_api_address=address)
+    with app.app_context():
+        client = app.test_client()
+        codes = [client.get("/api/v1/open-needs").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+    keys = redis.Redis.from_url("redis://127.0.0.1:6379/0").keys(f"{RATELIMIT_KEY_PREFIX}*")
+    scopes = {scope for key in keys for scope in ("ratelimit_api_account",
+                                                    "ratelimit_api_address")
+              if scope in key.decode()}
+    assert scopes == counts
+
+
+def test_token_calls_from_an_address_are_limited_as_before(make_app, make_user):
+    app = make_app(ratelimit_api_account="2 per minute", ratelimit_api_address="4 per minute")
+    with app.app_context():
+        client = app.test_client()
+        tokens = [{"Authorization": f"Bearer {create_token(make_user('individual'), n)[1]}"}
+                  for n in "ab"]
+        codes = [client.get("/api/v1/offers", headers=tokens[n % 2]).status_code
+                 for n in range(5)]
+        assert codes == [200, 200, 200, 200, 429]  # each account 2, the address 4
+
+
 def test_behind_a_trusted_proxy_each_visitor_counts_on_their_own(make_app):
     app = make_app(ratelimit_sign_in_address="2 per minute", proxy_hops=1)
     with app.app_context():

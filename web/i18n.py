@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_decimal as babel_format_decimal
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -36,6 +37,38 @@ def current_language() -> str:
     state = g.get("_flask_babel") if has_app_context() else None
     locale = getattr(state, "babel_locale", None) or get_locale()
     return str(locale) if locale is not None else str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+# (language, type, number, format) -> the number written in that language; numbers on pages
+# repeat (scores, weights, quantities), and Babel parses its pattern at each call.
+_NUMBERS: dict[tuple[str, type, Any, str | None], str] = {}
+_NUMBERS_KEPT = 20_000
+
+
+def format_decimal(number: Any, format: str | None = None) -> str:  # noqa: A002  # Babel's name
+    """A number in this request's language (Flask-Babel's `format_decimal`, remembered)."""
+    key = (current_language(), type(number), number, format)
+    found = _NUMBERS.get(key)
+    if found is None:
+        if len(_NUMBERS) >= _NUMBERS_KEPT:
+            _NUMBERS.clear()
+        found = _NUMBERS[key] = str(babel_format_decimal(number, format))
+    return found
+
+
+def _catalogue() -> Any:
+    """This request's catalogue. Flask-Babel finds it through its request context at every
+    string (more than the translation costs, on a page of 800 strings): it is kept beside the
+    locale Flask-Babel chose, and looked up again when that changes (`force_locale`)."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, "komvos_catalogue", None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]
+    found = get_translations()
+    if state is not None:
+        state.komvos_catalogue = (getattr(state, "babel_locale", None), found)
+    return found
 
 
 def picker_options(kind: str, value: str | int | None = None) -> Markup:
@@ -108,4 +141,11 @@ def init_app(app: Flask) -> None:
         format_decimal=format_decimal,
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import lazyload
 
 from web.extensions import db
 
@@ -14,10 +15,29 @@ MAX_PER_PAGE = 100
 Page = Pagination
 
 
-def paginate(query: Select[Any], page: int, per_page: int) -> Pagination:
-    """Run `query` for one page, with the total count. Numbers out of bounds are brought
-    within them (the API's schemas refuse them first, naming the field); a page past the
-    last is empty."""
+class _CountedUpTo(SelectPagination):
+    """A page whose total is counted up to `count_up_to` + 1 rows, no further: counting a
+    long list then costs no more than that (the page says "more than ...")."""
+
+    def _query_count(self) -> int:
+        limit = int(self._query_args["count_up_to"]) + 1
+        rows = self._query_args["select"].options(lazyload("*")).order_by(None).limit(limit)
+        counted = select(func.count()).select_from(rows.subquery())
+        return int(self._query_args["session"].execute(counted).scalar() or 0)
+
+
+def paginate(
+    query: Select[Any], page: int, per_page: int, count_up_to: int | None = None
+) -> Pagination:
+    """Run `query` for one page, with the total count (at most `count_up_to` + 1, when
+    given). Numbers out of bounds are brought within them (the API's schemas refuse them
+    first, naming the field); a page past the last is empty."""
+    if count_up_to is not None:
+        return _CountedUpTo(
+            select=query, session=db.session(), page=max(page, 1),
+            per_page=min(max(per_page, 1), MAX_PER_PAGE), max_per_page=MAX_PER_PAGE,
+            error_out=False, count_up_to=count_up_to,
+        )
     return db.paginate(
         query,
         page=max(page, 1),

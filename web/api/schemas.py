@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from web.api.writing import writer
 from web.clock import today
 from web.matches.periods import this_period
 from web.posts.models import STATUSES, URGENCIES
@@ -17,6 +18,8 @@ ID = validate.Length(max=64)
 
 class UtcDateTime(fields.DateTime):
     """A moment with its UTC offset (`...+00:00`): the database keeps UTC without one."""
+
+    naive_is_utc = True  # how web.api.writing knows to write it so
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is None:
@@ -34,7 +37,9 @@ class PageQuery(Schema):
 class PostQuery(PageQuery):
     """Filters every list of offers or needs accepts."""
 
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "As of today, like `status` in the answers: `open` and `partly_matched` "
+                       "leave out posts past their date, `expired` takes them in"})
     kind = fields.String(validate=validate.OneOf(KINDS))
     sector = fields.String(validate=validate.OneOf(tuple(SECTORS)))
     category = fields.String(
@@ -97,7 +102,11 @@ class PostOut(Schema):
     category_suggested = fields.Boolean(
         metadata={"description": "True when the category was chosen from the title and "
                   "description because none was sent"})
-    status = fields.String(required=True)
+    status = fields.String(
+        attribute="current_status", required=True, validate=validate.OneOf(STATUSES),
+        metadata={"description": "Where it stands as of today: an open or partly matched post "
+                  "past its deadline (a need) or end (an offer) is `expired`, whether or not "
+                  "the daily expiry job has stored that yet"})
     version = fields.Integer(required=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
@@ -153,13 +162,30 @@ class PublicNeedOut(Schema):
     organisation = fields.String(attribute="organisation.name", metadata={"description": "The NGO"})
 
 
+class _Page(Schema):
+    """A page of items, written by `web.api.writing` (the same output as Marshmallow's)."""
+
+    write_item: Any = None
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        if many or not isinstance(obj, dict) or set(obj) != _PAGE_KEYS:
+            return super().dump(obj, many=many)
+        write = type(self).write_item
+        return {"items": [write(item) for item in obj["items"]],
+                **{key: int(obj[key]) for key in ("total", "page", "per_page", "pages")}}
+
+
+_PAGE_KEYS = {"items", "total", "page", "per_page", "pages"}
+
+
 def page_of(item_schema: type[Schema]) -> type[Schema]:
     """An envelope schema for one page of `item_schema`."""
     name = item_schema.__name__.removesuffix("Out") + "Page"
     return type(
         name,
-        (Schema,),
+        (_Page,),
         {
+            "write_item": staticmethod(writer(item_schema)),
             "items": fields.List(fields.Nested(item_schema), required=True),
             "total": fields.Integer(required=True),
             "page": fields.Integer(required=True),

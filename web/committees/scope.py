@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,9 +25,12 @@ def committee_choices() -> tuple[str, ...]:
 
 
 def seats_of(user_id: int) -> list[str]:
-    """The ids of the committees a person sits on."""
-    return list(db.session.scalars(
-        select(CommitteeMember.committee_id).where(CommitteeMember.user_id == user_id)))
+    """The ids of the committees a person sits on (asked once per request and person)."""
+    known = g.setdefault("komvos_seats", {}) if has_request_context() else {}
+    if user_id not in known:
+        known[user_id] = list(db.session.scalars(
+            select(CommitteeMember.committee_id).where(CommitteeMember.user_id == user_id)))
+    return list(known[user_id])
 
 
 def committee_sectors(value: str | None, user: Any = None) -> set[str] | None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from web.audit import record_event
 from web.committees.models import CommitteeMember
 from web.committees.registry import Committee, Committees
+from web.committees.scope import seats_of
 from web.emergencies.scope import emergency_scope_matches
 from web.extensions import db
 from web.i18n import unit_label
@@ -31,8 +32,7 @@ def committees() -> Committees:
 
 def committee_ids_of(user: User) -> list[str]:
     """The committees `user` sits on, in the file's order."""
-    seats = set(db.session.scalars(
-        select(CommitteeMember.committee_id).where(CommitteeMember.user_id == user.id)))
+    seats = set(seats_of(user.id))
     return [c.id for c in committees().all if c.id in seats]
 
 

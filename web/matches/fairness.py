@@ -30,9 +30,10 @@ def received_recently(organisation_ids: Iterable[int] | None = None) -> dict[int
     return {org: count for org, count in db.session.execute(query).all()}
 
 
-def median_received() -> float:
-    """What the median NGO received in the window (the fairness reference)."""
-    counts = received_recently()
+def median_received(counts: dict[int, int] | None = None) -> float:
+    """What the median NGO received in the window (the fairness reference); `counts` of
+    every NGO, when the caller has them already (`received_recently()`)."""
+    counts = received_recently() if counts is None else counts
     ngo_ids = db.session.scalars(
         select(Organisation.id).where(Organisation.kind == OrganisationKind.NGO,
             Organisation.status == OrganisationStatus.APPROVED,)

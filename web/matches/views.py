@@ -14,8 +14,9 @@ from web.auth.login import signed_in_user, staff_required
 from web.clock import today
 from web.committees.scope import open_on_mine
 from web.extensions import db
+from web.i18n import format_decimal
 from web.listing import parse_filters
-from web.matches import ledger, notes, queries, run_words, services
+from web.matches import ledger, notes, queries, queue_cards, run_words, services
 from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
 from web.matches.models import MatchRun
 from web.models import Organisation
@@ -30,6 +31,10 @@ bp = Blueprint("matches", __name__)
 
 
 _ANCHOR = re.compile(r"^match-[0-9]{1,9}$")
+# Each proposal in the queue carries its reasons, score table, notes and forms: 10 a page
+# keep it quick (the page says so); its total is counted up to 500, then "more than 500".
+QUEUE_PAGE = 10
+QUEUE_COUNTED_UP_TO = 500
 
 
 def _back_to_queue(anchor: str = "") -> Response:
@@ -44,7 +49,8 @@ def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
     staff = signed_in_user()
     filters = open_on_mine(parse_filters(request.args), request.args, staff)
-    found = queries.review_queue(filters, page_number())
+    fairness = services.received_recently()
+    found = queries.review_queue(filters, page_number(), QUEUE_PAGE, QUEUE_COUNTED_UP_TO)
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == OrganisationStatus.APPROVED,
@@ -56,17 +62,18 @@ def queue() -> str:
         page=found,
         filters=filters,
         form=ActionForm(),
-        fairness=services.received_recently(),
-        median=services.median_received(),
+        fairness=fairness,
+        median=format_decimal(services.median_received(fairness)),
         today=today(),
-        weights=current_app.extensions["komvos.policy"].weights,
-        component_labels=COMPONENT_LABELS,
-        urgency_labels=URGENCY_LABELS,
+        weight_texts=queue_cards.weight_texts(current_app.extensions["komvos.policy"].weights),
+        component_labels=queue_cards.words(COMPONENT_LABELS),
+        count_up_to=QUEUE_COUNTED_UP_TO,
+        urgency_labels=queue_cards.words(URGENCY_LABELS),
         sectors=SECTORS,
         urgencies=URGENCIES,
-        organisations=organisations,
+        organisation_options=queue_cards.organisation_options(organisations),
         notes=notes.notes_of(found.items),
-        colleagues=notes.colleagues(),
+        colleague_options=queue_cards.person_options(notes.colleagues()),
         mine=notes.assigned_count(staff),
         me=staff,
     )

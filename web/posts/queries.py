@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, false, select
+from sqlalchemy import Select, and_, case, false, not_, or_, select
 from sqlalchemy.orm import joinedload
 
 from web.clock import today
@@ -15,6 +15,7 @@ from web.models import User
 from web.pagination import Page, paginate
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
 from web.posts.sides import NEED, Side
+from web.statuses import PostStatus
 
 URGENCY_ORDER = case(
     {"emergency": 0, "high": 1, "normal": 2, "low": 3}, value=Need.urgency, else_=4
@@ -87,10 +88,26 @@ def _by_urgency(query: Select[Any]) -> Select[Any]:
     return query.order_by(URGENCY_ORDER, Need.needed_by, Need.id)
 
 
+def status_as_of_today(model: type[Offer] | type[Need], status: str) -> Any:
+    """Posts whose status as of today (`current_status`) is `status`: one still open or partly
+    matched past its deadline (a need) or end (an offer) counts as expired, as it reads, before
+    the scheduled `flask expire` stores it."""
+    if model is Need:
+        past = Need.needed_by < today()
+    else:
+        past = and_(Offer.available_until.is_not(None), Offer.available_until < today())
+    active = model.status.in_(ACTIVE_STATUSES)
+    if status == PostStatus.EXPIRED:
+        return or_(model.status == PostStatus.EXPIRED, and_(active, past))
+    if status in ACTIVE_STATUSES:
+        return and_(model.status == status, not_(past))
+    return model.status == status
+
+
 def _filtered(query: Select[Any], side: Side, filters: Mapping[str, Any]) -> Select[Any]:
     model = side.model
     if filters.get("status"):
-        query = query.where(model.status == filters["status"])
+        query = query.where(status_as_of_today(model, filters["status"]))
     if filters.get("kind"):
         query = query.where(model.kind == filters["kind"])
     shared = ListFilters(**{name: filters.get(name) or None for name in _SHARED_FILTERS})  # type: ignore[arg-type]  # the shared filters are str | None
