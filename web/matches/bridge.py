@@ -14,11 +14,13 @@ the web reaches past it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask, current_app
+from sqlalchemy import Row
 
 import matching
 from matching.geo import haversine_km as haversine_km  # for the web, through here
@@ -32,6 +34,14 @@ from web.reference import Category, Gazetteer, Taxonomy
 MatchingError = matching.MatchingError
 Proposal = matching.Proposal
 Result = matching.Result
+OpenIndex = matching.OpenIndex
+EngineOffer = matching.Offer
+EngineNeed = matching.Need
+# A post as an ORM object, or as a row of the columns the engine reads (web/matches/open_book.py:
+# a full run over 200k posts reads rows, not objects). A recurring post is always an object.
+OfferLike = Offer | Row[Any]
+NeedLike = Need | Row[Any]
+PostLike = OfferLike | NeedLike
 
 
 def load_policy(path: Path | str, taxonomy: Taxonomy,
@@ -70,7 +80,7 @@ def _registries() -> tuple[Taxonomy, Gazetteer]:
     return current_app.extensions["komvos.taxonomy"], current_app.extensions["komvos.places"]
 
 
-def coordinates(post: Offer | Need) -> tuple[float, float]:
+def coordinates(post: PostLike) -> tuple[float, float]:
     """Exact coordinates when given, else the place's."""
     if post.latitude is not None and post.longitude is not None:
         return post.latitude, post.longitude
@@ -78,7 +88,7 @@ def coordinates(post: Offer | Need) -> tuple[float, float]:
     return place.lat, place.lon
 
 
-def distance_km(offer: Offer, need: Need) -> float | None:
+def distance_km(offer: OfferLike, need: NeedLike) -> float | None:
     """How far apart the two are (None when the offer is given online to this need)."""
     accepted = modes(need.attributes or {}, remote=False)
     if "online" in modes(offer.attributes or {}, offer.remote) and (
@@ -87,7 +97,7 @@ def distance_km(offer: Offer, need: Need) -> float | None:
     return haversine_km(*coordinates(offer), *coordinates(need))
 
 
-def engine_category(post: Offer | Need) -> Category:
+def engine_category(post: PostLike) -> Category:
     """The post's category as the engine sees it: the one its words point to, when they do
     (below the posted one: "glasses" that say "sunglasses"; or instead of it: "laptop bags"
     posted as laptops), else the posted one."""
@@ -95,7 +105,7 @@ def engine_category(post: Offer | Need) -> Category:
     return taxonomy.categories.get(post.text_category_id or "") or taxonomy[post.category_id]
 
 
-def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
+def _read(post: PostLike) -> tuple[Category, dict[str, object]]:
     """The post's category as the engine sees it, and what its words say."""
     category = engine_category(post)
     return category, {
@@ -106,13 +116,15 @@ def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
     }
 
 
-def _capacity(post: Offer | Need) -> int:
+def _capacity(post: PostLike) -> int:
     """What the post can still give or lacks: for a recurring one, per period, the least
     left in any period ahead (web/matches/periods.py)."""
-    return post.remaining_quantity if post.per is None else left_for_engine(post, today())
+    if post.per is None:
+        return int(post.remaining_quantity)
+    return left_for_engine(cast(Offer | Need, post), today())
 
 
-def engine_offer(offer: Offer, reserved: int = 0) -> matching.Offer:
+def engine_offer(offer: OfferLike, reserved: int = 0) -> matching.Offer:
     """An offer as the engine sees it: what is left after confirmed matches and `reserved`."""
     category, words = _read(offer)
     lat, lon = coordinates(offer)
@@ -139,7 +151,8 @@ def engine_offer(offer: Offer, reserved: int = 0) -> matching.Offer:
     )
 
 
-def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -> matching.Need:
+def engine_need(need: NeedLike, received_recently: float = 0.0,
+                reserved: int = 0) -> matching.Need:
     """A need as the engine sees it: what still lacks after confirmed matches and `reserved`."""
     category, words = _read(need)
     lat, lon = coordinates(need)
@@ -160,7 +173,7 @@ def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -
         received_recently=received_recently,
         online_ok=not accepted or "online" in accepted,
         in_person_ok=not accepted or "in_person" in accepted,
-        emergency=emergency_weight_of(need),
+        emergency=emergency_weight_of(cast(Need, need)),
         **words,  # type: ignore[arg-type]
     )
 
@@ -174,7 +187,7 @@ def compatible_category_ids(category_id: str, *, as_offer: bool) -> set[str]:
     )
 
 
-def allowed(offer: Offer, need: Need) -> bool:
+def allowed(offer: OfferLike, need: NeedLike) -> bool:
     """The donor's restrictions to sectors or areas, if any, admit this need, and both
     count in the same periods when both recur."""
     taxonomy, places = _registries()
@@ -211,6 +224,17 @@ def propose_for_need(
 ) -> matching.Result:
     """The open offers given against one need."""
     return matching.propose_for_need(need, list(offers), policy(), today)
+
+
+def open_index(items: Iterable[matching.Offer] | Iterable[matching.Need]) -> Any:
+    """An index of open offers (or needs) for many single proposals (`near`)."""
+    return matching.OpenIndex(items)
+
+
+def near(index: Any, item: matching.Offer | matching.Need, today: date | None) -> Sequence[Any]:
+    """The indexed items that could pair with `item` (a superset of its candidates); with
+    `today`, a remote offer gets only each group's nearest open needs (see matching/index.py)."""
+    return index.near(item, policy(), today)  # type: ignore[no-any-return]
 
 
 def without(result: matching.Result, proposals: Iterable[matching.Proposal]) -> matching.Result:
