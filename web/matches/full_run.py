@@ -26,19 +26,22 @@ from web.statuses import RunTrigger
 
 
 class _Phases:
-    """Seconds spent in each phase of a run, added to `into` when given (the bench's)."""
+    """Seconds spent in each phase of a run, wall clock and this process's CPU time (as
+    "<phase>, CPU"), added to `into` when given (the bench's)."""
 
     def __init__(self, into: dict[str, float] | None) -> None:
         self.into = into
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             if self.into is not None:
-                self.into[name] = self.into.get(name, 0.0) + time.perf_counter() - started
+                for key, spent in ((name, time.perf_counter() - started),
+                                   (f"{name}, CPU", time.process_time() - cpu)):
+                    self.into[key] = self.into.get(key, 0.0) + spent
 
 
 def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None, *,
@@ -55,8 +58,7 @@ def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = Non
         fairness = received_recently()
     with phase("build values"):
         engine_offers = open_book.engine_values(open_book.OFFERS, offers.values())
-        engine_needs = [bridge.engine_need(n, fairness.get(n.organisation_id, 0))
-                        for n in needs.values()]
+        engine_needs = bridge.engine_needs(needs.values(), fairness)
     with phase("engine"):
         result = bridge.run(engine_offers, engine_needs, today())
     del engine_offers, engine_needs  # the engine's copies are no longer needed
