@@ -2,6 +2,8 @@
 post reads: what a run keeps, revises, supersedes and never proposes again, and an index
 that never answers from a book that has changed."""
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from web.extensions import db
@@ -139,3 +141,27 @@ def test_the_index_is_rebuilt_when_forgotten(app, make_user, make_need,
     open_book.forget_books()
     make_need(make_user("ngo"), quantity=5)
     assert app.extensions["komvos.open_books"]["offer"] is not kept
+
+
+def test_a_remote_offer_reaches_the_next_nearest_need_when_a_nearer_one_is_taken(
+        app, make_user, make_need, make_offer, monkeypatch):
+    """The index gives a remote offer each group's 50 nearest open needs as they stood; once
+    one of them is set aside for another offer, the 51st nearest is among the 50 it meets."""
+    # Only rows changed after the index was built are read beside it (not the last minutes'
+    # too), so that the needs posted just before come from the index alone.
+    monkeypatch.setattr(open_book, "LATE_COMMIT", timedelta(0))
+    places = app.extensions["komvos.places"].places
+    home = places["kypseli"]
+    by_distance = sorted(places.values(), key=lambda p: (
+        (p.lat - home.lat) ** 2 + (p.lon - home.lon) ** 2, p.id))
+    ngo = make_user("ngo")
+    fields = {"category": "legal_advice", "unit": "sessions", "quantity": 1,
+              "title": "Νομικές συμβουλές για άσυλο", "description": ""}
+    needs = [make_need(ngo, place=p.id, **fields) for p in by_distance[:51]]
+    offer = {**fields, "remote": True, "reach_km": 0, "place": "kypseli"}
+    first = make_offer(make_user("individual"), **offer)  # builds the index: takes one need
+    [taken] = proposals(offer_id=first.id)
+    second = make_offer(make_user("individual"), **{**offer, "quantity": 100})
+    met = {m.need_id for m in proposals(offer_id=second.id)}
+    assert taken.need_id not in met and len(met) == 50
+    assert needs[50].id in met  # the farthest, 51st nearest: the one the taken need freed
