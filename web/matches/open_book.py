@@ -15,6 +15,7 @@ request, so a stale entry can only add a row to read, never change a proposal.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -64,6 +65,9 @@ NEED_OWN = ("urgency", "needed_by")
 # Rows changed since an index was built that a request reads beside it; past this many,
 # the index is rebuilt (a few seconds at 100k open, once).
 REBUILD_AFTER = 2000
+# How often a process counts what changed since it built an index (a query per request
+# otherwise); between two counts a request reads at most a second's changes more.
+COUNT_EVERY_S = 1.0
 # A change flushed this long before it committed is still seen: a row's `updated_at` is
 # set at its flush, so a transaction that commits later than another one that read the
 # latest `updated_at` could otherwise slip under it.
@@ -129,6 +133,7 @@ class Book:
     day: date
     stamp: datetime | None  # the latest `updated_at` of the side's posts when built
     index: Any
+    checked: float = 0.0  # when what changed since was last counted (time.monotonic)
 
     @property
     def since(self) -> datetime:
@@ -140,10 +145,15 @@ def book(side: Side) -> Book:
     """The side's index for today, rebuilt when too much changed since it was built."""
     books: dict[str, Book] = current_app.extensions.setdefault("komvos.open_books", {})
     name = side.model.__tablename__
-    kept, day = books.get(name), today()
-    if kept is None or kept.day != day or _changed_since(side, kept.stamp) > REBUILD_AFTER:
+    kept, day, now = books.get(name), today(), time.monotonic()
+    if kept is not None and kept.day == day and now - kept.checked >= COUNT_EVERY_S:
+        kept.checked = now
+        if _changed_since(side, kept.stamp) > REBUILD_AFTER:
+            kept = None
+    if kept is None or kept.day != day:
         stamp = db.session.scalar(select(func.max(side.model.updated_at)))
-        kept = Book(day, stamp, bridge.open_index(engine_values(side, open_rows(side).values())))
+        kept = Book(day, stamp, bridge.open_index(engine_values(side, open_rows(side).values())),
+                    now)
         books[name] = kept
     return kept
 

@@ -56,7 +56,7 @@ def record_proposals(
     offers: dict[int, Offer],
     needs: dict[int, Need],
     run: MatchRun,
-    previous: dict[tuple[int, int], Match] | None = None,
+    previous: dict[tuple[int, int], int] | None = None,
 ) -> int:
     """Record the engine's proposals; a pair it proposed before keeps its row (and id), so
     what staff selected, noted or assigned stays put."""
@@ -67,7 +67,7 @@ def record_proposals(
         earlier = (previous or {}).get((offer.id, need.id))
         if earlier is not None:
             db.session.flush()  # the run's id
-            _revive(earlier.id, run_id=run.id, **values)
+            _revive(earlier, run_id=run.id, **values)
         else:
             db.session.add(Match(offer_id=offer.id, need_id=need.id, run=run, **values))
         made += 1
@@ -99,10 +99,17 @@ def _revive(match_id: int, **values: Any) -> None:
     )
 
 
-def proposed_pairs(*conditions: Any) -> dict[tuple[int, int], Match]:
-    """The open proposals meeting `conditions`, by (offer id, need id)."""
-    query = select(Match).where(Match.status == MatchStatus.PROPOSED, *conditions)
-    return {(m.offer_id, m.need_id): m for m in db.session.scalars(query)}
+def set_aside_open(*conditions: Any) -> dict[tuple[int, int], int]:
+    """Set aside the open proposals meeting `conditions` (in one statement); their ids, by
+    (offer id, need id), for a proposal of the same pair to keep its row."""
+    found = db.session.execute(
+        update(Match)
+        .where(Match.status == MatchStatus.PROPOSED, *conditions)
+        .values(status=MatchStatus.SUPERSEDED, decided_at=utcnow())
+        .returning(Match.offer_id, Match.need_id, Match.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {(offer_id, need_id): match_id for offer_id, need_id, match_id in found}
 
 
 def open_proposals() -> dict[tuple[int, int], tuple[int, int]]:

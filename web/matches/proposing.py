@@ -17,10 +17,9 @@ from web.matches.models import Match, MatchRun
 from web.matches.proposals import (
     finish_run,
     pending,
-    proposed_pairs,
     record_proposals,
     rejected_pairs,
-    supersede,
+    set_aside_open,
 )
 from web.posts.models import Need, Offer
 from web.statuses import RunTrigger
@@ -32,8 +31,7 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
     if offer is None:
         return None
     started = time.perf_counter()
-    previous = proposed_pairs(Match.offer_id == offer.id)
-    supersede(Match.offer_id == offer.id)
+    previous = set_aside_open(Match.offer_id == offer.id)
     run = MatchRun(trigger=RunTrigger.OFFER, offers=1)
     db.session.add(run)
     if not offer.is_active or offer.remaining_quantity <= 0:
@@ -96,8 +94,7 @@ def propose_for_need(need_id: int) -> MatchRun | None:
     if need is None:
         return None
     started = time.perf_counter()
-    previous = proposed_pairs(Match.need_id == need.id)
-    supersede(Match.need_id == need.id)
+    previous = set_aside_open(Match.need_id == need.id)
     run = MatchRun(trigger=RunTrigger.NEED, needs=1)
     db.session.add(run)
     if not need.is_active or need.remaining_quantity <= 0 or need.needed_by < today():
