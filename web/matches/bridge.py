@@ -14,16 +14,18 @@ the web reaches past it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask, current_app
+from sqlalchemy import Row
 
 import matching
 from matching.geo import haversine_km as haversine_km  # for the web, through here
 from web.clock import today
-from web.emergencies.scope import emergency_weight_of
+from web.emergencies.scope import active_emergencies, emergency_weight_of
 from web.matches.periods import left_for_engine
 from web.posts.models import Need, Offer
 from web.posts.reading import effective_attributes, modes
@@ -32,6 +34,14 @@ from web.reference import Category, Gazetteer, Taxonomy
 MatchingError = matching.MatchingError
 Proposal = matching.Proposal
 Result = matching.Result
+OpenIndex = matching.OpenIndex
+EngineOffer = matching.Offer
+EngineNeed = matching.Need
+# A post as an ORM object, or as a row of the columns the engine reads (web/matches/open_book.py:
+# a full run over 200k posts reads rows, not objects). A recurring post is always an object.
+OfferLike = Offer | Row[Any]
+NeedLike = Need | Row[Any]
+PostLike = OfferLike | NeedLike
 
 
 def load_policy(path: Path | str, taxonomy: Taxonomy,
@@ -70,15 +80,12 @@ def _registries() -> tuple[Taxonomy, Gazetteer]:
     return current_app.extensions["komvos.taxonomy"], current_app.extensions["komvos.places"]
 
 
-def coordinates(post: Offer | Need) -> tuple[float, float]:
+def coordinates(post: PostLike) -> tuple[float, float]:
     """Exact coordinates when given, else the place's."""
-    if post.latitude is not None and post.longitude is not None:
-        return post.latitude, post.longitude
-    place = _registries()[1][post.place_id]
-    return place.lat, place.lon
+    return _Reader().coordinates(post)
 
 
-def distance_km(offer: Offer, need: Need) -> float | None:
+def distance_km(offer: OfferLike, need: NeedLike) -> float | None:
     """How far apart the two are (None when the offer is given online to this need)."""
     accepted = modes(need.attributes or {}, remote=False)
     if "online" in modes(offer.attributes or {}, offer.remote) and (
@@ -87,82 +94,114 @@ def distance_km(offer: Offer, need: Need) -> float | None:
     return haversine_km(*coordinates(offer), *coordinates(need))
 
 
-def engine_category(post: Offer | Need) -> Category:
+def engine_category(post: PostLike) -> Category:
     """The post's category as the engine sees it: the one its words point to, when they do
     (below the posted one: "glasses" that say "sunglasses"; or instead of it: "laptop bags"
     posted as laptops), else the posted one."""
-    taxonomy = _registries()[0]
-    return taxonomy.categories.get(post.text_category_id or "") or taxonomy[post.category_id]
+    return _Reader().category(post)
 
 
-def _read(post: Offer | Need) -> tuple[Category, dict[str, object]]:
-    """The post's category as the engine sees it, and what its words say."""
-    category = engine_category(post)
-    return category, {
-        "text": f"{post.title}\n{post.description}",
-        "concepts": tuple(post.concepts or ()),
-        "text_path": category.path if category.id == post.text_category_id else (),
-        "attributes": effective_attributes(_registries()[0], category, post.attributes or {}),
-    }
+class _Reader:
+    """Posts to the engine's values, the registries, the day and the emergencies in force
+    read once (a full run reads 200k posts)."""
+
+    def __init__(self) -> None:
+        self.taxonomy, self.places = _registries()
+        self._in_force: bool | None = None
+
+    def emergencies(self) -> bool:
+        """Whether any emergency is in force today (else no need is in one's scope)."""
+        if self._in_force is None:
+            self._in_force = bool(active_emergencies(today()))
+        return self._in_force
+
+    def coordinates(self, post: PostLike) -> tuple[float, float]:
+        if post.latitude is not None and post.longitude is not None:
+            return post.latitude, post.longitude
+        place = self.places[post.place_id]
+        return place.lat, place.lon
+
+    def category(self, post: PostLike) -> Category:
+        taxonomy = self.taxonomy
+        return taxonomy.categories.get(post.text_category_id or "") or taxonomy[post.category_id]
+
+    def read(self, post: PostLike) -> tuple[Category, dict[str, object]]:
+        """The post's category as the engine sees it, and what its words say."""
+        category = self.category(post)
+        return category, {
+            "text": f"{post.title}\n{post.description}",
+            "concepts": tuple(post.concepts or ()),
+            "text_path": category.path if category.id == post.text_category_id else (),
+            "attributes": effective_attributes(self.taxonomy, category, post.attributes or {}),
+        }
+
+    def capacity(self, post: PostLike) -> int:
+        """What the post can still give or lacks: for a recurring one, per period, the least
+        left in any period ahead (web/matches/periods.py)."""
+        if post.per is None:
+            return int(post.remaining_quantity)
+        return left_for_engine(cast(Offer | Need, post), today())
+
+    def offer(self, offer: OfferLike, reserved: int = 0) -> matching.Offer:
+        category, words = self.read(offer)
+        lat, lon = self.coordinates(offer)
+        left = max(self.capacity(offer) - reserved, 0)
+        given = modes(offer.attributes or {}, offer.remote)
+        return matching.Offer(
+            id=str(offer.id), kind=offer.kind, category_path=category.path,
+            quantity=left - left % offer.lot,
+            unit=self.taxonomy.counted_unit(category, offer.unit), lot=offer.lot,
+            lat=lat, lon=lon, reach_km=float(offer.reach_km), remote="online" in given,
+            in_person=not given or "in_person" in given,
+            available_from=offer.available_from, available_until=offer.available_until,
+            organisation_id=f"o{offer.organisation_id}"
+            if offer.organisation_id else f"u{offer.donor_id}",
+            **words,  # type: ignore[arg-type]
+        )
+
+    def need(self, need: NeedLike, received_recently: float = 0.0,
+             reserved: int = 0) -> matching.Need:
+        category, words = self.read(need)
+        lat, lon = self.coordinates(need)
+        accepted = modes(need.attributes or {}, remote=False)
+        return matching.Need(
+            id=str(need.id), kind=need.kind, category_path=category.path,
+            quantity=max(self.capacity(need) - reserved, 0),
+            unit=self.taxonomy.counted_unit(category, need.unit), urgency=need.urgency,
+            requested=need.quantity, lat=lat, lon=lon,
+            reach_km=float(need.reach_km) if need.reach_km else None,
+            needed_by=need.needed_by, organisation_id=f"o{need.organisation_id}",
+            received_recently=received_recently,
+            online_ok=not accepted or "online" in accepted,
+            in_person_ok=not accepted or "in_person" in accepted,
+            emergency=emergency_weight_of(cast(Need, need)) if self.emergencies() else 0.0,
+            **words,  # type: ignore[arg-type]
+        )
 
 
-def _capacity(post: Offer | Need) -> int:
-    """What the post can still give or lacks: for a recurring one, per period, the least
-    left in any period ahead (web/matches/periods.py)."""
-    return post.remaining_quantity if post.per is None else left_for_engine(post, today())
-
-
-def engine_offer(offer: Offer, reserved: int = 0) -> matching.Offer:
+def engine_offer(offer: OfferLike, reserved: int = 0) -> matching.Offer:
     """An offer as the engine sees it: what is left after confirmed matches and `reserved`."""
-    category, words = _read(offer)
-    lat, lon = coordinates(offer)
-    left = max(_capacity(offer) - reserved, 0)
-    given = modes(offer.attributes or {}, offer.remote)
-    return matching.Offer(
-        id=str(offer.id),
-        kind=offer.kind,
-        category_path=category.path,
-        quantity=left - left % offer.lot,
-        unit=_registries()[0].counted_unit(category, offer.unit),
-        lot=offer.lot,
-        lat=lat,
-        lon=lon,
-        reach_km=float(offer.reach_km),
-        remote="online" in given,
-        in_person=not given or "in_person" in given,
-        available_from=offer.available_from,
-        available_until=offer.available_until,
-        organisation_id=f"o{offer.organisation_id}"
-        if offer.organisation_id
-        else f"u{offer.donor_id}",
-        **words,  # type: ignore[arg-type]
-    )
+    return _Reader().offer(offer, reserved)
 
 
-def engine_need(need: Need, received_recently: float = 0.0, reserved: int = 0) -> matching.Need:
+def engine_need(need: NeedLike, received_recently: float = 0.0,
+                reserved: int = 0) -> matching.Need:
     """A need as the engine sees it: what still lacks after confirmed matches and `reserved`."""
-    category, words = _read(need)
-    lat, lon = coordinates(need)
-    accepted = modes(need.attributes or {}, remote=False)
-    return matching.Need(
-        id=str(need.id),
-        kind=need.kind,
-        category_path=category.path,
-        quantity=max(_capacity(need) - reserved, 0),
-        unit=_registries()[0].counted_unit(category, need.unit),
-        urgency=need.urgency,
-        requested=need.quantity,
-        lat=lat,
-        lon=lon,
-        reach_km=float(need.reach_km) if need.reach_km else None,
-        needed_by=need.needed_by,
-        organisation_id=f"o{need.organisation_id}",
-        received_recently=received_recently,
-        online_ok=not accepted or "online" in accepted,
-        in_person_ok=not accepted or "in_person" in accepted,
-        emergency=emergency_weight_of(need),
-        **words,  # type: ignore[arg-type]
-    )
+    return _Reader().need(need, received_recently, reserved)
+
+
+def engine_offers(offers: Iterable[OfferLike]) -> list[matching.Offer]:
+    """Many offers as the engine sees them, nothing set aside."""
+    reader = _Reader()
+    return [reader.offer(offer) for offer in offers]
+
+
+def engine_needs(needs: Iterable[NeedLike],
+                 received_recently: Mapping[int, float]) -> list[matching.Need]:
+    """Many needs as the engine sees them, with what each organisation received lately."""
+    reader = _Reader()
+    return [reader.need(need, received_recently.get(need.organisation_id, 0.0))
+            for need in needs]
 
 
 def compatible_category_ids(category_id: str, *, as_offer: bool) -> set[str]:
@@ -174,7 +213,7 @@ def compatible_category_ids(category_id: str, *, as_offer: bool) -> set[str]:
     )
 
 
-def allowed(offer: Offer, need: Need) -> bool:
+def allowed(offer: OfferLike, need: NeedLike) -> bool:
     """The donor's restrictions to sectors or areas, if any, admit this need, and both
     count in the same periods when both recur."""
     taxonomy, places = _registries()
@@ -211,6 +250,17 @@ def propose_for_need(
 ) -> matching.Result:
     """The open offers given against one need."""
     return matching.propose_for_need(need, list(offers), policy(), today)
+
+
+def open_index(items: Iterable[matching.Offer] | Iterable[matching.Need]) -> Any:
+    """An index of open offers (or needs) for many single proposals (`near`)."""
+    return matching.OpenIndex(items)
+
+
+def near(index: Any, item: matching.Offer | matching.Need, today: date | None) -> Sequence[Any]:
+    """The indexed items that could pair with `item` (a superset of its candidates); with
+    `today`, a remote offer gets only each group's nearest open needs (see matching/index.py)."""
+    return index.near(item, policy(), today)  # type: ignore[no-any-return]
 
 
 def without(result: matching.Result, proposals: Iterable[matching.Proposal]) -> matching.Result:

@@ -1,74 +1,106 @@
-"""A full run: re-optimise every open offer and need at once."""
+"""A full run: re-optimise every open offer and need at once.
+
+At 100k open offers and 100k open needs every step is in bulk: the open posts are read as
+rows of the columns the engine needs (web/matches/open_book.py), the open proposals as
+(id, quantity) by pair, and the writes are a few statements (web/matches/bulk.py).
+"""
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from web.audit import record_event
 from web.clock import today
 from web.extensions import db
-from web.matches import bridge
+from web.matches import bridge, bulk, open_book
 from web.matches.expiry import expire_due
 from web.matches.fairness import received_recently
 from web.matches.models import MatchRun
-from web.matches.proposals import (
-    finish_run,
-    insert_proposals,
-    open_needs,
-    open_offers,
-    proposed_pairs,
-    record_proposals,
-    rejected_pairs,
-)
-from web.models import User, utcnow
-from web.statuses import MatchStatus, RunTrigger
+from web.matches.proposals import finish_run, open_proposals, proposal_values, rejected_pairs
+from web.models import User
+from web.statuses import RunTrigger
 
 
-def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None) -> MatchRun:
+class _Phases:
+    """Seconds spent in each phase of a run, wall clock and this process's CPU time (as
+    "<phase>, CPU"), added to `into` when given (the bench's)."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            if self.into is not None:
+                for key, spent in ((name, time.perf_counter() - started),
+                                   (f"{name}, CPU", time.process_time() - cpu)):
+                    self.into[key] = self.into.get(key, 0.0) + spent
+
+
+def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None, *,
+                 phases: dict[str, float] | None = None) -> MatchRun:
     """Re-optimise every open offer and need: proposals no longer in the optimum are
-    superseded, new ones recorded; confirmed matches are never touched."""
+    superseded, new ones recorded; confirmed matches are never touched. `phases`, when
+    given, receives the seconds each phase took."""
+    phase = _Phases(phases)
     started = time.perf_counter()
-    expire_due()
-    offers = {o.id: o for o in db.session.scalars(open_offers())}
-    needs = {n.id: n for n in db.session.scalars(open_needs())}
-    fairness = received_recently()
-    result = bridge.run(
-        [bridge.engine_offer(o) for o in offers.values()],
-        [bridge.engine_need(n, fairness.get(n.organisation_id, 0)) for n in needs.values()],
-        today(),
-    )
-    rejected = rejected_pairs(None, None)
-    wanted = {
-        (int(p.offer_id), int(p.need_id)): p
-        for p in result.proposals
-        if (int(p.offer_id), int(p.need_id)) not in rejected
-        and bridge.allowed(offers[int(p.offer_id)], needs[int(p.need_id)])
-    }
-    run = MatchRun(trigger=trigger, offers=len(offers), needs=len(needs), started_by=actor)
-    db.session.add(run)
-    kept = 0
-    previous = proposed_pairs()
-    for pair, match in previous.items():
-        proposal = wanted.get(pair)
-        if proposal is not None and proposal.quantity == match.quantity:
-            del wanted[pair]
-            match.run = run  # the latest run that proposed it
-            kept += 1
-        else:
-            match.status, match.decided_at = MatchStatus.SUPERSEDED, utcnow()
-            run.superseded += 1 if proposal is None else 0  # a re-proposed pair keeps its row
-    db.session.flush()
-    # A pair proposed before with another quantity keeps its row (and id); the others are
-    # new rows, written in one bulk INSERT.
-    again = tuple(p for pair, p in wanted.items() if pair in previous)
-    revived = record_proposals(
-        bridge.without(result, again),
-        offers, needs, run, previous,
-    )
-    made = revived + insert_proposals(
-        [p for pair, p in wanted.items() if pair not in previous], offers, needs, run)
-    finish_run(run, result, started, made + kept)
-    if actor is not None:
-        record_event("match.run", actor=actor, target=run, trigger=trigger)
-    db.session.commit()
+    with phase("load rows"):
+        expire_due()
+        offers = open_book.open_rows(open_book.OFFERS)
+        needs = open_book.open_rows(open_book.NEEDS)
+        fairness = received_recently()
+    with phase("build values"):
+        engine_offers = open_book.engine_values(open_book.OFFERS, offers.values())
+        engine_needs = bridge.engine_needs(needs.values(), fairness)
+    with phase("engine"):
+        result = bridge.run(engine_offers, engine_needs, today())
+    del engine_offers, engine_needs  # the engine's copies are no longer needed
+    gc.collect()
+    with phase("write proposals"):
+        run = MatchRun(trigger=trigger, offers=len(offers), needs=len(needs),
+                       started_by=actor)
+        db.session.add(run)
+        db.session.flush()  # the run's id
+        made, kept = _write(result, offers, needs, run)
+        finish_run(run, result, started, made + kept)
+        if actor is not None:
+            record_event("match.run", actor=actor, target=run, trigger=trigger)
+    with phase("commit"):
+        db.session.commit()
     return run
+
+
+def _write(result: bridge.Result, offers: dict[int, Any], needs: dict[int, Any],
+           run: MatchRun) -> tuple[int, int]:
+    """Write the run's proposals against the open ones: a pair proposed again with the same
+    quantity keeps its row (now the run's), one with another quantity keeps its row and id
+    with the new figures, the others are new rows; open proposals not proposed again are
+    superseded. Pairs staff rejected are never proposed again. Returns (written, kept)."""
+    rejected = rejected_pairs(None, None)
+    previous = open_proposals()
+    kept: list[int] = []
+    revised: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    for proposal in result.proposals:
+        pair = (int(proposal.offer_id), int(proposal.need_id))
+        offer, need = offers[pair[0]], needs[pair[1]]
+        if pair in rejected or not bridge.allowed(offer, need):
+            continue
+        earlier = previous.pop(pair, None)
+        if earlier is not None and earlier[1] == proposal.quantity:
+            kept.append(earlier[0])
+            continue
+        values = {**proposal_values(proposal, offer, need), "run_id": run.id}
+        if earlier is not None:
+            revised.append({"id": earlier[0], **values})
+        else:
+            new.append({"offer_id": pair[0], "need_id": pair[1], **values})
+    run.superseded = bulk.set_aside([match_id for match_id, _ in previous.values()])
+    return bulk.revise(revised) + bulk.insert_new(new), bulk.keep(kept, run.id)

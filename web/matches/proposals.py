@@ -7,14 +7,13 @@ import time
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, Table, func, insert, select, update
+from sqlalchemy import CursorResult, func, select, update
 
-from web.clock import today
 from web.extensions import db
 from web.matches import bridge
 from web.matches.models import Match, MatchRun
 from web.models import utcnow
-from web.posts.models import ACTIVE_STATUSES, Need, Offer
+from web.posts.models import Need, Offer
 from web.statuses import MatchStatus
 
 
@@ -42,25 +41,6 @@ def rejected_pairs(
     return {(o, n) for o, n in db.session.execute(query).all()}
 
 
-def open_offers() -> Select[Offer]:
-    """Offers that can still give: active, with something left, not past their end."""
-    day = today()
-    return select(Offer).where(
-        Offer.status.in_(ACTIVE_STATUSES),
-        Offer.committed_quantity < Offer.quantity,
-        (Offer.available_until.is_(None)) | (Offer.available_until >= day),
-    )
-
-
-def open_needs() -> Select[Need]:
-    """Needs that still lack: active, not covered, not past their deadline."""
-    return select(Need).where(
-        Need.status.in_(ACTIVE_STATUSES),
-        Need.committed_quantity < Need.quantity,
-        Need.needed_by >= today(),
-    )
-
-
 def supersede(*conditions: Any) -> int:
     """Set aside the open proposals meeting `conditions`; how many were."""
     return cast(CursorResult[Any], db.session.execute(
@@ -76,26 +56,28 @@ def record_proposals(
     offers: dict[int, Offer],
     needs: dict[int, Need],
     run: MatchRun,
-    previous: dict[tuple[int, int], Match] | None = None,
+    previous: dict[tuple[int, int], int] | None = None,
 ) -> int:
     """Record the engine's proposals; a pair it proposed before keeps its row (and id), so
     what staff selected, noted or assigned stays put."""
     made = 0
     for proposal in result.proposals:
         offer, need = offers[int(proposal.offer_id)], needs[int(proposal.need_id)]
-        values = _match_values(proposal, offer, need)
+        values = proposal_values(proposal, offer, need)
         earlier = (previous or {}).get((offer.id, need.id))
         if earlier is not None:
             db.session.flush()  # the run's id
-            _revive(earlier.id, run_id=run.id, **values)
+            _revive(earlier, run_id=run.id, **values)
         else:
             db.session.add(Match(offer_id=offer.id, need_id=need.id, run=run, **values))
         made += 1
     return made
 
 
-def _match_values(proposal: bridge.Proposal, offer: Offer, need: Need) -> dict[str, Any]:
-    """The columns of a proposed match that come from the engine's proposal."""
+def proposal_values(proposal: bridge.Proposal, offer: bridge.OfferLike,
+                  need: bridge.NeedLike) -> dict[str, Any]:
+    """The columns of a proposed match that come from the engine's proposal (`offer` and
+    `need` as objects or rows of web/matches/open_book.py)."""
     return {
         "quantity": proposal.quantity,
         "need_quantity": max(round(proposal.need_quantity), 1),
@@ -117,31 +99,24 @@ def _revive(match_id: int, **values: Any) -> None:
     )
 
 
-def proposed_pairs(*conditions: Any) -> dict[tuple[int, int], Match]:
-    """The open proposals meeting `conditions`, by (offer id, need id)."""
-    query = select(Match).where(Match.status == MatchStatus.PROPOSED, *conditions)
-    return {(m.offer_id, m.need_id): m for m in db.session.scalars(query)}
+def set_aside_open(*conditions: Any) -> dict[tuple[int, int], int]:
+    """Set aside the open proposals meeting `conditions` (in one statement); their ids, by
+    (offer id, need id), for a proposal of the same pair to keep its row."""
+    found = db.session.execute(
+        update(Match)
+        .where(Match.status == MatchStatus.PROPOSED, *conditions)
+        .values(status=MatchStatus.SUPERSEDED, decided_at=utcnow())
+        .returning(Match.offer_id, Match.need_id, Match.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {(offer_id, need_id): match_id for offer_id, need_id, match_id in found}
 
 
-def insert_proposals(
-    proposals: Iterable[bridge.Proposal], offers: dict[int, Offer], needs: dict[int, Need],
-    run: MatchRun,
-) -> int:
-    """A full run's proposals in one bulk INSERT: adding 120k Match objects one by one and
-    flushing them took 157 s at 100k x 100k on PostgreSQL (bench/web_full_run.py)."""
-    db.session.flush()  # the run's id
-    rows = [
-        {
-            "offer_id": int(p.offer_id),
-            "need_id": int(p.need_id),
-            "run_id": run.id,
-            **_match_values(p, offers[int(p.offer_id)], needs[int(p.need_id)]),
-        }
-        for p in proposals
-    ]
-    if rows:  # Core, not the ORM's bulk path: no per-row bookkeeping for objects never loaded
-        db.session.execute(insert(cast(Table, Match.__table__)), rows)
-    return len(rows)
+def open_proposals() -> dict[tuple[int, int], tuple[int, int]]:
+    """Every open proposal's id and quantity, by (offer id, need id): columns, not objects."""
+    query = select(Match.offer_id, Match.need_id, Match.id, Match.quantity).where(
+        Match.status == MatchStatus.PROPOSED)
+    return {(o, n): (i, q) for o, n, i, q in db.session.execute(query)}
 
 
 def finish_run(run: MatchRun, result: bridge.Result | None, started: float, made: int) -> None:

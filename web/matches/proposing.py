@@ -11,18 +11,15 @@ from sqlalchemy import or_
 
 from web.clock import today
 from web.extensions import db
-from web.matches import bridge
+from web.matches import bridge, open_book
 from web.matches.fairness import received_recently
 from web.matches.models import Match, MatchRun
 from web.matches.proposals import (
     finish_run,
-    open_needs,
-    open_offers,
     pending,
-    proposed_pairs,
     record_proposals,
     rejected_pairs,
-    supersede,
+    set_aside_open,
 )
 from web.posts.models import Need, Offer
 from web.statuses import RunTrigger
@@ -34,33 +31,15 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
     if offer is None:
         return None
     started = time.perf_counter()
-    previous = proposed_pairs(Match.offer_id == offer.id)
-    supersede(Match.offer_id == offer.id)
+    previous = set_aside_open(Match.offer_id == offer.id)
     run = MatchRun(trigger=RunTrigger.OFFER, offers=1)
     db.session.add(run)
     if not offer.is_active or offer.remaining_quantity <= 0:
         finish_run(run, None, started, 0)
         db.session.flush()
         return run
-    categories = bridge.compatible_category_ids(bridge.engine_category(offer).id,
-                                                as_offer=True)
-    needs = {
-        n.id: n
-        for n in db.session.scalars(
-            open_needs().where(Need.kind == offer.kind, or_(
-                Need.category_id.in_(categories), Need.text_category_id.in_(categories)))
-        )
-        if bridge.allowed(offer, n)
-    }
-    rejected = rejected_pairs([offer.id], None)
-    needs = {i: n for i, n in needs.items() if (offer.id, i) not in rejected}
-    reserved = pending(Match.need_quantity, Match.need_id, needs)
-    fairness = received_recently({n.organisation_id for n in needs.values()})
-    engine_needs = [
-        bridge.engine_need(n, fairness.get(n.organisation_id, 0), reserved.get(n.id, 0))
-        for n in needs.values()
-    ]
     engine_offer = bridge.engine_offer(offer)
+    needs, engine_needs = _needs_for(offer, engine_offer, whole_groups=False)
     run.needs = len(engine_needs)
     made = 0
     if offer.chosen_need_id in needs:
@@ -81,37 +60,61 @@ def propose_for_offer(offer_id: int) -> MatchRun | None:
     return run
 
 
+def _needs_for(offer: Offer, engine_offer: bridge.EngineOffer, *, whole_groups: bool
+               ) -> tuple[dict[int, Need], list[bridge.EngineNeed]]:
+    """The open needs the offer could meet (from the open book's index, read afresh), and
+    their engine values less what open proposals set aside."""
+    categories = bridge.compatible_category_ids(bridge.engine_category(offer).id,
+                                                as_offer=True)
+    compatible = (Need.kind == offer.kind) & or_(
+        Need.category_id.in_(categories), Need.text_category_id.in_(categories))
+    also = None if offer.chosen_need_id is None else Need.id == offer.chosen_need_id
+    found, indexed = open_book.near_posts(open_book.NEEDS, engine_offer, compatible,
+                                          whole_groups, also)
+    rejected = rejected_pairs([offer.id], None)
+    needs = {i: n for i, n in found.items()
+             if bridge.allowed(offer, n) and (offer.id, i) not in rejected}
+    reserved = pending(Match.need_quantity, Match.need_id, needs)
+    fairness = received_recently({n.organisation_id for n in needs.values()})
+    engine_needs = [
+        bridge.engine_need(n, fairness.get(n.organisation_id, 0), reserved.get(n.id, 0))
+        for n in needs.values()
+    ]
+    if engine_offer.remote and not whole_groups and not indexed <= {
+            int(n.id) for n in engine_needs if n.quantity > 0}:
+        # The index gave a remote offer only the nearest open needs of each group as it
+        # stood; one of them cannot take it now, so the next nearest may: read them all.
+        return _needs_for(offer, engine_offer, whole_groups=True)
+    return needs, engine_needs
+
+
 def propose_for_need(need_id: int) -> MatchRun | None:
     """Proposals of open offers for one new or changed need; the caller commits."""
     need = db.session.get(Need, need_id)
     if need is None:
         return None
     started = time.perf_counter()
-    previous = proposed_pairs(Match.need_id == need.id)
-    supersede(Match.need_id == need.id)
+    previous = set_aside_open(Match.need_id == need.id)
     run = MatchRun(trigger=RunTrigger.NEED, needs=1)
     db.session.add(run)
     if not need.is_active or need.remaining_quantity <= 0 or need.needed_by < today():
         finish_run(run, None, started, 0)
         db.session.flush()
         return run
+    fairness = received_recently([need.organisation_id]).get(need.organisation_id, 0)
+    engine_need = bridge.engine_need(need, fairness)
     categories = bridge.compatible_category_ids(bridge.engine_category(need).id,
                                                 as_offer=False)
-    offers = {
-        o.id: o
-        for o in db.session.scalars(
-            open_offers().where(Offer.kind == need.kind, or_(
-                Offer.category_id.in_(categories), Offer.text_category_id.in_(categories)))
-        )
-        if bridge.allowed(o, need)
-    }
+    compatible = (Offer.kind == need.kind) & or_(
+        Offer.category_id.in_(categories), Offer.text_category_id.in_(categories))
+    found, _ = open_book.near_posts(open_book.OFFERS, engine_need, compatible)
     rejected = rejected_pairs(None, [need.id])
-    offers = {i: o for i, o in offers.items() if (i, need.id) not in rejected}
+    offers = {i: o for i, o in found.items()
+              if bridge.allowed(o, need) and (i, need.id) not in rejected}
     reserved = pending(Match.quantity, Match.offer_id, offers)
     engine_offers = [bridge.engine_offer(o, reserved.get(o.id, 0)) for o in offers.values()]
-    fairness = received_recently([need.organisation_id]).get(need.organisation_id, 0)
     result = bridge.propose_for_need(
-        bridge.engine_need(need, fairness), [o for o in engine_offers if o.quantity > 0], today()
+        engine_need, [o for o in engine_offers if o.quantity > 0], today()
     )
     run.offers = len(engine_offers)
     made = record_proposals(result, offers, {need.id: need}, run, previous)
