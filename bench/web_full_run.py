@@ -1,11 +1,17 @@
 """The web's full run at scale (not a test): seed PostgreSQL with N open offers and N open
-needs (the engine bench's instances, real taxonomy and places), then time `run_matching`
-phase by phase: load rows, build the engine's values, the engine, write and supersede.
+needs (the engine bench's instances, real taxonomy and places) by COPY, then time
+`run_matching` phase by phase, wall clock and CPU (`run_matching(phases=...)`): load rows,
+build the engine's values, the engine, write proposals, commit; then post needs and offers
+through the API against what is open (the first request of the process builds the open-book
+index; the others read it), with the time spent proposing.
 
     createdb -h 127.0.0.1 -U postgres komvos_h2
     .venv/bin/python bench/web_full_run.py \\
-        postgresql+psycopg://postgres@127.0.0.1:5432/komvos_h2 --size 100000 --wipe
+        postgresql+psycopg://postgres@127.0.0.1:5432/komvos_h2 --size 100000 --wipe \\
+        --runs 0 --posts 0
+    .venv/bin/python bench/web_full_run.py URL --size 100000 --runs 3 --posts 20
 
+Seed and measure in two processes, so that the peak memory printed is the runs' own.
 `--wipe` drops and rebuilds the database's public schema: never point it at data you keep.
 """
 

@@ -22,7 +22,16 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Dialect, Text, cast, func, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    Text,
+    cast,
+    func,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.types import TypeDecorator
 
 from web.clock import today
@@ -183,8 +192,11 @@ def near_posts(side: Side, item: Any, compatible: ColumnElement[bool],
     kept = book(side)
     found = {int(value.id) for value in
              bridge.near(kept.index, item, None if whole_groups else kept.day)}
-    model = side.model
-    query = select(model).where(*side.is_open(kept.day), or_(
-        model.id.in_(sorted(found)), (model.updated_at > kept.since) & compatible,
-        *(() if also is None else (also,))))
+    model, is_open = side.model, side.is_open(kept.day)
+    # One statement, each part on its own index (an OR of them scanned the whole table).
+    parts = [select(model).where(*is_open, model.id.in_(sorted(found))),
+             select(model).where(*is_open, model.updated_at > kept.since, compatible)]
+    if also is not None:
+        parts.append(select(model).where(*is_open, also))
+    query = select(model).from_statement(union_all(*parts))
     return {post.id: post for post in db.session.scalars(query)}, found
