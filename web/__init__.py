@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from web import database, i18n, throttle
     from web.auth import login
     from web.extensions import babel, csrf, db, migrate
+    from web.matches import run_worker
     from web.notifications import delivery
 
     db.init_app(app)
@@ -48,6 +49,8 @@ def register_extensions(app: Flask) -> None:
     delivery.init_app(app)
     if app.config["MAIL_WORKER_THREAD"]:
         delivery.start_thread(app)
+    if app.config["RUN_WORKER_THREAD"]:
+        run_worker.start_thread(app)
 
 
 def register_reference_data(app: Flask) -> None:

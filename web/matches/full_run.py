@@ -24,9 +24,13 @@ from web.models import User, utcnow
 from web.statuses import MatchStatus, RunTrigger
 
 
-def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None) -> MatchRun:
+def run_matching(
+    trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None, scope: str = ""
+) -> MatchRun:
     """Re-optimise every open offer and need: proposals no longer in the optimum are
-    superseded, new ones recorded; confirmed matches are never touched."""
+    superseded, new ones recorded; confirmed matches are never touched. `scope` is the
+    centre's slug whose run this is ("" the whole deployment): filled in when centres exist,
+    it changes nothing yet."""
     started = time.perf_counter()
     expire_due()
     offers = {o.id: o for o in db.session.scalars(open_offers())}
