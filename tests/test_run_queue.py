@@ -267,7 +267,7 @@ def test_the_staff_action_queues_and_answers_without_running_the_engine(
 def test_the_runs_page_says_when_no_worker_takes_a_request_and_when_one_failed(
     app, client, staff
 ):
-    request, _ = enqueue_run("")
+    enqueue_run("")
     db.session.execute(update(RunRequest).values(requested_at=utcnow() - timedelta(hours=1)))
     db.session.commit()
     sign_in(client, staff)
@@ -275,7 +275,6 @@ def test_the_runs_page_says_when_no_worker_takes_a_request_and_when_one_failed(
     page = client.get("/staff/runs").get_data(as_text=True)
     assert "No worker has taken it yet" in page and "flask --app web match worker" in page
     assert "Asked for automatically" in page
-
     def broken(_request: RunRequest) -> MatchRun:
         raise ValueError("a bad weight")
 
@@ -283,6 +282,17 @@ def test_the_runs_page_says_when_no_worker_takes_a_request_and_when_one_failed(
     page = client.get("/staff/runs").get_data(as_text=True)
     assert 'data-status="failed"' in page and "ValueError: a bad weight" in page
     assert "Ask for a new run" in page
+    # Behind a run under way, a request waiting long says so rather than blame the workers.
+    db.session.add(RunRequest(scope="", status="running", worker="busy", started_at=utcnow(),
+                              heartbeat_at=utcnow(), requested_at=utcnow()))
+    db.session.commit()
+    enqueue_run("")
+    db.session.execute(update(RunRequest).where(RunRequest.status == "queued")
+                       .values(requested_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    page = client.get("/staff/runs").get_data(as_text=True)
+    assert 'data-status="queued"' in page and "No worker" not in page
+    assert "It starts when the run under way since" in page
 
 
 def test_the_command_queues_and_runs_here_with_now(app, make_need, make_offer):

@@ -116,6 +116,16 @@ def queued_request(scope: str) -> RunRequest | None:
     )
 
 
+def running_request(scope: str = "") -> RunRequest | None:
+    """The request of `scope` a worker is running now, if any."""
+    return db.session.scalar(
+        select(RunRequest)
+        .where(RunRequest.scope == scope, RunRequest.status == RUNNING)
+        .order_by(RunRequest.id.desc())
+        .limit(1)
+    )
+
+
 def latest_request(scope: str = "") -> RunRequest | None:
     """The latest request of `scope`, whatever its state (what the runs page shows)."""
     return db.session.scalar(

@@ -15,7 +15,7 @@ from web.clock import today
 from web.committees.scope import open_on_mine
 from web.extensions import db
 from web.listing import parse_filters
-from web.matches import ledger, notes, queries, run_words, services
+from web.matches import ledger, notes, queries, run_queue, run_words, services
 from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
 from web.matches.models import MatchRun
 from web.models import Organisation, utcnow
@@ -189,6 +189,7 @@ def runs() -> str:
         "matches/runs.html",
         runs=found,
         run_request=services.latest_request(""),
+        under_way=run_queue.running_request(""),
         now=utcnow(),
         form=ActionForm(),
         reach=run_words.reach_of(found),
