@@ -40,7 +40,7 @@ translations: $(STAMP)
 run: $(STAMP) translations
 	$(BIN)/flask --app web db upgrade
 	$(BIN)/flask --app web seed-demo --if-empty
-	KOMVOS_MAIL_WORKER_THREAD=true KOMVOS_BASE_URL=$${KOMVOS_BASE_URL:-http://$(HOST):$(PORT)} \
+	KOMVOS_MAIL_WORKER_THREAD=true KOMVOS_RUN_WORKER_THREAD=true KOMVOS_BASE_URL=$${KOMVOS_BASE_URL:-http://$(HOST):$(PORT)} \
 		$(BIN)/flask --app web run --host $(HOST) --port $(PORT)
 
 test: $(STAMP) translations

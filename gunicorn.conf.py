@@ -2,8 +2,9 @@
 
 Read from the environment (the app's own settings stay KOMVOS_<KEY> of config/komvos.toml):
 KOMVOS_WEB_BIND (0.0.0.0:8000), KOMVOS_WEB_WORKERS (2 per core plus 1, at most 8),
-KOMVOS_WEB_THREADS (1), KOMVOS_WEB_TIMEOUT (120 seconds; a staff member's "re-optimise" runs
-the engine in the request). Access and error logs go to standard output and error.
+KOMVOS_WEB_THREADS (1), KOMVOS_WEB_TIMEOUT (120 seconds; the engine's full runs are queued for
+`flask --app web match worker`, never run in a request). Access and error logs go to standard
+output and error.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import need_fields, offer_fields
 from tests.helpers import sign_in
+from web.matches.run_worker import work_once
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -215,6 +216,7 @@ def test_the_runs_page_speaks_greek(client, make_user, make_offer, make_need):
     make_offer()
     sign_in(client, make_user("staff", language="el"))
     client.post("/staff/matches/run")
+    assert work_once() is not None  # the run worker takes the queued run
     page = client.get("/staff/runs").get_data(as_text=True)
     words = re.findall(r"<p[^>]*>([^<]*)</p>", page)  # the figures keep the technical status
     for english in ("full", "need", "offer", "optimal"):

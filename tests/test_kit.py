@@ -41,7 +41,7 @@ NOT_SETTINGS = {
     "KOMVOS_WEB_LOG_LEVEL",
     "KOMVOS_DEMO_DATA",
 }
-APP_SERVICES = ("web", "worker", "scheduler")
+APP_SERVICES = ("web", "worker", "match-worker", "scheduler")
 
 
 def pins(lock: str) -> dict[str, tuple[str, bool]]:
@@ -110,6 +110,7 @@ def test_compose_starts_the_database_redis_the_app_and_a_one_shot_migration():
     assert "gunicorn.conf.py" in services["web"]["command"]
     assert services["worker"]["command"] == ["flask", "--app", "web", "worker"]
     assert services["scheduler"]["command"] == ["flask", "--app", "web", "scheduler"]
+    assert services["match-worker"]["command"] == ["flask", "--app", "web", "match", "worker"]
     script = services["migrate"]["command"][-1]
     assert "flask --app web db upgrade" in script and "seed-demo --if-empty" in script
     assert services["migrate"]["restart"] == "no"
@@ -124,7 +125,7 @@ def test_every_long_running_service_has_a_health_check_and_waits_for_what_it_nee
         assert not check.get("disable") and check["test"][0] == "CMD", name
     assert "pg_isready" in services["db"]["healthcheck"]["test"]
     assert "/api/v1/health" in " ".join(services["web"]["healthcheck"]["test"])
-    for name in ("worker", "scheduler"):
+    for name in ("worker", "match-worker", "scheduler"):
         assert services[name]["healthcheck"]["test"][1:] == ["flask", "--app", "web", "health"]
     for name in APP_SERVICES:
         assert services[name]["depends_on"] == {
@@ -169,8 +170,9 @@ def test_compose_sets_only_real_settings_and_a_valid_production_configuration(na
 
 def test_the_commands_compose_runs_exist(app):
     commands = app.cli.list_commands(app.app_context)
-    for command in ("worker", "scheduler", "health", "seed-demo", "db"):
+    for command in ("worker", "scheduler", "health", "seed-demo", "db", "match"):
         assert command in commands
+    assert "worker" in app.cli.get_command(app.app_context, "match").list_commands(None)
 
 
 def test_docker_compose_validates_the_file():

@@ -13,6 +13,7 @@ from web.clock import today
 from web.extensions import db
 from web.matches import ledger, services
 from web.matches.models import Match, MatchRun
+from web.matches.run_worker import work_once
 from web.models import AuditEvent, User
 from web.posts.models import Need, Offer
 from web.validation import InvalidInput
@@ -326,6 +327,7 @@ def test_runs_and_health_pages(client, staff, make_user, make_need, make_offer):
     make_offer(make_user("individual"))
     sign_in(client, staff)
     client.post("/staff/matches/run")
+    assert work_once() is not None  # the run worker takes the queued run
     runs = client.get("/staff/runs").get_data(as_text=True)
     assert "βελτιστοποίησε ξανά όλα τα ανοιχτά" in runs and "η καλύτερη δυνατή" in runs
     assert "Το λογιστικό συμφωνεί" in client.get("/staff/health").get_data(as_text=True)

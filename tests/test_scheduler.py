@@ -18,7 +18,10 @@ from tests.helpers import sign_in
 from web import scheduler
 from web.config import ConfigError
 from web.extensions import db
+from web.locks import lock_key
 from web.matches.models import MatchRun
+from web.matches.run_queue import RunRequest
+from web.matches.run_worker import work_once
 from web.models import AuditEvent
 from web.scheduler import Job, run_due
 
@@ -36,6 +39,11 @@ def runs_recorded(job: str | None = None) -> int:
 
 def match_runs() -> int:
     return db.session.scalar(select(func.count()).select_from(MatchRun)) or 0
+
+
+def run_requests() -> int:
+    """Full runs the scheduler queued (a run worker makes them)."""
+    return db.session.scalar(select(func.count()).select_from(RunRequest)) or 0
 
 
 def in_threads(app, count, work):
@@ -95,12 +103,13 @@ def test_two_schedulers_started_at_once_run_each_daily_job_once(app, make_user):
     for job, *pair in states:
         assert pair.count("ran") == 1, (job, pair)
         assert runs_recorded(job) == 1
-    assert match_runs() == 1
+    assert (run_requests(), match_runs()) == (1, 0)  # queued for a run worker
     # Later polls the same day find every job done; the next day each runs again.
     assert {o.state for o in run_due(EVENING + timedelta(minutes=20))} == {"done"}
-    assert match_runs() == 1
+    assert run_requests() == 1
+    assert work_once() is not None and match_runs() == 1
     assert {o.state for o in run_due(EVENING + timedelta(days=1))} == {"ran"}
-    assert (runs_recorded(), match_runs()) == (12, 2)
+    assert (runs_recorded(), run_requests()) == (12, 2)
 
 
 def test_a_job_running_on_another_scheduler_is_skipped_not_run_again(app):
@@ -174,9 +183,9 @@ def test_a_failed_job_is_recorded_and_tried_again_after_the_retry_time(app):
 
 
 def test_the_lock_keys_are_stable_and_distinct():
-    keys = {scheduler.lock_key(name) for name in scheduler.DAILY_JOBS}
+    keys = {lock_key(name) for name in scheduler.DAILY_JOBS}
     assert len(keys) == len(scheduler.DAILY_JOBS)
-    assert scheduler.lock_key("expire") == scheduler.lock_key("expire")
+    assert lock_key("expire") == lock_key("expire")
     assert all(-(2**63) <= key < 2**63 for key in keys)
 
 
@@ -225,7 +234,7 @@ def test_two_scheduler_processes_started_at_once_run_each_job_once(app, database
     for job in scheduler.DAILY_JOBS:
         assert runs_recorded(job) == 1, outputs
         assert sum(f"{job}: ran" in output for output in outputs) == 1, outputs
-    assert match_runs() == 1
+    assert run_requests() == 1
 
 
 def test_staff_read_the_scheduled_runs_in_the_audit_trail(app, client, make_user):
@@ -247,4 +256,4 @@ def test_the_long_running_scheduler_polls_until_stopped(make_app):
     with app.app_context():
         scheduler.run_forever(stop, poll_seconds=3600, report=report)
         assert heard == [(name, "ran") for name in scheduler.DAILY_JOBS]
-        assert runs_recorded() == len(scheduler.DAILY_JOBS) and match_runs() == 1
+        assert runs_recorded() == len(scheduler.DAILY_JOBS) and run_requests() == 1

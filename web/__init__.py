@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_hooks(app)
     register_commands(app)
+    start_background_threads(app)
     return app
 
 
@@ -46,8 +47,6 @@ def register_extensions(app: Flask) -> None:
     login.init_app(app)
     i18n.init_app(app)
     delivery.init_app(app)
-    if app.config["MAIL_WORKER_THREAD"]:
-        delivery.start_thread(app)
 
 
 def register_reference_data(app: Flask) -> None:
@@ -105,6 +104,18 @@ def register_hooks(app: Flask) -> None:
     security.init_app(app)
     validation.init_app(app)
     errors.init_app(app)
+
+
+def start_background_threads(app: Flask) -> None:
+    """The mail and run workers inside the web process (`make run`), once the app is whole:
+    a run needs the reference data."""
+    from web.matches import run_worker
+    from web.notifications import delivery
+
+    if app.config["MAIL_WORKER_THREAD"]:
+        delivery.start_thread(app)
+    if app.config["RUN_WORKER_THREAD"]:
+        run_worker.start_thread(app)
 
 
 def register_commands(app: Flask) -> None:

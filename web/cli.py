@@ -13,7 +13,8 @@ from web import database, scheduler
 from web.auth.services import create_staff
 from web.config import ConfigError
 from web.demo import DEMO_PASSWORD, database_is_empty, seed_demo
-from web.matches.services import expire_due, run_matching
+from web.matches import run_worker as run_queue_worker
+from web.matches.services import enqueue_run, expire_due, run_matching
 from web.notifications.delivery import run_worker
 from web.notifications.digests import daily_digests, reminders, staff_digest
 from web.staff.cli import import_command
@@ -71,15 +72,40 @@ def match_group() -> None:
 
 
 @match_group.command("run")
+@click.option("--now", "inline", is_flag=True,
+              help="Run here and wait for it, instead of queueing it for a worker.")
 @with_appcontext
-def match_run_command() -> None:
-    """Re-optimise every open offer and need (confirmed matches stay as they are)."""
+def match_run_command(inline: bool) -> None:
+    """Re-optimise every open offer and need (confirmed matches stay as they are): queued for
+    a run worker (`flask --app web match worker`), or here with --now."""
+    if not inline:
+        request, joined = enqueue_run()
+        click.echo(
+            f"{'Joined the waiting' if joined else 'Queued'} run request {request.id}: a run "
+            "worker (flask --app web match worker) runs it."
+        )
+        return
     run = run_matching(RunTrigger.FULL)
     click.echo(
         f"Run {run.id}: {run.offers} offers, {run.needs} needs, {run.candidates} candidates, "
         f"{run.proposals} proposals ({run.superseded} replaced), objective {run.objective:.4f}, "
         f"{run.duration_ms:.0f} ms, {run.solver_status}."
     )
+
+
+@match_group.command("worker")
+@click.option("--once", is_flag=True, help="Run what is queued now, then exit.")
+@with_appcontext
+def match_worker_command(once: bool) -> None:
+    """Run the queued full runs, one at a time; start as many workers as you like, on any
+    hosts: each request runs once, and one centre's run never waits for another's."""
+    stop = threading.Event()
+    if not once:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        click.echo(f"Run worker {run_queue_worker.worker_name()} waiting for requests.")
+    taken = run_queue_worker.run_worker(stop, once=once)
+    click.echo(f"Ran {taken} requests.")
 
 
 @click.command("expire")

@@ -143,6 +143,7 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "MAIL_RETRY_CAP_SECONDS": settings["mail_retry_cap_seconds"],
         "MAIL_RETRY_BUDGET_HOURS": settings["mail_retry_budget_hours"],
         "MAIL_WORKER_THREAD": settings["mail_worker_thread"] and settings["env"] != "testing",
+        "RUN_WORKER_THREAD": settings["run_worker_thread"] and settings["env"] != "testing",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -4,9 +4,10 @@
 `interests send` (daily and weekly) at the times of day set in the configuration
 (`schedule_<job>`, in the centre's time zone). A job is due once its time has passed today and
 no run of it has succeeded today (its period is the local date), so a scheduler started late
-catches up, and one started again the same day does nothing.
+catches up, and one started again the same day does nothing. `match run` queues a full run
+for the run workers (`web.matches.run_worker`) rather than running it here.
 
-Single flight: a scheduler takes a lock per job before running it: on PostgreSQL a
+Single flight: a scheduler takes a lock per job (`web.locks`) before running it: on PostgreSQL a
 session-level advisory lock (`pg_try_advisory_lock`), held across hosts by the database; on
 SQLite (one host) an exclusive `flock` on a file beside the database. Under the lock it reads the
 job's last run again, runs it, and records the run (an audit event `job.ran` naming the job and
@@ -14,27 +15,23 @@ the period) before letting go. A scheduler that finds the lock taken skips the j
 is running it), and one that takes the lock after a run sees the record; so two schedulers
 started at once run each job once per period. The record is written after the job's own
 commit: a scheduler that dies in between leaves the job due, and it runs again (the jobs are
-idempotent: expiry and a full run start from what is there, digests and reminders carry a
+idempotent: expiry starts from what is there, a queued run is joined, digests and reminders carry a
 dedupe key). A job that fails is recorded as `job.failed` and tried again after
 `scheduler_retry_minutes`.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from web.audit import record_event
@@ -42,10 +39,10 @@ from web.config import ConfigError
 from web.extensions import db
 from web.followup.services import run_followup
 from web.interests.alerts import send_alerts
-from web.matches.services import expire_due, run_matching
+from web.locks import single_flight
+from web.matches.services import enqueue_run, expire_due
 from web.models import AuditEvent
 from web.notifications.digests import daily_digests, reminders, staff_digest
-from web.statuses import RunTrigger
 
 RAN = "job.ran"
 FAILED = "job.failed"
@@ -56,8 +53,10 @@ def _expire() -> str:
 
 
 def _match_run() -> str:
-    run = run_matching(RunTrigger.FULL)
-    return f"run {run.id}: {run.proposals} proposals ({run.superseded} replaced)"
+    # Queued for a run worker (`flask --app web match worker`): a full run may take minutes,
+    # and one centre's run must not hold up the other jobs.
+    request, joined = enqueue_run()
+    return f"{'joined' if joined else 'queued'} run request {request.id}"
 
 
 def _digest() -> str:
@@ -204,71 +203,6 @@ def _last(action: str, job: str, period: str) -> AuditEvent | None:
 def _retry_at(failed: AuditEvent) -> datetime:
     minutes = float(current_app.config["KOMVOS"].get("scheduler_retry_minutes", 30))
     return datetime.fromisoformat(failed.details["at"]) + timedelta(minutes=minutes)
-
-
-@contextmanager
-def single_flight(job: str) -> Iterator[bool]:
-    """Hold the job's lock while the block runs; yields False when another holder has it."""
-    if db.engine.dialect.name == "postgresql":
-        with _advisory_lock(job) as mine:
-            yield mine
-    else:
-        with _file_lock(job) as mine:
-            yield mine
-
-
-def lock_key(job: str) -> int:
-    """The job's advisory-lock key: a stable signed 64-bit number from its name."""
-    digest = hashlib.sha256(f"komvos.scheduler.{job}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
-@contextmanager
-def _advisory_lock(job: str) -> Iterator[bool]:
-    # A connection of its own: the job commits on the session's connection, which would end a
-    # transaction-level lock; a session-level one lasts until unlocked or the connection
-    # closes (a scheduler that dies lets go with its connection).
-    key = lock_key(job)
-    with db.engine.connect() as connection:
-        mine = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
-        connection.commit()  # hold the lock, not an open transaction, while the job runs
-        try:
-            yield mine
-        finally:
-            if mine:
-                try:
-                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                    connection.commit()
-                except Exception:
-                    # Never hand a connection that may still hold the lock back to the pool.
-                    connection.invalidate()
-                    raise
-
-
-def lock_path(job: str) -> Path:
-    """Where the SQLite scheduler's lock file for `job` lives: beside the database file."""
-    database = db.engine.url.database
-    if database and database != ":memory:":
-        return Path(f"{database}.{job}.lock")
-    return Path(current_app.instance_path) / f"scheduler.{job}.lock"
-
-
-@contextmanager
-def _file_lock(job: str) -> Iterator[bool]:
-    # flock locks belong to the open file, so two schedulers exclude each other even as two
-    # threads of one process; the lock goes with the process.
-    path = lock_path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def run_forever(

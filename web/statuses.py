@@ -77,6 +77,15 @@ class RunTrigger(StrEnum):
     RELEASED = "released"
 
 
+class RunRequestStatus(StrEnum):
+    """Where a queued full run stands: waiting for a worker, running, done or failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class NotificationStatus(StrEnum):
     """Where a message's mail stands (see web.notifications.models.Notification)."""
 

@@ -44,11 +44,12 @@ class _Phases:
                     self.into[key] = self.into.get(key, 0.0) + spent
 
 
-def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None, *,
-                 phases: dict[str, float] | None = None) -> MatchRun:
+def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None,
+                 scope: str = "", *, phases: dict[str, float] | None = None) -> MatchRun:
     """Re-optimise every open offer and need: proposals no longer in the optimum are
-    superseded, new ones recorded; confirmed matches are never touched. `phases`, when
-    given, receives the seconds each phase took."""
+    superseded, new ones recorded; confirmed matches are never touched. `scope` is the
+    centre's slug whose run this is ("" the whole deployment). `phases`, when given,
+    receives the seconds each phase took."""
     phase = _Phases(phases)
     started = time.perf_counter()
     with phase("load rows"):

@@ -2,6 +2,7 @@
 
 - proposing: for one offer or need, in the caller's transaction (`propose_within`)
 - full_run: re-optimise everything (`run_matching`)
+- run_queue: ask for a full run that a worker makes (`enqueue_run`, `latest_request`)
 - review: staff confirm or reject a proposal
 - delivery: the NGO records what arrived, or a side cancels
 - expiry: offers and needs past their dates expire
@@ -20,6 +21,7 @@ from web.matches.proposing import (
 )
 from web.matches.reading import pending_per_side, timeline, timelines
 from web.matches.review import confirm_match, confirm_matches, reject_match
+from web.matches.run_queue import enqueue_run, latest_request
 from web.matches.sides import can_cancel, gives, receives
 from web.matches.transitions import get_match
 
@@ -29,9 +31,11 @@ __all__ = [
     "cancel_match",
     "confirm_match",
     "confirm_matches",
+    "enqueue_run",
     "expire_due",
     "get_match",
     "gives",
+    "latest_request",
     "median_received",
     "pending_per_side",
     "propose_for_need",

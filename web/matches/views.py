@@ -16,14 +16,14 @@ from web.committees.scope import open_on_mine
 from web.extensions import db
 from web.i18n import format_decimal
 from web.listing import parse_filters
-from web.matches import ledger, notes, queries, queue_cards, run_words, services
+from web.matches import ledger, notes, queries, queue_cards, run_queue, run_words, services
 from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
 from web.matches.models import MatchRun
-from web.models import Organisation
+from web.models import Organisation, utcnow
 from web.posts.labels import URGENCY_LABELS
 from web.posts.models import URGENCIES
 from web.reference import SECTORS
-from web.statuses import OrganisationKind, OrganisationStatus, Role, RunTrigger
+from web.statuses import OrganisationKind, OrganisationStatus, Role
 from web.validation import InvalidInput
 from web.views_common import ActionForm, page_number
 
@@ -174,11 +174,16 @@ def assign(match_id: int) -> Response:
 @bp.post("/staff/matches/run")
 @staff_required
 def run() -> Response:
-    """Re-optimise everything that is open now."""
+    """Ask for a re-optimisation of everything open: queued for a run worker, not run here."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    result = services.run_matching(RunTrigger.FULL, signed_in_user())
-    flash(_("Matching ran: %(n)d proposals.", n=result.proposals), "success")
+    _request, joined = services.enqueue_run("", signed_in_user())
+    if joined:
+        flash(_("A run was already queued; it includes your request. The engine will run "
+                "within a minute; proposals appear in the queue when it finishes."), "success")
+    else:
+        flash(_("Queued: the engine will run within a minute; proposals appear in the queue "
+                "when it finishes."), "success")
     return redirect(url_for("matches.runs"))
 
 
@@ -190,6 +195,9 @@ def runs() -> str:
     return render_template(
         "matches/runs.html",
         runs=found,
+        run_request=services.latest_request(""),
+        under_way=run_queue.running_request(""),
+        now=utcnow(),
         form=ActionForm(),
         reach=run_words.reach_of(found),
         words=run_words,
