@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from web import database, scheduler
 from web.auth.services import create_staff
+from web.centres.services import by_slug
 from web.config import ConfigError
 from web.demo import DEMO_PASSWORD, database_is_empty, seed_demo
 from web.matches.services import expire_due, run_matching
@@ -38,13 +39,19 @@ def init_app(app: Flask) -> None:
 @click.command("create-staff")
 @click.argument("email")
 @click.option("--name", "full_name", default="", help="Full name (defaults to the email's name).")
-@click.option("--admin", is_flag=True, help="Make an administrator rather than staff.")
+@click.option("--admin", is_flag=True, help="Make the deployment admin, not staff.")
+@click.option("--centre", "centre_slug", default="", help="Its centre (slug).")
 @click.password_option(help="The password; asked for when not given.")
 @with_appcontext
-def create_staff_command(email: str, full_name: str, admin: bool, password: str) -> None:
+def create_staff_command(email: str, full_name: str, admin: bool, centre_slug: str,
+                         password: str) -> None:
     """Make a centre staff account for EMAIL."""
+    centre = by_slug(centre_slug) if centre_slug else None
+    if centre_slug and centre is None:
+        raise click.ClickException(f"centre: no centre {centre_slug!r}")
     try:
-        user = create_staff(email, full_name or email.split("@")[0], password, admin=admin)
+        user = create_staff(email, full_name or email.split("@")[0], password, admin=admin,
+                            centre=centre)
     except InvalidInput as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {user.role} account {user.email}.")

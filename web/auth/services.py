@@ -10,6 +10,8 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.audit import record_event
+from web.centres.models import Centre
+from web.centres.services import default_centre
 from web.extensions import db
 from web.models import Organisation, User, utcnow
 from web.notifications.outbox import notify
@@ -242,11 +244,15 @@ def _tell_representatives(organisation: Organisation, status: str, reason: str) 
         )
 
 
-def create_staff(email: str, full_name: str, password: str, admin: bool = False) -> User:
-    """Make a centre staff (or administrator) account."""
+def create_staff(email: str, full_name: str, password: str, admin: bool = False,
+                 centre: Centre | None = None) -> User:
+    """Make a centre's staff account (of `centre`, else the first centre), or the
+    deployment's administrator's (of no centre)."""
     person = Person(full_name=full_name, email=email, password=password)
     check_person(person)
+    works_for = None if admin else centre or default_centre()
     user = new_user(person, "admin" if admin else "staff", centre_organisation())
+    user.centre = works_for
     db.session.add(user)
     db.session.flush()
     record_event("user.registered", actor=None, target=user, kind=user.role)

@@ -1,0 +1,116 @@
+"""The one rule of who of the staff sees what: a staff member acts only on their centre's.
+
+A centre owns its member organisations (`centre_member`), the needs posted through it
+(`need.centre_id`) and so their matches and proposals (a match belongs to its need's centre),
+its emergencies, its staff (and so their committee seats) and its audit events. Offers are
+national: every centre's staff see them. The deployment's admin (role admin) sees every
+centre's. Every staff list, reader, report and export narrows its query with the conditions
+here; a reader of one object asks `may_see`, and an object of another centre answers as a
+missing one does (LookupError, so 404).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask_login import current_user
+from sqlalchemy import false, select
+
+from web.centres.models import CentreMember
+from web.emergencies.models import Emergency
+from web.extensions import db
+from web.matches.models import Match
+from web.models import AuditEvent, Organisation, User
+from web.posts.models import Need
+from web.statuses import OrganisationKind, Role
+
+T = TypeVar("T")
+# A centre id no row has: what someone outside every centre sees of centre-owned rows.
+NO_CENTRE = 0
+
+
+def centre_of(user: Any = None) -> int | None:
+    """The centre whose rows `user` (default: the signed-in person) acts on; None for the
+    deployment's admin, who sees every centre's."""
+    user = current_user if user is None else user
+    if getattr(user, "role", None) == Role.ADMIN:
+        return None
+    return getattr(user, "centre_id", None) or NO_CENTRE
+
+
+def _where(column: Any, user: Any) -> list[Any]:
+    centre_id = centre_of(user)
+    return [] if centre_id is None else [column == centre_id]
+
+
+def needs_in_scope(user: Any = None) -> list[Any]:
+    """Conditions on Need: the user's centre's needs. Queries that join a match's need use
+    these for the match too."""
+    return _where(Need.centre_id, user)
+
+
+def matches_in_scope(user: Any = None) -> list[Any]:
+    """Conditions on Match, with no join: matches of the centre's needs."""
+    centre_id = centre_of(user)
+    if centre_id is None:
+        return []
+    return [Match.need_id.in_(select(Need.id).where(Need.centre_id == centre_id))]
+
+
+def members_of(centre_id: int) -> Any:
+    """The ids of the centre's member organisations, as a subquery."""
+    return select(CentreMember.organisation_id).where(CentreMember.centre_id == centre_id)
+
+
+def organisations_in_scope(user: Any = None) -> list[Any]:
+    """Conditions on Organisation: the centre's members."""
+    centre_id = centre_of(user)
+    return [] if centre_id is None else [Organisation.id.in_(members_of(centre_id))]
+
+
+def audit_in_scope(user: Any = None) -> list[Any]:
+    """Conditions on AuditEvent: the centre's events (national ones: the admin's only)."""
+    return _where(AuditEvent.centre_id, user)
+
+
+def emergencies_in_scope(user: Any = None) -> list[Any]:
+    """Conditions on Emergency: the centre's own."""
+    return _where(Emergency.centre_id, user)
+
+
+def staff_in_scope(user: Any = None) -> list[Any]:
+    """Conditions on User for the staff pages: the centre's staff (the admin sees all)."""
+    centre_id = centre_of(user)
+    if centre_id is None:
+        return []
+    return [User.centre_id == centre_id] if centre_id != NO_CENTRE else [false()]
+
+
+def _owner(thing: Any) -> int | None:
+    if isinstance(thing, Match):
+        return thing.need.centre_id
+    return getattr(thing, "centre_id", None)
+
+
+def may_see(user: Any, thing: Any) -> bool:
+    """Whether `user`'s staff work reaches `thing` (a need, match, organisation, emergency,
+    staff member or audit event; an offer is national)."""
+    centre_id = centre_of(user)
+    if centre_id is None or thing is None:
+        return thing is not None
+    if isinstance(thing, Organisation):
+        if thing.kind == OrganisationKind.CENTRE:
+            return True
+        member = select(CentreMember.id).where(
+            CentreMember.organisation_id == thing.id, CentreMember.centre_id == centre_id)
+        return db.session.scalar(member.limit(1)) is not None
+    if isinstance(thing, (Need, Match, Emergency, AuditEvent, User)):
+        return _owner(thing) == centre_id
+    return True
+
+
+def scoped(user: Any, thing: T | None) -> T:
+    """`thing` when `user` may act on it; LookupError (a 404, as for a missing id) if not."""
+    if thing is None or not may_see(user, thing):
+        raise LookupError("not in this centre")
+    return thing
