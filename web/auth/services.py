@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from web.audit import record_event
 from web.centres.models import Centre
+from web.centres.scope import organisations_in_scope, scoped
 from web.centres.services import default_centre
 from web.extensions import db
 from web.models import Organisation, User, utcnow
@@ -191,9 +192,11 @@ def pending_organisations() -> list[Organisation]:
     return list(db.session.scalars(query.order_by(Organisation.created_at, Organisation.id)))
 
 
-def list_organisations(status: str | None = None) -> list[Organisation]:
-    """Organisations, optionally of one status, by name."""
-    query = select(Organisation).where(Organisation.kind != "centre")
+def list_organisations(status: str | None = None, staff: User | None = None) -> list[Organisation]:
+    """Organisations (members of the centre of `staff`, default the signed-in person),
+    optionally of one status, by name."""
+    query = select(Organisation).where(Organisation.kind != "centre",
+                                       *organisations_in_scope(staff))
     if status:
         query = query.where(Organisation.status == status)
     return list(db.session.scalars(query.order_by(func.lower(Organisation.name))))
@@ -207,8 +210,8 @@ def decide_organisation(
         raise PermissionError("only staff decide on organisations")
     if not approve and not reason.strip():
         raise InvalidInput("reason", str(_l("Say why the organisation is rejected.")))
-    if db.session.get(Organisation, organisation_id) is None:
-        raise LookupError(organisation_id)
+    # Another centre's organisation is as good as missing.
+    scoped(staff, db.session.get(Organisation, organisation_id))
     new_status = OrganisationStatus.APPROVED if approve else OrganisationStatus.REJECTED
     # Guarded on the current status, so two staff deciding at once cannot both win.
     changed = cast(CursorResult[Any], db.session.execute(

@@ -11,12 +11,15 @@ missing one does (LookupError, so 404).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import false, select
+from sqlalchemy import false, or_, select
 
-from web.centres.models import CentreMember
+from web.centres.models import Centre, CentreMember
+from web.centres.services import in_area
 from web.emergencies.models import Emergency
 from web.extensions import db
 from web.matches.models import Match
@@ -31,8 +34,12 @@ NO_CENTRE = 0
 
 def centre_of(user: Any = None) -> int | None:
     """The centre whose rows `user` (default: the signed-in person) acts on; None for the
-    deployment's admin, who sees every centre's."""
-    user = current_user if user is None else user
+    deployment's admin, who sees every centre's, and for work outside any request (the
+    scheduler's jobs, the command line), which is the deployment's own."""
+    if user is None:
+        if not has_request_context():
+            return None
+        user = current_user
     if getattr(user, "role", None) == Role.ADMIN:
         return None
     return getattr(user, "centre_id", None) or NO_CENTRE
@@ -84,6 +91,29 @@ def staff_in_scope(user: Any = None) -> list[Any]:
     if centre_id is None:
         return []
     return [User.centre_id == centre_id] if centre_id != NO_CENTRE else [false()]
+
+
+def people_in_scope(column: Any, user: Any = None) -> list[Any]:
+    """Conditions on a column holding a person's id (a message's recipient): the centre's
+    staff, its members' representatives, and donors and addresses without an account (who
+    are national); never another centre's staff or members."""
+    centre_id = centre_of(user)
+    if centre_id is None:
+        return []
+    people = select(User.id).where(or_(
+        User.role == Role.DONOR, User.centre_id == centre_id,
+        User.organisation_id.in_(members_of(centre_id))))
+    return [or_(column.is_(None), column.in_(people))]
+
+
+def area_of(user: Any = None) -> Callable[[str], bool] | None:
+    """Whether a place lies in the user's centre's area (None: every place, for the admin);
+    what national rows (offers) are narrowed by in a centre's reports."""
+    centre_id = centre_of(user)
+    if centre_id is None:
+        return None
+    centre = db.session.get(Centre, centre_id)
+    return (lambda place_id: centre is not None and in_area(centre, place_id))
 
 
 def _owner(thing: Any) -> int | None:

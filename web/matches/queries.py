@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import false, or_, select
 
+from web.centres.scope import needs_in_scope
 from web.listing import (
     MATCH_SHOWN,
     ListFilters,
@@ -22,9 +23,11 @@ SIDE_STATUSES = (
 )
 
 
-def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Page:
-    """Proposals waiting for staff, by the filters, the most valuable first unless sorted
-    by urgency, deadline or age."""
+def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25,
+                 staff: User | None = None) -> Page:
+    """Proposals waiting for `staff` (default: the signed-in person), those of their centre's
+    needs, by the filters, the most valuable first unless sorted by urgency, deadline or
+    age."""
     query = (
         select(Match)
         .join(Need, Match.need_id == Need.id)
@@ -34,6 +37,7 @@ def review_queue(filters: ListFilters, page: int = 1, per_page: int = 25) -> Pag
         .where(post_status_conditions(Need, None), post_status_conditions(Offer, None))
         .where(*match_conditions(filters.but(status=None)))
         .where(*age_conditions(Match.created_at, filters))
+        .where(*needs_in_scope(staff))
         .options(*MATCH_SHOWN)
     )
     order = {

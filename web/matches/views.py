@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
+from web.centres.scope import organisations_in_scope
 from web.clock import today
 from web.committees.scope import open_on_mine
 from web.extensions import db
@@ -44,11 +45,11 @@ def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
     staff = signed_in_user()
     filters = open_on_mine(parse_filters(request.args), request.args, staff)
-    found = queries.review_queue(filters, page_number())
+    found = queries.review_queue(filters, page_number(), staff=staff)
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == OrganisationStatus.APPROVED,
-               Organisation.kind != OrganisationKind.CENTRE)
+               Organisation.kind != OrganisationKind.CENTRE, *organisations_in_scope(staff))
         .order_by(Organisation.name)
     ).all()
     return render_template(
