@@ -10,9 +10,9 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.audit import record_event
-from web.centres.models import Centre
+from web.centres.models import Centre, CentreMember
 from web.centres.scope import organisations_in_scope, scoped
-from web.centres.services import default_centre
+from web.centres.services import by_slug, centres_for_place, default_centre
 from web.extensions import db
 from web.models import Organisation, User, utcnow
 from web.notifications.outbox import notify
@@ -44,6 +44,8 @@ class OrganisationDetails:
     phone: str = ""
     website: str = ""
     description: str = ""
+    # The centre it registers with ("": the one whose area holds its place, else the first).
+    centre_slug: str = ""
 
 
 def normalise_email(email: str) -> str:
@@ -106,6 +108,7 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     if details.kind not in ("ngo", "company"):
         raise InvalidInput("kind", str(_l("Choose an NGO or a company.")))
     check_person(person)
+    centre = _centre_to_join(details)
     organisation = Organisation(
         kind=details.kind,
         name=details.name.strip(),
@@ -120,10 +123,13 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     )
     role = Role.NGO if details.kind == OrganisationKind.NGO else Role.DONOR
     user = new_user(person, role, organisation)
-    db.session.add_all([organisation, user])
+    db.session.add_all([organisation, user, CentreMember(centre=centre, organisation=organisation)])
     db.session.flush()
-    record_event("organisation.registered", actor=user, target=organisation, kind=details.kind)
-    record_event("user.registered", actor=user, target=user, kind=details.kind)
+    # Its centre's staff see the registration in their audit trail.
+    record_event("organisation.registered", actor=user, target=organisation, kind=details.kind,
+                 centre_id=centre.id)
+    record_event("user.registered", actor=user, target=user, kind=details.kind,
+                 centre_id=centre.id)
     commit_new_account()
     return user
 
@@ -190,6 +196,17 @@ def pending_organisations() -> list[Organisation]:
     """Organisations waiting for staff, oldest first."""
     query = select(Organisation).where(Organisation.status == "pending")
     return list(db.session.scalars(query.order_by(Organisation.created_at, Organisation.id)))
+
+
+def _centre_to_join(details: OrganisationDetails) -> Centre:
+    """The centre chosen on the form, else the one whose area holds the place, else the
+    first."""
+    if details.centre_slug:
+        chosen = by_slug(details.centre_slug)
+        if chosen is None:
+            raise InvalidInput("centre", str(_l("Choose one of the centres.")))
+        return chosen
+    return (centres_for_place(details.place_id) or [default_centre()])[0]
 
 
 def list_organisations(status: str | None = None, staff: User | None = None) -> list[Organisation]:

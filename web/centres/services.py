@@ -142,3 +142,50 @@ def save_centre(actor: User | None, details: CentreDetails, centre: Centre | Non
                  slug=centre.slug)
     db.session.commit()
     return centre
+
+
+def add_member(actor: User, centre: Centre, organisation_id: int) -> Organisation:
+    """The admin makes an organisation a member of the centre (one commit)."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise InvalidInput("organisation", gettext("Choose an organisation."))
+    join(actor, organisation, centre)
+    db.session.commit()
+    return organisation
+
+
+def remove_member(actor: User, centre: Centre, organisation_id: int) -> bool:
+    """The admin ends a membership (one commit); the needs it posted stay the centre's."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not leave(actor, organisation, centre):
+        raise LookupError(organisation_id)
+    db.session.commit()
+    return True
+
+
+def members(centre: Centre) -> list[Organisation]:
+    """The centre's member organisations, by name."""
+    return list(db.session.scalars(
+        select(Organisation).join(CentreMember, CentreMember.organisation_id == Organisation.id)
+        .where(CentreMember.centre_id == centre.id).order_by(Organisation.name)))
+
+
+def staff_of(centre: Centre) -> list[User]:
+    """The centre's staff, by name."""
+    return list(db.session.scalars(
+        select(User).where(User.centre_id == centre.id).order_by(User.full_name, User.id)))
+
+
+def resolve_area(text: str) -> list[str]:
+    """Area ids from what the admin typed (ids or names, separated by commas); an unknown
+    one is kept as typed, for `check_details` to name."""
+    gazetteer = current_app.extensions["komvos.places"]
+    found: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        known = (part in gazetteer.places or part in gazetteer.regional_units
+                 or part in gazetteer.regions)
+        hits = [] if known else gazetteer.search(part, limit=1)
+        found.append(part if known or not hits else hits[0].id)
+    return found
