@@ -70,6 +70,8 @@ def seed_demo() -> SeedSummary:
     for person in data["staff"]:
         staff = _add_user(person, Role.STAFF, centre, password_hash, summary)
         staff.centre = centres[person.get("centre", "")]
+    for person in data.get("admin", []):
+        _add_user(person, Role.ADMIN, centre, password_hash, summary)
     for section, kind, status in (
         ("ngo", OrganisationKind.NGO, OrganisationStatus.APPROVED),
         ("company", OrganisationKind.COMPANY, OrganisationStatus.APPROVED),
@@ -216,6 +218,8 @@ def _add_user(
 def _sample_logins(data: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("staff", data["staff"][0]["email"]),
+        *[(f"staff ({p['centre']})", p["email"]) for p in data["staff"] if p.get("centre")][:1],
+        *[("admin", p["email"]) for p in data.get("admin", [])][:1],
         ("NGO", data["ngo"][0]["representatives"][0]["email"]),
         ("company", data["company"][0]["representatives"][0]["email"]),
         ("individual", data["individual"][0]["email"]),
