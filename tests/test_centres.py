@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tests.helpers import sign_in
 from web.centres.models import CentreMember
 from web.centres.services import CentreDetails, centre_for_need, default_centre, save_centre
+from web.directory.services import describe_service
 from web.emergencies.services import declare_emergency
 from web.extensions import db
 from web.matches.models import Match
@@ -33,6 +34,10 @@ def centres(app, make_user, make_organisation, make_need, make_offer, make_match
         need = make_need(poster, place=place, title=mark)
         offer = make_offer(place=place, title=f"Offer for {mark}", reach_km=10)
         staff = make_user("staff", centre=centre, full_name=f"Staff {mark}")
+        describe_service(poster, {
+            "title": f"Υπηρεσία {mark}", "description": "Δωρεάν.", "sector": "legal",
+            "categories": ["asylum_legal_advice"], "place": place, "areas": [],
+            "languages": ["greek"], "hours": "", "eligibility": "", "contact": "+30 210 0"})
         built[key].update(
             ngo=ngo, need=need, staff=staff,
             match=make_match(offer, need),
@@ -66,7 +71,7 @@ LISTS = [
     "/staff/organisations?status=all", "/staff/audit", "/staff/reports",
     "/staff/emergencies", "/staff/committees", "/staff/exports/needs.csv",
     "/staff/exports/matches.csv?status=proposed", "/staff/exports/organisations.csv",
-    "/staff/exports/audit.csv", "/staff/imports/needs",
+    "/staff/exports/audit.csv", "/staff/imports/needs", "/staff/directory", "/staff/mail",
 ]
 
 
@@ -80,7 +85,8 @@ def test_no_list_or_export_shows_another_centres_rows(client, centres, path):
 
 def test_a_centres_lists_show_its_own_rows(client, centres):
     sign_in(client, centres["B"]["staff"])
-    for path in ("/staff/matches", "/staff/needs", "/staff/organisations?status=all"):
+    for path in ("/staff/matches", "/staff/needs", "/staff/organisations?status=all",
+                 "/staff/directory"):
         assert B_MARK in client.get(path).get_data(as_text=True), path
     emergency = centres["B"]["emergency"].id
     assert f"/staff/emergencies/{emergency}" in client.get("/staff/emergencies").get_data(
