@@ -25,6 +25,7 @@ from flask import current_app  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from web import create_app  # noqa: E402
+from web.centres.services import default_centre  # noqa: E402
 from web.clock import today  # noqa: E402
 from web.emergencies.models import Emergency  # noqa: E402
 from web.extensions import db  # noqa: E402
@@ -47,6 +48,7 @@ def seed(count: int) -> None:
     for i in range(count):
         category = taxonomy[CATEGORIES[i % len(CATEGORIES)]]
         db.session.add(Need(organisation_id=organisation.id, poster_id=poster.id,
+                            centre_id=default_centre().id,
                             kind=category.kind, category_id=category.id, title=f"Need {i}",
                             quantity=10, unit=category.unit, place_id=PLACES[i % len(PLACES)],
                             needed_by=today() + timedelta(days=30)))
@@ -78,7 +80,7 @@ def main() -> None:
         without = []
         with_three = []
         staff = User(email="staff@bench.example", password_hash="x", full_name="S",
-                     role="staff")
+                     role="staff", centre=default_centre())
         db.session.add(staff)
         db.session.commit()
         for _ in range(args.rounds):

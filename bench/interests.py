@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import delete  # noqa: E402
 
 from web import create_app  # noqa: E402
+from web.centres.services import default_centre  # noqa: E402
 from web.clock import today  # noqa: E402
 from web.extensions import db  # noqa: E402
 from web.interests import alerts  # noqa: E402
@@ -47,9 +48,11 @@ def seed(needs: int, interests: int, rng: random.Random) -> None:
     poster = User(email="ngo@bench.example", password_hash="x", full_name="NGO", role="ngo",
                   organisation=ngo)
     db.session.add_all([ngo, poster])
+    centre = default_centre()
     for n in range(needs):
         db.session.add(Need(
-            organisation=ngo, poster=poster, kind="goods", category_id=rng.choice(categories),
+            organisation=ngo, poster=poster, centre=centre, kind="goods",
+            category_id=rng.choice(categories),
             title=f"Need {n}", quantity=10, unit="pieces", place_id=rng.choice(places),
             urgency=rng.choice(("low", "normal", "high", "emergency")),
             needed_by=today() + timedelta(days=30)))

@@ -180,6 +180,7 @@ def _make_people(data: QualitySet) -> dict[tuple[str, str], str]:
     Returns (poster kind, poster name) -> API token secret; the staff member is
     ("staff", STAFF)."""
     from web.api.auth import create_token
+    from web.centres.services import default_centre
     from web.extensions import db
     from web.models import Organisation, User
 
@@ -199,6 +200,7 @@ def _make_people(data: QualitySet) -> dict[tuple[str, str], str]:
             role=role,
             language="en",
             organisation=organisation,
+            centre=default_centre() if role == "staff" else None,
         )
     db.session.add_all(people.values())
     db.session.commit()

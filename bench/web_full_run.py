@@ -69,7 +69,7 @@ def _rows(size: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         "place_id": places[k % len(places)], "latitude": n.lat, "longitude": n.lon,
         "reach_km": 0 if n.reach_km is None else max(1, min(200, round(n.reach_km))),
         "status": "open", "needed_by": n.needed_by or today().replace(year=today().year + 1),
-        "organisation_id": 1 + k % NGOS, "poster_id": 1 + k % NGOS,
+        "organisation_id": 1 + k % NGOS, "poster_id": 1 + k % NGOS, "centre_id": 1,
     } for k, n in enumerate(needs)]
     return offer_rows, need_rows
 

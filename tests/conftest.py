@@ -21,6 +21,8 @@ from sqlalchemy import text, update
 from tests.helpers import PASSWORD, POSTGRES_URL
 from web import create_app
 from web.api.auth import create_token
+from web.centres.models import CentreMember
+from web.centres.services import default_centre
 from web.extensions import db, limiter
 from web.models import Organisation, User
 from web.passwords import hash_password
@@ -194,7 +196,8 @@ _numbers = count(1)
 def make_organisation(app: Flask) -> Callable[..., Organisation]:
     """Create an organisation of a kind and status."""
 
-    def build(kind: str = "ngo", status: str = "approved", **fields: Any) -> Organisation:
+    def build(kind: str = "ngo", status: str = "approved", centre: Any = None,
+              member_of_none: bool = False, **fields: Any) -> Organisation:
         n = next(_numbers)
         organisation = Organisation(
             kind=kind,
@@ -205,6 +208,10 @@ def make_organisation(app: Flask) -> Callable[..., Organisation]:
             **fields,
         )
         db.session.add(organisation)
+        if kind != "centre" and not member_of_none:
+            # Every organisation registers with a centre: the first, unless a test says.
+            db.session.add(CentreMember(centre=centre or default_centre(),
+                                        organisation=organisation))
         db.session.commit()
         return organisation
 
@@ -234,6 +241,8 @@ def make_user(app: Flask, make_organisation: Callable[..., Organisation]) -> Cal
             organisation=organisation,
             **fields,
         )
+        if role == "staff" and user.centre is None and user.centre_id is None:
+            user.centre = default_centre()
         db.session.add(user)
         db.session.commit()
         return user

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.helpers import sign_in
+from web.centres.services import CentreDetails, default_centre, save_centre
 
 ACTORS = ["anonymous", "individual", "company", "ngo", "pending_ngo", "staff", "admin"]
 
@@ -207,8 +208,37 @@ MATRIX = {
     "emergencies_api.declare": ("POST", "/api/v1/emergencies", [401] * 7),
     "emergencies_api.get_emergency": ("GET", "/api/v1/emergencies/999", [404] * 7),
     "emergencies_api.close": ("POST", "/api/v1/emergencies/999/close", [401] * 7),
+    # Centres: the deployment admin's pages.
+    "centres.centres": ("GET", "/admin/centres", [302, 403, 403, 403, 403, 403, 200]),
+    "centres.create": ("POST", "/admin/centres", [302, 403, 403, 403, 403, 403, 422]),
+    "centres.page": ("GET", "/admin/centres/999", [302, 403, 403, 403, 403, 403, 404]),
+    "centres.edit": ("POST", "/admin/centres/999", [302, 403, 403, 403, 403, 403, 404]),
+    "centres.add_member": (
+        "POST", "/admin/centres/999/members", [302, 403, 403, 403, 403, 403, 404]),
+    "centres.remove_member": (
+        "POST", "/admin/centres/999/members/{org}/remove", [302, 403, 403, 403, 403, 403, 404]),
+    "centres.appoint": ("POST", "/admin/centres/999/staff", [302, 403, 403, 403, 403, 403, 404]),
     "static": ("GET", "/static/komvos.css", [200] * 7),
 }
+
+
+# The centre dimension: staff of another centre (B) than the one whose organisation, need and
+# match a route reaches (A) get what A's staff get, except where the route reads or writes
+# one of A's objects: there the answer is a missing object's (404), the same as for an id
+# nobody has. Offers are national, so an offer's page answers B's staff too.
+OTHER_CENTRE = {
+    "staff.decide": 404,
+    "matches.reject": 404,
+    "matches.cancel": 404,
+    "matches.note": 404,
+    "matches.assign": 404,
+}
+
+
+def expected_for_other_centre(endpoint):
+    """What staff of centre B get on a route reaching centre A's objects."""
+    _method, _path, expected = MATRIX[endpoint]
+    return OTHER_CENTRE.get(endpoint, expected[ACTORS.index("staff")])
 
 
 @pytest.fixture
@@ -254,6 +284,31 @@ def test_every_route_answers_each_actor_as_expected(
                 a: (g, e) for a, g, e in zip(ACTORS, got, expected, strict=True) if g != e
             }
     assert not wrong, f"(got, expected) per actor: {wrong}"
+
+
+def test_staff_of_another_centre_reach_none_of_its_objects_on_any_route(
+    app, make_user, make_organisation, make_offer, make_need, make_match
+):
+    """Every route, as staff of centre B, over centre A's organisation, need and match."""
+    default_centre()  # A, the first centre: every builder's organisation is its member
+    other = save_centre(None, CentreDetails(
+        slug="thessaloniki", name_el="Θεσσαλονίκη", name_en="Thessaloniki",
+        area=["thessaloniki_unit"]))
+    client = sign_in(app.test_client(), make_user("staff", centre=other))
+    wrong = {}
+    order = sorted(MATRIX, key=lambda endpoint: (endpoint == "auth.logout", endpoint))
+    for endpoint in order:
+        method, path, _expected = MATRIX[endpoint]
+        offer, need = make_offer(), make_need()  # A's need (Kypseli, an A member's)
+        match = make_match(offer, need)
+        pending = make_organisation("ngo", status="pending")  # a member of A
+        target = path.format(org=pending.id, offer=offer.id, need=need.id, match=match.id)
+        response = client.open(target, method=method, data={"reason": "x", "note": "x"})
+        if response.status_code != expected_for_other_centre(endpoint):
+            wrong[endpoint] = (response.status_code, expected_for_other_centre(endpoint))
+        response.close()
+    assert not wrong, f"(got, expected): {wrong}"
+    assert need.centre_id != other.id and pending.status == "pending"
 
 
 def test_anonymous_is_sent_to_sign_in_not_shown_the_page(app):

@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from web import api, followup, interests, routing
     from web.account.views import bp as account_bp
     from web.auth.views import bp as auth_bp
+    from web.centres.views import bp as centres_bp
     from web.committees.views import bp as committees_bp
     from web.directory.views import bp as directory_bp
     from web.emergencies.views import bp as emergencies_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(committees_bp)
     app.register_blueprint(emergencies_bp)
+    app.register_blueprint(centres_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(own_exports_bp)
     interests.init_app(app)

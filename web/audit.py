@@ -24,6 +24,19 @@ def record_event(
         object_id=getattr(target, "id", None),
         details=details,
         ip_address=request.remote_addr or "" if has_request_context() else "",
+        centre_id=_centre_of(actor, target, details),
     )
     db.session.add(event)
     return event
+
+
+def _centre_of(actor: User | None, target: Any, details: dict[str, Any]) -> int | None:
+    """The centre whose staff may read the event: the one named, the target's (a match's:
+    its need's), else the acting staff member's; None (the admin only) for national ones."""
+    if details.get("centre_id") is not None:
+        return int(details["centre_id"])
+    for source in (target, getattr(target, "need", None), actor):
+        centre_id = getattr(source, "centre_id", None)
+        if centre_id is not None:
+            return int(centre_id)
+    return None

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from web import database, scheduler
 from web.auth.services import create_staff
+from web.centres.services import by_slug
 from web.config import ConfigError
 from web.demo import DEMO_PASSWORD, database_is_empty, seed_demo
 from web.matches import run_worker as run_queue_worker
@@ -39,13 +40,19 @@ def init_app(app: Flask) -> None:
 @click.command("create-staff")
 @click.argument("email")
 @click.option("--name", "full_name", default="", help="Full name (defaults to the email's name).")
-@click.option("--admin", is_flag=True, help="Make an administrator rather than staff.")
+@click.option("--admin", is_flag=True, help="Make the deployment admin, not staff.")
+@click.option("--centre", "centre_slug", default="", help="Its centre (slug).")
 @click.password_option(help="The password; asked for when not given.")
 @with_appcontext
-def create_staff_command(email: str, full_name: str, admin: bool, password: str) -> None:
+def create_staff_command(email: str, full_name: str, admin: bool, centre_slug: str,
+                         password: str) -> None:
     """Make a centre staff account for EMAIL."""
+    centre = by_slug(centre_slug) if centre_slug else None
+    if centre_slug and centre is None:
+        raise click.ClickException(f"centre: no centre {centre_slug!r}")
     try:
-        user = create_staff(email, full_name or email.split("@")[0], password, admin=admin)
+        user = create_staff(email, full_name or email.split("@")[0], password, admin=admin,
+                            centre=centre)
     except InvalidInput as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {user.role} account {user.email}.")
@@ -74,18 +81,22 @@ def match_group() -> None:
 @match_group.command("run")
 @click.option("--now", "inline", is_flag=True,
               help="Run here and wait for it, instead of queueing it for a worker.")
+@click.option("--centre", "scope", default="",
+              help="Only this centre's needs (its slug); every centre's by default.")
 @with_appcontext
-def match_run_command(inline: bool) -> None:
+def match_run_command(inline: bool, scope: str) -> None:
     """Re-optimise every open offer and need (confirmed matches stay as they are): queued for
     a run worker (`flask --app web match worker`), or here with --now."""
+    if scope and by_slug(scope) is None:
+        raise click.UsageError(f"No centre {scope!r}.")
     if not inline:
-        request, joined = enqueue_run()
+        request, joined = enqueue_run(scope)
         click.echo(
             f"{'Joined the waiting' if joined else 'Queued'} run request {request.id}: a run "
             "worker (flask --app web match worker) runs it."
         )
         return
-    run = run_matching(RunTrigger.FULL)
+    run = run_matching(RunTrigger.FULL, scope=scope)
     click.echo(
         f"Run {run.id}: {run.offers} offers, {run.needs} needs, {run.candidates} candidates, "
         f"{run.proposals} proposals ({run.superseded} replaced), objective {run.objective:.4f}, "

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from web.auth.services import centre_organisation, normalise_email
+from web.centres.models import Centre, CentreMember
+from web.centres.services import CentreDetails, default_centre
 from web.clock import today
 from web.config import CONFIG_DIR
 from web.directory.services import decide_service, describe_service
@@ -63,9 +65,13 @@ def seed_demo() -> SeedSummary:
     # One hash for every demo account: seeding stays quick, and they share one password.
     password_hash = hash_password(DEMO_PASSWORD)
     summary = SeedSummary()
+    centres = _add_centres(data.get("centre", []))
     centre = centre_organisation()
     for person in data["staff"]:
-        _add_user(person, Role.STAFF, centre, password_hash, summary)
+        staff = _add_user(person, Role.STAFF, centre, password_hash, summary)
+        staff.centre = centres[person.get("centre", "")]
+    for person in data.get("admin", []):
+        _add_user(person, Role.ADMIN, centre, password_hash, summary)
     for section, kind, status in (
         ("ngo", OrganisationKind.NGO, OrganisationStatus.APPROVED),
         ("company", OrganisationKind.COMPANY, OrganisationStatus.APPROVED),
@@ -73,6 +79,8 @@ def seed_demo() -> SeedSummary:
     ):
         for entry in data.get(section, []):
             organisation = _add_organisation(entry, kind, status)
+            db.session.add(CentreMember(centre=centres[entry.get("centre", "")],
+                                        organisation=organisation))
             summary.organisations += 1
             role = Role.NGO if kind == OrganisationKind.NGO else Role.DONOR
             for person in entry["representatives"]:
@@ -83,6 +91,21 @@ def seed_demo() -> SeedSummary:
     _seed_posts(summary)
     summary.logins = _sample_logins(data)
     return summary
+
+
+def _add_centres(entries: list[dict[str, Any]]) -> dict[str, Centre]:
+    """The demo's centres by slug; "" names the first (Athens, as the migration made it)."""
+    first = default_centre()
+    found = {"": first, first.slug: first}
+    for entry in entries:
+        centre = found.get(entry["slug"]) or Centre(slug=entry["slug"])
+        for name in CentreDetails.__slots__:
+            if name in entry:
+                setattr(centre, name, entry[name])
+        db.session.add(centre)
+        found[centre.slug] = centre
+    db.session.flush()
+    return found
 
 
 def _seed_posts(summary: SeedSummary) -> None:
@@ -195,6 +218,8 @@ def _add_user(
 def _sample_logins(data: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("staff", data["staff"][0]["email"]),
+        *[(f"staff ({p['centre']})", p["email"]) for p in data["staff"] if p.get("centre")][:1],
+        *[("admin", p["email"]) for p in data.get("admin", [])][:1],
         ("NGO", data["ngo"][0]["representatives"][0]["email"]),
         ("company", data["company"][0]["representatives"][0]["email"]),
         ("individual", data["individual"][0]["email"]),

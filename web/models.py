@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, true
@@ -20,12 +20,18 @@ from web.statuses import (
     status_type,
 )
 
+if TYPE_CHECKING:
+    from web.centres.models import Centre
+
 ORGANISATION_KINDS = tuple(OrganisationKind)
 ORGANISATION_STATUSES = tuple(OrganisationStatus)
 ROLES = tuple(Role)
 # How a person wants non-essential mail (digests, reminders): essential mail always goes.
 MAIL_MODES = tuple(MailMode)
 LANGUAGES = ("el", "en")
+STAFF_CENTRE_CHECK = (
+    "(role = 'staff' AND centre_id IS NOT NULL) OR (role <> 'staff' AND centre_id IS NULL)"
+)
 
 
 def utcnow() -> datetime:
@@ -85,7 +91,11 @@ class User(UserMixin, Model):
     """A person who signs in: an individual donor, a representative, or centre staff."""
 
     __tablename__ = "user"
-    __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
+    __table_args__ = (
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
+        # Staff work for one centre; the deployment's admin, donors and NGOs for none.
+        CheckConstraint(STAFF_CENTRE_CHECK, name="staff_centre"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -113,10 +123,13 @@ class User(UserMixin, Model):
     # Kinds of message this person does not want mailed (the inbox still shows them).
     mail_kinds_off: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     erased_at: Mapped[datetime | None]
+    # The centre a staff member works for (web/centres/): required for staff, else empty.
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
     )
+    centre: Mapped[Centre | None] = relationship("Centre")
 
     def get_id(self) -> str:
         """What Flask-Login stores in the session and the remember cookie."""
@@ -177,6 +190,8 @@ class AuditEvent(Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str] = mapped_column(String(45), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The centre whose staff may read it (None: the deployment admin only).
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
 
     actor: Mapped[User | None] = relationship()
 

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from web.audit import record_event
+from web.centres.services import all_centres
 from web.config import ConfigError
 from web.extensions import db
 from web.followup.services import run_followup
@@ -55,8 +56,12 @@ def _expire() -> str:
 def _match_run() -> str:
     # Queued for a run worker (`flask --app web match worker`): a full run may take minutes,
     # and one centre's run must not hold up the other jobs.
-    request, joined = enqueue_run()
-    return f"{'joined' if joined else 'queued'} run request {request.id}"
+    said = []
+    for scope in [c.slug for c in all_centres()] or [""]:  # each centre's run apart
+        request, joined = enqueue_run(scope)
+        said.append(f"{'joined' if joined else 'queued'} run request {request.id}"
+                    + (f" ({scope})" if scope else ""))
+    return ", ".join(said)
 
 
 def _digest() -> str:

@@ -46,12 +46,12 @@ class CommitteeList(Schema):
 @blp.doc(operationId="listCommittees", **OPTIONAL_BEARER)
 def list_committees() -> dict[str, Any]:
     """The committees and the sectors each follows (a need or offer goes to the committees
-    of its category's sector); a staff token also gets their members."""
+    of its category's sector); a staff token also gets their members of its own centre."""
     caller = optional_api_user()
     staff = caller is not None and caller.is_staff
     return {"items": [{
         "id": c.id, "name_el": c.name("el"), "name_en": c.name("en"),
         "sectors": sorted(c.sectors),
         "members": [{"id": m.id, "name": m.full_name, "email": m.email}
-                    for m in services.members_of(c.id)] if staff else None,
+                    for m in services.members_of(c.id, staff=caller)] if staff else None,
     } for c in services.committees().all]}

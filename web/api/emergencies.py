@@ -103,10 +103,12 @@ def _body() -> dict[str, Any]:
 @blp.response(200, EmergencyList)
 @blp.doc(operationId="listEmergencies", **OPTIONAL_BEARER)
 def list_emergencies() -> dict[str, Any]:
-    """Emergencies in force (public); a staff token gets every one, with reports."""
+    """Emergencies in force (public); a staff token gets every one of its centre's, with
+    reports."""
     caller = optional_api_user()
-    found = services.list_emergencies()
-    if caller is None or not caller.is_staff:
+    staff = caller if caller is not None and caller.is_staff else None
+    found = services.list_emergencies(staff)
+    if staff is None:
         found = [e for e in found if e.is_active(today())]
     return {"items": found}
 
@@ -129,11 +131,12 @@ def declare(_data: dict[str, Any]) -> Any:
 @blp.doc(operationId="getEmergency", **OPTIONAL_BEARER)
 @documented_errors(blp, HTTPStatus.NOT_FOUND)
 def get_emergency(emergency_id: int) -> Any:
-    """One emergency: in force for anyone, any for staff."""
+    """One emergency: in force for anyone, any of their centre's for staff (another
+    centre's answers 404)."""
     caller = optional_api_user()
     try:
         if caller is not None and caller.is_staff:
-            return services.get_emergency(emergency_id)
+            return services.get_emergency(emergency_id, caller)
         return services.public_emergency(emergency_id)
     except LookupError:
         abort(404)

@@ -123,10 +123,10 @@ def _run(action: Any, *args: Any) -> Any:
 @documented_errors(blp, HTTPStatus.UNAUTHORIZED)
 def list_matches(args: dict[str, Any]) -> dict[str, Any]:
     """Your matches: a donor's offers', an NGO's needs' and offers' (staff: the proposals to
-    review)."""
+    review, those of their centre's needs)."""
     user = g.api_user
     if user.is_staff:
-        found = queries.review_queue(ListFilters(), args["page"], args["per_page"])
+        found = queries.review_queue(ListFilters(), args["page"], args["per_page"], staff=user)
     else:
         found = queries.matches_of(user, args["page"], args["per_page"])
     return page_body(found)

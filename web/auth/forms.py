@@ -29,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from web.centres.services import all_centres
 from web.i18n import current_language
 from web.passwords import MAX_LENGTH, password_problem
 from web.reference import SECTORS
@@ -151,6 +152,9 @@ class OrganisationForm(PersonForm):
         description=_l("Shown on the English pages, if it differs."),
     )
     sector = SelectField(_l("Main sector"), validators=[Optional()])
+    centre = SelectField(_l("Coordination centre"), validators=[Optional()],
+                         description=_l("Whose staff verify you; by default the centre of "
+                                        "your area."))
     place = StringField(
         _l("Area"),
         validators=[Optional(), Length(max=64)],
@@ -188,6 +192,8 @@ class OrganisationForm(PersonForm):
         self.sector.choices = [SelectChoice("", str(_l("— choose —")))] + [
             SelectChoice(code, labels[language]) for code, labels in SECTORS.items()
         ]
+        self.centre.choices = [SelectChoice("", str(_l("— the centre of my area —")))] + [
+            SelectChoice(c.slug, c.name(language)) for c in all_centres()]
 
     def validate_place(self, field: StringField) -> None:
         """Accept any spelling of a known place and store its id."""

@@ -10,6 +10,9 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.audit import record_event
+from web.centres.models import Centre, CentreMember
+from web.centres.scope import organisations_in_scope, scoped
+from web.centres.services import by_slug, centres_for_place, default_centre
 from web.extensions import db
 from web.models import Organisation, User, utcnow
 from web.notifications.outbox import notify
@@ -41,6 +44,8 @@ class OrganisationDetails:
     phone: str = ""
     website: str = ""
     description: str = ""
+    # The centre it registers with ("": the one whose area holds its place, else the first).
+    centre_slug: str = ""
 
 
 def normalise_email(email: str) -> str:
@@ -103,6 +108,7 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     if details.kind not in ("ngo", "company"):
         raise InvalidInput("kind", str(_l("Choose an NGO or a company.")))
     check_person(person)
+    centre = _centre_to_join(details)
     organisation = Organisation(
         kind=details.kind,
         name=details.name.strip(),
@@ -117,10 +123,13 @@ def register_organisation(details: OrganisationDetails, person: Person) -> User:
     )
     role = Role.NGO if details.kind == OrganisationKind.NGO else Role.DONOR
     user = new_user(person, role, organisation)
-    db.session.add_all([organisation, user])
+    db.session.add_all([organisation, user, CentreMember(centre=centre, organisation=organisation)])
     db.session.flush()
-    record_event("organisation.registered", actor=user, target=organisation, kind=details.kind)
-    record_event("user.registered", actor=user, target=user, kind=details.kind)
+    # Its centre's staff see the registration in their audit trail.
+    record_event("organisation.registered", actor=user, target=organisation, kind=details.kind,
+                 centre_id=centre.id)
+    record_event("user.registered", actor=user, target=user, kind=details.kind,
+                 centre_id=centre.id)
     commit_new_account()
     return user
 
@@ -189,9 +198,22 @@ def pending_organisations() -> list[Organisation]:
     return list(db.session.scalars(query.order_by(Organisation.created_at, Organisation.id)))
 
 
-def list_organisations(status: str | None = None) -> list[Organisation]:
-    """Organisations, optionally of one status, by name."""
-    query = select(Organisation).where(Organisation.kind != "centre")
+def _centre_to_join(details: OrganisationDetails) -> Centre:
+    """The centre chosen on the form, else the one whose area holds the place, else the
+    first."""
+    if details.centre_slug:
+        chosen = by_slug(details.centre_slug)
+        if chosen is None:
+            raise InvalidInput("centre", str(_l("Choose one of the centres.")))
+        return chosen
+    return (centres_for_place(details.place_id) or [default_centre()])[0]
+
+
+def list_organisations(status: str | None = None, staff: User | None = None) -> list[Organisation]:
+    """Organisations (members of the centre of `staff`, default the signed-in person),
+    optionally of one status, by name."""
+    query = select(Organisation).where(Organisation.kind != "centre",
+                                       *organisations_in_scope(staff))
     if status:
         query = query.where(Organisation.status == status)
     return list(db.session.scalars(query.order_by(func.lower(Organisation.name))))
@@ -205,8 +227,8 @@ def decide_organisation(
         raise PermissionError("only staff decide on organisations")
     if not approve and not reason.strip():
         raise InvalidInput("reason", str(_l("Say why the organisation is rejected.")))
-    if db.session.get(Organisation, organisation_id) is None:
-        raise LookupError(organisation_id)
+    # Another centre's organisation is as good as missing.
+    scoped(staff, db.session.get(Organisation, organisation_id))
     new_status = OrganisationStatus.APPROVED if approve else OrganisationStatus.REJECTED
     # Guarded on the current status, so two staff deciding at once cannot both win.
     changed = cast(CursorResult[Any], db.session.execute(
@@ -242,11 +264,15 @@ def _tell_representatives(organisation: Organisation, status: str, reason: str) 
         )
 
 
-def create_staff(email: str, full_name: str, password: str, admin: bool = False) -> User:
-    """Make a centre staff (or administrator) account."""
+def create_staff(email: str, full_name: str, password: str, admin: bool = False,
+                 centre: Centre | None = None) -> User:
+    """Make a centre's staff account (of `centre`, else the first centre), or the
+    deployment's administrator's (of no centre)."""
     person = Person(full_name=full_name, email=email, password=password)
     check_person(person)
+    works_for = None if admin else centre or default_centre()
     user = new_user(person, "admin" if admin else "staff", centre_organisation())
+    user.centre = works_for
     db.session.add(user)
     db.session.flush()
     record_event("user.registered", actor=None, target=user, kind=user.role)

@@ -81,6 +81,7 @@ def register_organisation(kind: str) -> str | Response | tuple[str, int]:
             phone=form.organisation_phone.data or "",
             website=form.website.data or "",
             description=form.description.data or "",
+            centre_slug=form.centre.data or "",
         )
         try:
             user = services.register_organisation(details, person_from(form))

@@ -11,6 +11,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from web.audit import record_event
+from web.centres.scope import staff_in_scope
 from web.committees.models import CommitteeMember
 from web.committees.registry import Committee, Committees
 from web.committees.scope import seats_of
@@ -41,12 +42,15 @@ def sectors_of(user: User) -> set[str]:
     return committees().sectors_of(committee_ids_of(user))
 
 
-def members_of(committee_id: str) -> list[User]:
-    """Active staff on the committee, by name."""
+def members_of(committee_id: str, centre_id: int | None = None,
+               staff: User | None = None) -> list[User]:
+    """Active staff on the committee, by name: every centre has the five committees, and
+    its staff's seats make its own (`centre_id`, or the centre of `staff`)."""
+    within = [User.centre_id == centre_id] if centre_id is not None else staff_in_scope(staff)
     return list(db.session.scalars(
         select(User)
         .join(CommitteeMember, CommitteeMember.user_id == User.id)
-        .where(CommitteeMember.committee_id == committee_id, User.active.is_(True))
+        .where(CommitteeMember.committee_id == committee_id, User.active.is_(True), *within)
         .order_by(User.full_name, User.id)))
 
 
@@ -108,10 +112,12 @@ def set_seats(actor: User, user: User, committee_ids: list[str]) -> None:
     db.session.commit()
 
 
-def staff_people() -> list[User]:
-    """Every active staff member and administrator, by name."""
+def staff_people(staff: User | None = None) -> list[User]:
+    """Every active staff member (of the centre of `staff`, default the signed-in person)
+    and, for the deployment's admin, every administrator too, by name."""
     return list(db.session.scalars(
-        select(User).where(User.role.in_(("staff", "admin")), User.active.is_(True))
+        select(User).where(User.role.in_(("staff", "admin")), User.active.is_(True),
+                           *staff_in_scope(staff))
         .order_by(User.full_name, User.id)))
 
 
@@ -124,7 +130,7 @@ def tell_of_urgent_need(need: Need) -> int:
         return 0
     told: set[int] = set()
     for committee in committees_for(need):
-        for member in members_of(committee.id):
+        for member in members_of(committee.id, centre_id=need.centre_id):
             if member.id in told:
                 continue
             told.add(member.id)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
+from web.centres.scope import may_see
 from web.committees import services
 from web.extensions import db
 from web.models import User
@@ -37,11 +38,12 @@ def _my_committees() -> dict[str, Any]:
 def staff_page() -> str:
     """Every committee with the sectors it follows and its members; every staff member's
     seats, to change."""
-    people = services.staff_people()
+    me = signed_in_user()
+    people = services.staff_people(me)
     return render_template(
         "committees/staff.html",
         committees=services.committees().all,
-        members={c.id: services.members_of(c.id) for c in services.committees().all},
+        members={c.id: services.members_of(c.id, staff=me) for c in services.committees().all},
         people=people,
         seats={p.id: services.committee_ids_of(p) for p in people},
         form=ActionForm(),
@@ -55,8 +57,8 @@ def set_seats(user_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     user = db.session.get(User, user_id)
-    if user is None or not user.is_staff:
-        abort(404)
+    if user is None or not user.is_staff or not may_see(signed_in_user(), user):
+        abort(404)  # another centre's staff: as if missing
     try:
         services.set_seats(signed_in_user(), user, request.form.getlist("committees"))
     except InvalidInput as error:

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from web.audit import record_event
+from web.centres.scope import may_see, organisations_in_scope
 from web.directory.models import MemberService
 from web.directory.schemas import ServiceInput
 from web.extensions import db
@@ -89,8 +90,8 @@ def decide_service(staff: User, service_id: int, approve: bool) -> MemberService
     if not staff.is_staff:
         raise PermissionError("only staff decide on services")
     service = db.session.get(MemberService, service_id)
-    if service is None:
-        raise LookupError(service_id)
+    if service is None or not may_see(staff, service.organisation):
+        raise LookupError(service_id)  # missing, or another centre's member's
     service.status = ServiceStatus.APPROVED if approve else ServiceStatus.REJECTED
     service.decided_by_id, service.decided_at = staff.id, utcnow()
     record_event(f"service.{service.status}", actor=staff, target=service)
@@ -98,9 +99,13 @@ def decide_service(staff: User, service_id: int, approve: bool) -> MemberService
     return service
 
 
-def pending_services() -> list[MemberService]:
-    """Services waiting for a decision, oldest first."""
-    query = select(MemberService).where(MemberService.status == "pending")
+def pending_services(staff: User | None = None) -> list[MemberService]:
+    """Services of the members of the centre of `staff` (default: the signed-in person)
+    waiting for a decision, oldest first."""
+    query = select(MemberService).where(
+        MemberService.status == "pending",
+        MemberService.organisation_id.in_(select(Organisation.id).where(
+            *organisations_in_scope(staff))))
     query = query.options(joinedload(MemberService.organisation))
     return list(db.session.scalars(query.order_by(MemberService.updated_at, MemberService.id)))
 

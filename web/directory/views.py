@@ -192,7 +192,8 @@ def edit_service(service_id: int) -> Any:
 @staff_required
 def review() -> str:
     """Services and changes waiting for staff."""
-    return render_template("directory/review.html", services=services.pending_services(),
+    return render_template("directory/review.html",
+                           services=services.pending_services(signed_in_user()),
                            form=ActionForm(), **_choices())
 
 

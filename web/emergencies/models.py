@@ -41,6 +41,8 @@ class Emergency(Model):
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # When the call to donors went out (None: not yet).
     called_at: Mapped[datetime | None]
+    # The centre that declared it: its staff manage it and it covers that centre's needs.
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
 
     declared_by: Mapped[User] = relationship(foreign_keys=[declared_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])

@@ -80,7 +80,9 @@ def covers(emergency: Emergency, category_id: str, place_id: str) -> bool:
 def emergency_scope_matches(need: Need | Offer, day: date | None = None) -> list[Emergency]:
     """The active emergencies whose scope covers this need (or offer), oldest first."""
     return [e for e, categories, places in _scoped(day or today())
-            if need.category_id in categories and (places is None or need.place_id in places)]
+            if need.category_id in categories and (places is None or need.place_id in places)
+            # A need counts in its own centre's emergencies; an offer is national.
+            and (not isinstance(need, Need) or need.centre_id == e.centre_id)]
 
 
 def emergency_weight_of(need: Need) -> float:

@@ -15,6 +15,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from web.audit import record_event
+from web.centres.scope import emergencies_in_scope, scoped
+from web.centres.services import default_centre
 from web.clock import today
 from web.emergencies.models import Emergency
 from web.emergencies.schemas import EmergencyInput
@@ -53,6 +55,8 @@ def declare_emergency(staff: User, raw: Mapping[str, Any]) -> Emergency:
     data = _validated(raw)
     data["starts_on"] = data.get("starts_on") or today()
     emergency = Emergency(declared_by_id=staff.id, **{name: data[name] for name in FIELDS})
+    # The staff member's centre; the deployment's admin declares for the first centre.
+    emergency.centre_id = staff.centre_id or default_centre().id
     db.session.add(emergency)
     db.session.flush()
     record_event("emergency.declared", actor=staff, target=emergency,
@@ -63,12 +67,13 @@ def declare_emergency(staff: User, raw: Mapping[str, Any]) -> Emergency:
     return emergency
 
 
-def get_emergency(emergency_id: int) -> Emergency:
-    """An emergency by id (LookupError when there is none)."""
+def get_emergency(emergency_id: int, staff: User | None = None) -> Emergency:
+    """An emergency by id (LookupError when there is none, or when it is another centre's
+    than `staff`'s)."""
     emergency = db.session.get(Emergency, emergency_id)
     if emergency is None:
         raise LookupError(emergency_id)
-    return emergency
+    return scoped(staff, emergency) if staff is not None else emergency
 
 
 def public_emergency(emergency_id: int) -> Emergency:
@@ -79,9 +84,12 @@ def public_emergency(emergency_id: int) -> Emergency:
     return emergency
 
 
-def list_emergencies() -> list[Emergency]:
-    """Every emergency, newest first."""
-    return list(db.session.scalars(select(Emergency).order_by(Emergency.id.desc())))
+def list_emergencies(staff: User | None = None) -> list[Emergency]:
+    """Every emergency (of `staff`'s centre when given), newest first."""
+    query = select(Emergency).order_by(Emergency.id.desc())
+    if staff is not None:
+        query = query.where(*emergencies_in_scope(staff))
+    return list(db.session.scalars(query))
 
 
 def _moment(day: date) -> datetime:
@@ -92,6 +100,8 @@ def _moment(day: date) -> datetime:
 
 
 def _in_scope(emergency: Emergency, post: Need | Offer, by_area: bool = True) -> bool:
+    if isinstance(post, Need) and post.centre_id != emergency.centre_id:
+        return False  # another centre's need
     if by_area:
         return covers(emergency, post.category_id, post.place_id)
     return covers_what(emergency, post.category_id)
@@ -134,7 +144,7 @@ def summarise(emergency: Emergency, until: datetime | None = None) -> dict[str, 
 def close_emergency(staff: User, emergency_id: int) -> Emergency:
     """Close an emergency: it stops weighing in the engine and its report is kept."""
     _require_staff(staff)
-    emergency = get_emergency(emergency_id)
+    emergency = get_emergency(emergency_id, staff)
     if emergency.closed_at is not None:
         return emergency  # closing twice changes nothing
     now = utcnow()
@@ -169,7 +179,8 @@ def place_ids_in_scope(emergency: Emergency) -> list[str] | None:
 def most_needed(emergency: Emergency, limit: int = 100) -> list[Need]:
     """Open, uncovered needs in the emergency's scope: most urgent, then most lacking."""
     conditions = [post_status_conditions(Need, None), Need.committed_quantity < Need.quantity,
-                  Need.category_id.in_(category_ids_in_scope(emergency))]
+                  Need.category_id.in_(category_ids_in_scope(emergency)),
+                  Need.centre_id == emergency.centre_id]
     places = place_ids_in_scope(emergency)
     if places is not None:
         conditions.append(Need.place_id.in_(places))

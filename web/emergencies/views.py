@@ -86,7 +86,7 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
 
 def _list_page(values: dict[str, Any], errors: dict[str, Any]) -> tuple[str, int]:
     return render_template(
-        "emergencies/staff_list.html", emergencies=services.list_emergencies(),
+        "emergencies/staff_list.html", emergencies=services.list_emergencies(signed_in_user()),
         values=_shown(values), errors=errors, form=ActionForm(), sectors=SECTORS,
         today=today()), 422 if errors else 200
 
@@ -124,7 +124,7 @@ def declare() -> Any:
 def staff_page(emergency_id: int) -> str:
     """One emergency: its scope, its figures (the kept report once closed), closing."""
     try:
-        emergency = services.get_emergency(emergency_id)
+        emergency = services.get_emergency(emergency_id, signed_in_user())
     except LookupError:
         abort(404)
     return render_template("emergencies/staff_page.html", emergency=emergency,

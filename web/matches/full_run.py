@@ -13,15 +13,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy import select
+
 from web.audit import record_event
+from web.centres.services import by_slug
 from web.clock import today
 from web.extensions import db
 from web.matches import bridge, bulk, open_book
 from web.matches.expiry import expire_due
 from web.matches.fairness import received_recently
-from web.matches.models import MatchRun
+from web.matches.models import Match, MatchRun
 from web.matches.proposals import finish_run, open_proposals, proposal_values, rejected_pairs
 from web.models import User
+from web.posts.models import Need
 from web.statuses import RunTrigger
 
 
@@ -49,13 +53,18 @@ def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = Non
     """Re-optimise every open offer and need: proposals no longer in the optimum are
     superseded, new ones recorded; confirmed matches are never touched. `scope` is the
     centre's slug whose run this is ("" the whole deployment). `phases`, when given,
-    receives the seconds each phase took."""
+    receives the seconds each phase took. A centre's run re-optimises its needs against
+    every open offer (donors are national) and leaves other centres' proposals alone."""
     phase = _Phases(phases)
     started = time.perf_counter()
+    centre = by_slug(scope) if scope else None
+    if scope and centre is None:
+        raise LookupError(f"no centre {scope!r}")
+    of_centre = () if centre is None else (Need.centre_id == centre.id,)
     with phase("load rows"):
         expire_due()
         offers = open_book.open_rows(open_book.OFFERS)
-        needs = open_book.open_rows(open_book.NEEDS)
+        needs = open_book.open_rows(open_book.NEEDS, *of_centre)
         fairness = received_recently()
     with phase("build values"):
         engine_offers = open_book.engine_values(open_book.OFFERS, offers.values())
@@ -66,10 +75,13 @@ def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = Non
     gc.collect()
     with phase("write proposals"):
         run = MatchRun(trigger=trigger, offers=len(offers), needs=len(needs),
-                       started_by=actor)
+                       started_by=actor, centre_id=centre.id if centre else None)
         db.session.add(run)
         db.session.flush()  # the run's id
-        made, kept = _write(result, offers, needs, run)
+        previous = open_proposals(
+            *(() if centre is None else
+              (Match.need_id.in_(select(Need.id).where(*of_centre)),)))
+        made, kept = _write(result, offers, needs, run, previous)
         finish_run(run, result, started, made + kept)
         if actor is not None:
             record_event("match.run", actor=actor, target=run, trigger=trigger)
@@ -79,13 +91,12 @@ def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = Non
 
 
 def _write(result: bridge.Result, offers: dict[int, Any], needs: dict[int, Any],
-           run: MatchRun) -> tuple[int, int]:
+           run: MatchRun, previous: dict[tuple[int, int], tuple[int, int]]) -> tuple[int, int]:
     """Write the run's proposals against the open ones: a pair proposed again with the same
     quantity keeps its row (now the run's), one with another quantity keeps its row and id
     with the new figures, the others are new rows; open proposals not proposed again are
     superseded. Pairs staff rejected are never proposed again. Returns (written, kept)."""
     rejected = rejected_pairs(None, None)
-    previous = open_proposals()
     kept: list[int] = []
     revised: list[dict[str, Any]] = []
     new: list[dict[str, Any]] = []

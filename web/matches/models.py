@@ -46,6 +46,8 @@ class MatchRun(Model):
     objective: Mapped[float] = mapped_column(default=0.0)
     solver_status: Mapped[str] = mapped_column(String(200), default="")
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The centre whose needs a full run covered (None: every centre's, or an incremental run).
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
 
     started_by: Mapped[User | None] = relationship()
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from web.audit import record_event
+from web.centres.scope import may_see, scoped, staff_in_scope
 from web.extensions import db
 from web.matches.models import Match, MatchNote
 from web.models import User
@@ -21,10 +22,7 @@ MAX_NOTE = 2000
 def _staff_match(staff: User, match_id: int) -> Match:
     if not staff.is_staff:
         raise PermissionError("only staff write notes and assign")
-    match = db.session.get(Match, match_id)
-    if match is None:
-        raise LookupError(match_id)
-    return match
+    return scoped(staff, db.session.get(Match, match_id))  # another centre's: as if missing
 
 
 def add_note(staff: User, match_id: int, body: str) -> MatchNote:
@@ -40,9 +38,11 @@ def add_note(staff: User, match_id: int, body: str) -> MatchNote:
     return note
 
 
-def colleagues() -> list[User]:
-    """Active staff, by name: whom a proposal can be given to."""
-    query = select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
+def colleagues(staff: User | None = None) -> list[User]:
+    """Active staff of the centre of `staff` (default: the signed-in person), by name: whom
+    a proposal can be given to."""
+    query = select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True),
+                               *staff_in_scope(staff))
     return list(db.session.scalars(query.order_by(User.full_name, User.id)))
 
 
@@ -50,7 +50,8 @@ def assign_match(staff: User, match_id: int, assignee_id: int | None) -> Match:
     """Give a proposal or match to a colleague (or to nobody, with None)."""
     match = _staff_match(staff, match_id)
     assignee = db.session.get(User, assignee_id) if assignee_id is not None else None
-    if assignee_id is not None and (assignee is None or not assignee.is_staff):
+    if assignee_id is not None and (assignee is None or not assignee.is_staff
+                                    or not may_see(staff, assignee)):
         raise InvalidInput("assignee", gettext("Choose one of the centre's staff."))
     match.assigned_to = assignee
     record_event(

@@ -112,10 +112,11 @@ def set_aside_open(*conditions: Any) -> dict[tuple[int, int], int]:
     return {(offer_id, need_id): match_id for offer_id, need_id, match_id in found}
 
 
-def open_proposals() -> dict[tuple[int, int], tuple[int, int]]:
-    """Every open proposal's id and quantity, by (offer id, need id): columns, not objects."""
+def open_proposals(*conditions: Any) -> dict[tuple[int, int], tuple[int, int]]:
+    """The open proposals' (meeting `conditions`) ids and quantities, by (offer id, need id):
+    columns, not objects."""
     query = select(Match.offer_id, Match.need_id, Match.id, Match.quantity).where(
-        Match.status == MatchStatus.PROPOSED)
+        Match.status == MatchStatus.PROPOSED, *conditions)
     return {(o, n): (i, q) for o, n, i, q in db.session.execute(query)}
 
 

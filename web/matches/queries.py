@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from web.centres.scope import needs_in_scope
 from web.listing import (
     MATCH_SHOWN,
     NEED_SHOWN,
@@ -35,10 +36,12 @@ _QUEUE_SHOWN = (
 
 
 def review_queue(
-    filters: ListFilters, page: int = 1, per_page: int = 25, count_up_to: int | None = None
+    filters: ListFilters, page: int = 1, per_page: int = 25, count_up_to: int | None = None,
+    staff: User | None = None,
 ) -> Page:
-    """Proposals waiting for staff, by the filters, the most valuable first unless sorted
-    by urgency, deadline or age (counted up to `count_up_to` + 1, when given)."""
+    """Proposals waiting for `staff` (default: the signed-in person), those of their centre's
+    needs, by the filters, the most valuable first unless sorted by urgency, deadline or age
+    (counted up to `count_up_to` + 1, when given)."""
     query = (
         select(Match)
         .join(Need, Match.need_id == Need.id)
@@ -48,6 +51,7 @@ def review_queue(
         .where(post_status_conditions(Need, None), post_status_conditions(Offer, None))
         .where(*match_conditions(filters.but(status=None)))
         .where(*age_conditions(Match.created_at, filters))
+        .where(*needs_in_scope(staff))
         .options(*_QUEUE_SHOWN)
     )
     order = {

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from flask_babel import gettext
 
 from web.audit import record_event
+from web.centres.scope import scoped
 from web.clock import today
 from web.extensions import db
 from web.matches import ledger, periods
@@ -26,7 +27,7 @@ def confirm_match(staff: User, match_id: int, quantity: int | None = None) -> Ma
     """Staff confirm a proposal, as proposed or for less; confirming twice counts once."""
     if not staff.is_staff:
         raise PermissionError("only staff confirm matches")
-    match = get_match(match_id)
+    match = scoped(staff, get_match(match_id))  # another centre's: as if missing
     if match.status == MatchStatus.CONFIRMED:
         return match
     amount = match.quantity if quantity is None else quantity
@@ -99,7 +100,7 @@ def reject_match(staff: User, match_id: int, reason: str) -> Match:
     reason = reason.strip()
     if not 1 <= len(reason) <= 1000:
         raise InvalidInput("reason", gettext("Say why, in at most 1000 characters."))
-    match = get_match(match_id)
+    match = scoped(staff, get_match(match_id))  # another centre's: as if missing
     if not guarded(
         match.id,
         (MatchStatus.PROPOSED,),

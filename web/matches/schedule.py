@@ -22,7 +22,7 @@ from web.extensions import db
 from web.matches import ledger
 from web.matches.models import Match
 from web.matches.proposing import repropose_after_release
-from web.matches.sides import gives
+from web.matches.sides import gives, staff_reaches
 from web.matches.transitions import get_match, notify_sides
 from web.models import User
 from web.posts.fields import calendar_date
@@ -34,7 +34,7 @@ from web.validation import InvalidFields, InvalidInput, plain_messages
 def _commitment(user: User, match_id: int) -> Match:
     """A confirmed recurring match the user may reschedule (LookupError: not theirs)."""
     match = get_match(match_id)
-    if not (user.is_staff or gives(user, match)):
+    if not (staff_reaches(user, match) or gives(user, match)):
         raise LookupError(match_id)
     if match.status != MatchStatus.CONFIRMED or not match.recurring or match.ended_on:
         raise InvalidInput("status", gettext(

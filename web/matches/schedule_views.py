@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user
 from web.matches import schedule, schedule_words
-from web.matches.sides import gives
+from web.matches.sides import gives, staff_reaches
 from web.matches.transitions import get_match
 from web.matches.views import bp
 from web.validation import InvalidFields, InvalidInput
@@ -27,7 +27,7 @@ def _page(match_id: int, errors: dict[str, list[str]] | None = None,
         match = get_match(match_id)
     except LookupError:
         abort(404)
-    if not (user.is_staff or gives(user, match)) or not match.recurring:
+    if not (staff_reaches(user, match) or gives(user, match)) or not match.recurring:
         abort(404)
     return render_template("matches/schedule.html", match=match, form=ActionForm(),
                            errors=errors or {}, values=values or {}), 422 if errors else 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from web.centres.scope import may_see
 from web.matches.models import Match
 from web.models import User
 from web.posts.models import OFFER_ROLES
@@ -9,8 +10,14 @@ from web.statuses import Role
 
 
 def can_cancel(user: User, match: Match) -> bool:
-    """Staff, the giving side or the receiving side may cancel a confirmed match."""
-    return user.is_staff or gives(user, match) or receives(user, match)
+    """Staff of its centre, the giving side or the receiving side may cancel a confirmed
+    match."""
+    return staff_reaches(user, match) or gives(user, match) or receives(user, match)
+
+
+def staff_reaches(user: User, match: Match) -> bool:
+    """Whether `user` is staff of the match's centre (its need's), or the deployment admin."""
+    return user.is_staff and may_see(user, match)
 
 
 def gives(user: User, match: Match) -> bool:

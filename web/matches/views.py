@@ -7,10 +7,12 @@ import re
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
+from web.centres.scope import centre_of, organisations_in_scope
+from web.centres.services import run_scope
 from web.clock import today
 from web.committees.scope import open_on_mine
 from web.extensions import db
@@ -50,11 +52,12 @@ def queue() -> str:
     staff = signed_in_user()
     filters = open_on_mine(parse_filters(request.args), request.args, staff)
     fairness = services.received_recently()
-    found = queries.review_queue(filters, page_number(), QUEUE_PAGE, QUEUE_COUNTED_UP_TO)
+    found = queries.review_queue(filters, page_number(), QUEUE_PAGE, QUEUE_COUNTED_UP_TO,
+                                 staff=staff)
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == OrganisationStatus.APPROVED,
-               Organisation.kind != OrganisationKind.CENTRE)
+               Organisation.kind != OrganisationKind.CENTRE, *organisations_in_scope(staff))
         .order_by(Organisation.name)
     ).all()
     return render_template(
@@ -177,7 +180,8 @@ def run() -> Response:
     """Ask for a re-optimisation of everything open: queued for a run worker, not run here."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    _request, joined = services.enqueue_run("", signed_in_user())
+    staff = signed_in_user()
+    _request, joined = services.enqueue_run(run_scope(staff), staff)
     if joined:
         flash(_("A run was already queued; it includes your request. The engine will run "
                 "within a minute; proposals appear in the queue when it finishes."), "success")
@@ -191,12 +195,17 @@ def run() -> Response:
 @staff_required
 def runs() -> str:
     """The engine's recent runs."""
-    found = db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc()).limit(100)).all()
+    staff = signed_in_user()
+    scope, centre_id = run_scope(staff), centre_of(staff)
+    mine = () if centre_id is None else (
+        or_(MatchRun.centre_id == centre_id, MatchRun.centre_id.is_(None)),)
+    found = db.session.scalars(
+        select(MatchRun).where(*mine).order_by(MatchRun.id.desc()).limit(100)).all()
     return render_template(
         "matches/runs.html",
         runs=found,
-        run_request=services.latest_request(""),
-        under_way=run_queue.running_request(""),
+        run_request=services.latest_request(scope),
+        under_way=run_queue.running_request(scope),
         now=utcnow(),
         form=ActionForm(),
         reach=run_words.reach_of(found),

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date
 from sqlalchemy import func, select, update
 
+from web.centres.scope import matches_in_scope
 from web.clock import today
 from web.committees.scope import MINE, committee_sectors
 from web.emergencies.scope import active_emergencies
@@ -24,9 +25,10 @@ from web.statuses import MailMode, MatchStatus, NotificationStatus, PostStatus
 REMIND_DAYS = 3
 
 
-def _proposals(sectors: set[str] | None) -> tuple[int, list[Match]]:
-    """How many proposals wait (of `sectors`' needs, or all), and the ten most valuable."""
-    conditions: list[Any] = [Match.status == MatchStatus.PROPOSED]
+def _proposals(sectors: set[str] | None, member: User) -> tuple[int, list[Match]]:
+    """How many proposals of the member's centre wait (of `sectors`' needs, or all), and the
+    ten most valuable."""
+    conditions: list[Any] = [Match.status == MatchStatus.PROPOSED, *matches_in_scope(member)]
     if sectors is not None:
         taxonomy = current_app.extensions["komvos.taxonomy"]
         ids = sorted(c.id for c in taxonomy.categories.values() if c.sector in sectors)
@@ -49,7 +51,7 @@ def staff_digest(now: datetime | None = None) -> int:
         key = f"proposals_digest:{period}:{member.id}"
         if member.mail_mode == MailMode.OFF or _exists(key):
             continue
-        waiting, top = _proposals(committee_sectors(MINE, member))
+        waiting, top = _proposals(committee_sectors(MINE, member), member)
         if not waiting:
             continue
         notify(member, "proposals_digest", {"count": waiting, "matches": top},

@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Select, func, select, update
 
 from web.audit import record_event
+from web.centres.scope import people_in_scope
 from web.extensions import db
 from web.listing import contains
 from web.models import User, utcnow
@@ -42,9 +43,10 @@ def parse_mail_filters(args: Mapping[str, str]) -> MailFilters:
     )
 
 
-def mail_query(filters: MailFilters) -> Select[Notification]:
-    """Messages by the filters, newest first."""
-    query = select(Notification)
+def mail_query(filters: MailFilters, staff: User | None = None) -> Select[Notification]:
+    """Messages to people of the centre of `staff` (default: the signed-in person) by the
+    filters, newest first."""
+    query = select(Notification).where(*people_in_scope(Notification.user_id, staff))
     if filters.status:
         query = query.where(Notification.status == filters.status)
     if filters.recipient:
@@ -54,10 +56,11 @@ def mail_query(filters: MailFilters) -> Select[Notification]:
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
-def status_counts() -> dict[str, int]:
-    """How many messages are in each status."""
+def status_counts(staff: User | None = None) -> dict[str, int]:
+    """How many messages (to people of the centre of `staff`) are in each status."""
     rows = db.session.execute(
-        select(Notification.status, func.count()).group_by(Notification.status)
+        select(Notification.status, func.count())
+        .where(*people_in_scope(Notification.user_id, staff)).group_by(Notification.status)
     ).all()
     return {status: int(count) for status, count in rows}
 
@@ -68,14 +71,17 @@ def retry_message(staff: User, notification_id: int) -> bool:
         raise PermissionError("only staff retry mail")
     retried = cast(CursorResult[Any], db.session.execute(
         update(Notification)
-        .where(Notification.id == notification_id, Notification.status == NotificationStatus.FAILED)
+        .where(Notification.id == notification_id, Notification.status == NotificationStatus.FAILED,
+               *people_in_scope(Notification.user_id, staff))
         .values(status=NotificationStatus.PENDING, next_attempt_at=utcnow(), claimed_at=None)
         .execution_options(synchronize_session=False)
     )).rowcount
     if not retried:
         db.session.rollback()
-        if db.session.get(Notification, notification_id) is None:
-            raise LookupError(notification_id)
+        if db.session.scalar(select(Notification.id).where(
+                Notification.id == notification_id,
+                *people_in_scope(Notification.user_id, staff))) is None:
+            raise LookupError(notification_id)  # missing, or another centre's
         return False
     record_event(
         "notification.retried", actor=staff, target=db.session.get(Notification, notification_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -14,6 +14,9 @@ from web.models import Organisation, User, one_of, utcnow
 from web.recurrence import PERS
 from web.reference import KINDS
 from web.statuses import ACTIVE_POST_STATUSES, OrganisationKind, PostStatus, status_type
+
+if TYPE_CHECKING:
+    from web.centres.models import Centre
 
 URGENCIES = ("low", "normal", "high", "emergency")
 STATUSES = tuple(PostStatus)
@@ -145,6 +148,9 @@ class Need(_Post, Model):
     poster_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     needed_by: Mapped[date]
+    # The centre whose staff review its matches (web/centres/services.py: `centre_for_need`).
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
 
     organisation: Mapped[Organisation] = relationship()
     poster: Mapped[User] = relationship()
+    centre: Mapped[Centre] = relationship("Centre")

@@ -15,6 +15,7 @@ from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from web.audit import record_event
+from web.centres.services import centre_for_need
 from web.clock import today
 from web.committees.services import tell_of_urgent_need
 from web.extensions import db
@@ -59,6 +60,8 @@ def post(
     else:
         item = Need(organisation=user.organisation, poster=user)
     _apply(side, item, data)
+    if isinstance(item, Need):
+        item.centre_id = centre_for_need(user.organisation, item.place_id).id
     if chosen_need is not None and isinstance(item, Offer):
         item.chosen_need_id = chosen_need.id
     db.session.add(item)

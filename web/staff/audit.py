@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from web.models import AuditEvent
+from web.centres.scope import audit_in_scope
+from web.models import AuditEvent, User
 
 ACTION_LABELS = {
     "auth.login": _l("signed in"),
@@ -110,9 +111,11 @@ def parse_audit_filters(args: Mapping[str, str]) -> AuditFilters:
     )
 
 
-def audit_query(filters: AuditFilters) -> Select[AuditEvent]:
-    """Audit events by the filters, newest first."""
-    query = select(AuditEvent).options(joinedload(AuditEvent.actor))
+def audit_query(filters: AuditFilters, staff: User | None = None) -> Select[AuditEvent]:
+    """Audit events of the centre of `staff` (default: the signed-in person) by the
+    filters, newest first."""
+    query = select(AuditEvent).options(joinedload(AuditEvent.actor)).where(
+        *audit_in_scope(staff))
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.object_type:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from web.auth.login import staff_required
+from web.auth.login import signed_in_user, staff_required
 from web.posts.services import paginate
 from web.staff import audit, bp
 from web.staff.exports import Column, rows_of, table_response
@@ -28,7 +28,7 @@ AUDIT_COLUMNS = [
 def audit_trail() -> str:
     """Every recorded event: who, what, which object, when; newest first."""
     filters = audit.parse_audit_filters(request.args)
-    found = paginate(audit.audit_query(filters), page_number(), 50)
+    found = paginate(audit.audit_query(filters, signed_in_user()), page_number(), 50)
     return render_template(
         "staff/audit.html",
         page=found,
@@ -44,5 +44,5 @@ def audit_trail() -> str:
 def export_audit(fmt: str) -> Response:
     """The audit trail by its filters, as CSV or XLSX."""
     filters = audit.parse_audit_filters(request.args)
-    rows = rows_of(audit.audit_query(filters))
+    rows = rows_of(audit.audit_query(filters, signed_in_user()))
     return table_response(AUDIT_COLUMNS, rows, fmt, "audit", _("Audit trail"))

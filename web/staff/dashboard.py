@@ -15,10 +15,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from web.centres.scope import needs_in_scope
 from web.extensions import db
 from web.listing import URGENT, ListFilters, post_status_conditions
 from web.matches.models import Match
-from web.models import utcnow
+from web.models import User, utcnow
 from web.posts.models import Need, Offer
 from web.reference import SECTORS
 from web.statuses import MatchStatus
@@ -84,8 +85,8 @@ def _count(model: type[Offer] | type[Need], *conditions: Any) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def _open_uncovered() -> list[Any]:
-    return [post_status_conditions(Need, None), Need.committed_quantity < Need.quantity]
+def _open_uncovered(centre: list[Any]) -> list[Any]:
+    return [post_status_conditions(Need, None), Need.committed_quantity < Need.quantity, *centre]
 
 
 def _in_sectors(model: type[Offer] | type[Need], sectors: set[str] | None) -> list[Any]:
@@ -97,7 +98,7 @@ def _in_sectors(model: type[Offer] | type[Need], sectors: set[str] | None) -> li
                                          if c.sector in sectors))]
 
 
-def gaps() -> list[Gap]:
+def gaps(centre: list[Any]) -> list[Gap]:
     """Quantity still lacking per sector, area (municipality) and unit, most needs first."""
     taxonomy = current_app.extensions["komvos.taxonomy"]
     places = current_app.extensions["komvos.places"]
@@ -109,7 +110,7 @@ def gaps() -> list[Gap]:
             func.sum(Need.quantity - Need.committed_quantity),
             func.count(),
         )
-        .where(*_open_uncovered())
+        .where(*_open_uncovered(centre))
         .group_by(Need.category_id, Need.place_id, Need.unit)
     ).all()
     totals: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -125,11 +126,12 @@ def gaps() -> list[Gap]:
     return sorted(found, key=lambda g: (-g.needs, -g.lacking, g.sector, g.area, g.unit))
 
 
-def oldest_urgent(limit: int = URGENT_SHOWN, sectors: set[str] | None = None) -> list[Need]:
+def oldest_urgent(centre: list[Any], limit: int = URGENT_SHOWN,
+                  sectors: set[str] | None = None) -> list[Need]:
     """Open high-urgency and emergency needs still lacking something, oldest first."""
     query = (
         select(Need)
-        .where(*_open_uncovered(), Need.urgency.in_(URGENT), *_in_sectors(Need, sectors))
+        .where(*_open_uncovered(centre), Need.urgency.in_(URGENT), *_in_sectors(Need, sectors))
         .order_by(Need.created_at, Need.id)
         .limit(limit)
         .options(joinedload(Need.organisation))
@@ -137,11 +139,13 @@ def oldest_urgent(limit: int = URGENT_SHOWN, sectors: set[str] | None = None) ->
     return list(db.session.scalars(query))
 
 
-def waiting(column: Any, status: str, now: datetime, sectors: set[str] | None = None) -> Waiting:
+def waiting(column: Any, status: str, now: datetime, sectors: set[str] | None = None,
+            centre: tuple[Any, ...] = ()) -> Waiting:
     """Matches in `status`, how old the oldest is, and how many fall in each age bucket."""
     query = select(column).where(Match.status == status)
-    if sectors is not None:
-        query = query.join(Need, Match.need_id == Need.id).where(*_in_sectors(Need, sectors))
+    if sectors is not None or centre:
+        query = query.join(Need, Match.need_id == Need.id).where(
+            *_in_sectors(Need, sectors), *centre)
     stamps = [s for s in db.session.scalars(query) if s]
     buckets = []
     for low, high in AGE_BUCKETS:
@@ -158,7 +162,7 @@ def week_starts(day: date, weeks: int = WEEKS) -> tuple[date, ...]:
     return tuple(monday - timedelta(weeks=n) for n in reversed(range(weeks)))
 
 
-def deliveries(weeks: tuple[date, ...]) -> dict[str, tuple[int, ...]]:
+def deliveries(weeks: tuple[date, ...], centre: list[Any]) -> dict[str, tuple[int, ...]]:
     """Received (fulfilled) matches per sector and week; sectors with none are left out."""
     taxonomy = current_app.extensions["komvos.taxonomy"]
     start = datetime.combine(weeks[0], datetime.min.time())
@@ -170,6 +174,7 @@ def deliveries(weeks: tuple[date, ...]) -> dict[str, tuple[int, ...]]:
             Match.status == MatchStatus.FULFILLED,
             Match.fulfilled_at >= start,
             Match.fulfilled_at < end,
+            *centre,
         )
     ).all()
     counts: dict[str, list[int]] = {}
@@ -183,27 +188,31 @@ def deliveries(weeks: tuple[date, ...]) -> dict[str, tuple[int, ...]]:
 
 
 def build_dashboard(day: date, now: datetime | None = None,
-                    sectors: set[str] | None = None) -> Dashboard:
-    """Every figure of the dashboard, as of `day` (the centre's date) and `now` (UTC);
-    with `sectors` (a staff member's committees) only the work of those sectors."""
+                    sectors: set[str] | None = None, staff: User | None = None) -> Dashboard:
+    """Every figure of the dashboard of the centre of `staff` (default: the signed-in
+    person), as of `day` (the centre's date) and `now` (UTC); with `sectors` (a staff
+    member's committees) only the work of those sectors. Offers are national."""
     now = now or utcnow()
-    found = [g for g in gaps() if sectors is None or g.sector in sectors]
+    centre = needs_in_scope(staff)
+    found = [g for g in gaps(centre) if sectors is None or g.sector in sectors]
     by_sector: dict[str, int] = defaultdict(int)
     for gap in found:
         by_sector[gap.sector] += gap.needs
     weeks = week_starts(day)
     return Dashboard(
-        open_needs=_count(Need, post_status_conditions(Need, None), *_in_sectors(Need, sectors)),
+        open_needs=_count(Need, post_status_conditions(Need, None), *_in_sectors(Need, sectors),
+                          *centre),
         open_offers=_count(Offer, post_status_conditions(Offer, None),
                            *_in_sectors(Offer, sectors)),
-        uncovered_needs=_count(Need, *_open_uncovered(), *_in_sectors(Need, sectors)),
+        uncovered_needs=_count(Need, *_open_uncovered(centre), *_in_sectors(Need, sectors)),
         gaps=tuple(found),
         gaps_by_sector={s: by_sector[s] for s in (*SECTORS, "") if by_sector.get(s)},
-        urgent=tuple(oldest_urgent(sectors=sectors)),
-        proposals=waiting(Match.created_at, MatchStatus.PROPOSED, now, sectors),
-        undelivered=waiting(Match.confirmed_at, MatchStatus.CONFIRMED, now, sectors),
+        urgent=tuple(oldest_urgent(centre, sectors=sectors)),
+        proposals=waiting(Match.created_at, MatchStatus.PROPOSED, now, sectors, tuple(centre)),
+        undelivered=waiting(Match.confirmed_at, MatchStatus.CONFIRMED, now, sectors,
+                            tuple(centre)),
         weeks=weeks,
-        deliveries={s: v for s, v in deliveries(weeks).items()
+        deliveries={s: v for s, v in deliveries(weeks, centre).items()
                     if sectors is None or s in sectors},
     )
 

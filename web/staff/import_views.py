@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
+from web.centres.scope import organisations_in_scope
 from web.extensions import db
 from web.models import Organisation, User
 from web.staff import bp
@@ -45,11 +46,13 @@ def _upload() -> tuple[str, bytes]:
     return request.form.get("filename", "")[:200], content
 
 
-def _organisations(kind: str) -> list[Organisation]:
+def _organisations(kind: str, staff: User) -> list[Organisation]:
     wanted = OrganisationKind.NGO if kind == "needs" else OrganisationKind.COMPANY
     query = select(Organisation).where(
         Organisation.kind == wanted, Organisation.status == OrganisationStatus.APPROVED
     )
+    if kind == "needs":  # needs go to the member's centre; offers are national
+        query = query.where(*organisations_in_scope(staff))
     return list(db.session.scalars(query.order_by(Organisation.name)))
 
 
@@ -57,7 +60,7 @@ def _page(kind: str, endpoint: str) -> str | Response:
     user = signed_in_user()
     if not _may_import(user, kind):
         abort(403)
-    organisations = _organisations(kind) if user.is_staff else []
+    organisations = _organisations(kind, user) if user.is_staff else []
     result: ImportResult | None = None
     filename, content = "", b""
     raw_organisation = request.form.get("organisation", "")

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from web.audit import record_event
+from web.centres.scope import may_see
 from web.clock import today
 from web.extensions import db
 from web.matches.bridge import MatchingError
@@ -53,9 +54,12 @@ class ImportResult:
         return sum(1 for r in self.rows if not r.duplicate)
 
 
-def representative(organisation_id: int | None, kind: str) -> User:
-    """A representative of the organisation who may post `kind` (InvalidInput if none)."""
+def representative(organisation_id: int | None, kind: str, staff: User | None = None) -> User:
+    """A representative of the organisation who may post `kind` (InvalidInput if none, or
+    if needs would go to another centre than that of `staff`)."""
     organisation = db.session.get(Organisation, organisation_id or 0)
+    if kind == "needs" and staff is not None and not may_see(staff, organisation):
+        organisation = None  # another centre's member: its needs are not ours to post
     role = Role.NGO if kind == "needs" else Role.DONOR
     members = organisation.members if organisation is not None else []
     able = [m for m in members if m.role == role and m.active and m.can_post]
@@ -68,7 +72,7 @@ def representative(organisation_id: int | None, kind: str) -> User:
 
 def poster_for(user: User, organisation_id: int | None, kind: str) -> User:
     """Who posts the rows: the person, or for staff a representative of the organisation."""
-    return representative(organisation_id, kind) if user.is_staff else user
+    return representative(organisation_id, kind, user) if user.is_staff else user
 
 
 def _existing_references(kind: str, poster: User, references: Iterable[str]) -> set[str]:

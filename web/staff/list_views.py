@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from web.auth.login import signed_in_user, staff_required
+from web.centres.scope import organisations_in_scope
 from web.extensions import db
 from web.listing import MATCH_SHOWN, NEED_SHOWN, OFFER_SHOWN, ListFilters, parse_filters
 from web.matches.labels import MATCH_STATUS_LABELS
@@ -32,11 +33,15 @@ LISTED_POST_STATUSES = (
 )
 
 def filter_choices() -> dict[str, Any]:
-    """What the filter forms offer: sectors, places, urgencies, organisations."""
+    """What the filter forms offer: sectors, places, urgencies, organisations (the centre's
+    members, and donor companies, who are national)."""
+    members = organisations_in_scope()
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == OrganisationStatus.APPROVED,
-               Organisation.kind != OrganisationKind.CENTRE)
+               Organisation.kind != OrganisationKind.CENTRE,
+               *([or_(Organisation.kind == OrganisationKind.COMPANY, *members)]
+                 if members else []))
         .order_by(Organisation.name)
     ).all()
     return {

@@ -1,7 +1,8 @@
 """The rows behind the staff's lists, their exports and the dashboard's links.
 
-Each query takes the filters and whose rows may be seen: staff see the centre's, an NGO its
-own needs and their matches, a donor its own offers and their matches.
+Each query takes the filters and whose rows may be seen: staff see their centre's
+(web/centres/scope.py; offers are national), an NGO its own needs and their matches, a donor
+its own offers and their matches.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, false, select
 
+from web.centres.scope import needs_in_scope, organisations_in_scope
 from web.listing import (
     ListFilters,
     age_conditions,
@@ -55,7 +57,9 @@ def needs_query(filters: ListFilters, user: User) -> Select[Need]:
     if user.is_staff or filters.status:  # people's own lists show every status by default
         query = query.where(post_status_conditions(Need, filters.status))
     query = query.where(*age_conditions(Need.created_at, filters))
-    if not user.is_staff:
+    if user.is_staff:
+        query = query.where(*needs_in_scope(user))
+    else:
         query = query.where(
             Need.organisation_id == user.organisation_id if user.role == Role.NGO else false()
         )
@@ -101,7 +105,9 @@ def matches_query(filters: ListFilters, user: User) -> Select[Match]:
     if filters.status is None:
         statuses = LISTED_MATCH_STATUSES if user.is_staff else LEDGER_STATUSES
         query = query.where(Match.status.in_(statuses))
-    if not user.is_staff:
+    if user.is_staff:
+        query = query.where(*needs_in_scope(user))  # a match is its need's centre's
+    else:
         if user.role == Role.NGO:
             query = query.where(Need.organisation_id == user.organisation_id)
         elif user.role == Role.DONOR:
@@ -123,8 +129,7 @@ def organisations_query(filters: ListFilters, user: User) -> Select[Organisation
         query = query.where(contains(Organisation.name, filters.q))
     if filters.sector:
         query = query.where(Organisation.sector == filters.sector)
-    if not user.is_staff:
-        query = query.where(false())
+    query = query.where(*organisations_in_scope(user)) if user.is_staff else query.where(false())
     return query.order_by(Organisation.name, Organisation.id)
 
 

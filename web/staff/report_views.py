@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from web.auth.login import staff_required
+from web.auth.login import signed_in_user, staff_required
 from web.clock import today
 from web.i18n import current_language, place_name, sector_label
 from web.reference import SECTORS
@@ -81,7 +81,7 @@ def _chart(report: Report, labels: dict[str, Any]) -> dict[str, Any]:
 def report() -> str:
     """What was asked, offered, confirmed and received in a period: a page to print."""
     filters = parse_report_filters(request.args, today())
-    found = build_report(filters)
+    found = build_report(filters, signed_in_user())
     labels = _labels(found)
     places = current_app.extensions["komvos.places"]
     language = current_language()
@@ -103,7 +103,7 @@ def report() -> str:
 @staff_required
 def report_xlsx() -> Response:
     """The same report as a workbook: one sheet per table."""
-    found = build_report(parse_report_filters(request.args, today()))
+    found = build_report(parse_report_filters(request.args, today()), signed_in_user())
     labels = _labels(found)
     sheets = []
     for key, title, heading, rows in _tables(found):

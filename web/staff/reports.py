@@ -15,9 +15,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from web.centres.scope import area_of, needs_in_scope
 from web.extensions import db
 from web.matches.models import LEDGER_STATUSES, Match
-from web.models import Organisation
+from web.models import Organisation, User
 from web.posts.models import Need, Offer
 from web.reference import SECTORS
 from web.statuses import MatchStatus, OrganisationKind
@@ -129,14 +130,17 @@ def _donor_key(organisation_id: int | None, kind: str | None) -> int | str:
     return organisation_id if company and organisation_id is not None else INDIVIDUALS
 
 
-def build_report(filters: ReportFilters) -> Report:
-    """Count what was asked, offered, confirmed and received in the period."""
+def build_report(filters: ReportFilters, staff: User | None = None) -> Report:
+    """Count what was asked, offered, confirmed and received in the period, for the centre
+    of `staff` (default: the signed-in person): its needs and their matches, and the offers
+    made within its area."""
     report = Report(filters)
     classify = _Classifier(filters)
     start, end = _where(filters)
+    centre = needs_in_scope(staff)
     needs = db.session.execute(
         select(Need.category_id, Need.place_id, Need.organisation_id).where(
-            Need.created_at >= start, Need.created_at < end
+            Need.created_at >= start, Need.created_at < end, *centre
         )
     ).all()
     organisation_id: int | None  # a need's is always set, an offer's not
@@ -149,19 +153,23 @@ def build_report(filters: ReportFilters) -> Report:
         )
     ).all()
     kinds = _organisation_kinds()
+    area = area_of(staff)
     for category_id, place_id, organisation_id, donor_id in offers:
+        if area is not None and not area(place_id):
+            continue
         if (where := classify(category_id, place_id)) is not None:
             donor = _donor_key(organisation_id, kinds.get(organisation_id or 0))
             _add(report, "offered", where, None, donor)
             if donor == INDIVIDUALS:
                 report.individuals.add(donor_id)
-    _count_matches(report, classify, kinds, start, end)
+    _count_matches(report, classify, kinds, start, end, centre)
     report.names = _organisation_names(report)
     return report
 
 
 def _count_matches(
-    report: Report, classify: _Classifier, kinds: dict[int, str], start: Any, end: Any
+    report: Report, classify: _Classifier, kinds: dict[int, str], start: Any, end: Any,
+    centre: list[Any],
 ) -> None:
     rows = db.session.execute(
         select(
@@ -176,7 +184,7 @@ def _count_matches(
         )
         .join(Need, Match.need_id == Need.id)
         .join(Offer, Match.offer_id == Offer.id)
-        .where(Match.status.in_(LEDGER_STATUSES))
+        .where(Match.status.in_(LEDGER_STATUSES), *centre)
     ).all()
     for status, confirmed, fulfilled, category, place, ngo, company, donor_id in rows:
         where = classify(category, place)

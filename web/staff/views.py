@@ -42,7 +42,7 @@ def dashboard() -> str:
     member's committees unless "all" is chosen)."""
     scope = open_on_mine(ListFilters(committee=request.args.get("committee")), request.args,
                          signed_in_user()).committee
-    board = build_dashboard(today(), sectors=committee_sectors(scope))
+    board = build_dashboard(today(), sectors=committee_sectors(scope), staff=signed_in_user())
     labels = {
         "sectors": lambda code: sector_label(code) or _("No sector"),
         "ages": age_label,
@@ -72,7 +72,7 @@ def organisations() -> str:
     status = request.args.get("status", OrganisationStatus.PENDING)
     if status not in (*ORGANISATION_STATUSES, "all"):
         abort(404)
-    found = services.list_organisations(None if status == "all" else status)
+    found = services.list_organisations(None if status == "all" else status, signed_in_user())
     return render_template(
         "staff/organisations.html",
         organisations=found,

@@ -2,14 +2,14 @@
 failed, with at most one waiting request per scope (a centre's slug; "" the deployment).
 
 Revision ID: 0016_run_queue
-Revises: 0014_recurring
+Revises: 0015_centres
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0016_run_queue'
-down_revision = '0014_recurring'
+down_revision = '0015_centres'
 branch_labels = None
 depends_on = None
 
