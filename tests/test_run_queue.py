@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.helpers import sign_in
+from web.centres.services import CentreDetails, default_centre, save_centre
 from web.extensions import db
 from web.matches.full_run import run_matching
 from web.matches.models import Match, MatchRun
@@ -30,6 +31,19 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def staff(make_user):
     return make_user("staff", full_name="Άννα Γεωργίου")
+
+
+def add_centres() -> None:
+    """The centres the tests' scopes name (a run's scope is a centre's slug)."""
+    default_centre()  # athens
+    for slug in ("thessaloniki", "ioannina", "lesvos"):
+        save_centre(None, CentreDetails(slug=slug, name_el=slug, name_en=slug, area=["ioannina"]))
+    db.session.commit()
+
+
+@pytest.fixture
+def centres(app):
+    add_centres()
 
 
 def count(model) -> int:
@@ -135,7 +149,7 @@ def test_one_worker_wins_a_request_however_many_claim_it_at_once(app, left_by_a_
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_two_workers_started_at_once_take_two_scopes_and_never_the_same_one(app, round_):
+def test_two_workers_started_at_once_take_two_scopes_and_never_the_same_one(centres, app, round_):
     """Each worker's run waits for the other's to start: the two runs are under way at the
     same time (different scopes in parallel), and each took a request of its own."""
     athens, _ = enqueue_run("athens")
@@ -156,7 +170,7 @@ def test_two_workers_started_at_once_take_two_scopes_and_never_the_same_one(app,
     assert count(MatchRun) == 2
 
 
-def test_a_running_scope_is_never_run_twice_at_once_even_when_its_heartbeat_is_late(app):
+def test_a_running_scope_is_never_run_twice_at_once_even_when_its_heartbeat_is_late(centres, app):
     """A live worker whose heartbeat is late (a slow database, a paused host) still holds its
     scope's lock: another worker takes neither its request nor the next one of that scope."""
     running, _ = enqueue_run("athens")
@@ -199,7 +213,7 @@ def test_a_running_scope_is_never_run_twice_at_once_even_when_its_heartbeat_is_l
     assert work_once(plain_run).id == waiting.id  # its turn once the first run is over
 
 
-def test_a_request_left_running_by_a_dead_worker_is_taken_again(app):
+def test_a_request_left_running_by_a_dead_worker_is_taken_again(centres, app):
     long_ago = utcnow() - timedelta(minutes=10)
     dead = RunRequest(scope="athens", status="running", worker="gone:1:MainThread",
                       started_at=long_ago, heartbeat_at=long_ago, attempts=1,
@@ -216,7 +230,7 @@ def test_a_request_left_running_by_a_dead_worker_is_taken_again(app):
     assert reread(alive.id).status == "running"
 
 
-def test_a_failing_run_is_recorded_and_the_next_request_still_runs(app, staff):
+def test_a_failing_run_is_recorded_and_the_next_request_still_runs(centres, app, staff):
     failing = enqueue_run("athens", staff)[0].id
     fine = enqueue_run("thessaloniki", staff)[0].id
 
@@ -267,7 +281,7 @@ def test_the_staff_action_queues_and_answers_without_running_the_engine(
 def test_the_runs_page_says_when_no_worker_takes_a_request_and_when_one_failed(
     app, client, staff
 ):
-    enqueue_run("")
+    enqueue_run("athens")
     db.session.execute(update(RunRequest).values(requested_at=utcnow() - timedelta(hours=1)))
     db.session.commit()
     sign_in(client, staff)
@@ -283,10 +297,10 @@ def test_the_runs_page_says_when_no_worker_takes_a_request_and_when_one_failed(
     assert 'data-status="failed"' in page and "ValueError: a bad weight" in page
     assert "Ask for a new run" in page
     # Behind a run under way, a request waiting long says so rather than blame the workers.
-    db.session.add(RunRequest(scope="", status="running", worker="busy", started_at=utcnow(),
+    db.session.add(RunRequest(scope="athens", status="running", worker="busy", started_at=utcnow(),
                               heartbeat_at=utcnow(), requested_at=utcnow()))
     db.session.commit()
-    enqueue_run("")
+    enqueue_run("athens")
     db.session.execute(update(RunRequest).where(RunRequest.status == "queued")
                        .values(requested_at=utcnow() - timedelta(hours=1)))
     db.session.commit()
@@ -316,6 +330,7 @@ def test_the_command_queues_and_runs_here_with_now(app, make_need, make_offer):
 def test_the_heartbeat_beats_while_a_run_is_under_way(make_app):
     app = make_app(run_heartbeat_seconds=0.01)
     with app.app_context():
+        add_centres()
         request, _ = enqueue_run("athens")
         seen: list[object] = []
 
@@ -337,7 +352,7 @@ def test_the_heartbeat_beats_while_a_run_is_under_way(make_app):
         db.session.remove()
 
 
-def test_two_worker_processes_started_at_once_run_each_request_once(app, database_url):
+def test_two_worker_processes_started_at_once_run_each_request_once(centres, app, database_url):
     ids = [enqueue_run(scope)[0].id for scope in ("athens", "thessaloniki", "lesvos")]
     env = {
         **os.environ,

@@ -115,11 +115,11 @@ def choice(options: tuple[str, ...] | list[str], **kwargs: Any) -> fields.String
 
 
 def coordinate(low: float, high: float) -> fields.Float:
-    """A latitude or longitude within Attica's wider area."""
+    """A latitude or longitude within Greece's wider area."""
     return fields.Float(
         allow_nan=False,
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=low, max=high, error=_l("Coordinates must lie in Attica.")),
+        validate=validate.Range(min=low, max=high, error=_l("Coordinates must lie in Greece.")),
         error_messages=messages(invalid=_l("Enter a number.")),
     )
