@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from flask.testing import FlaskClient
 
@@ -28,3 +31,19 @@ def csrf_token_from(html: str) -> str:
         found = re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
     assert found, "no CSRF token in the page"
     return found.group(1)
+
+
+def flask_twice_at_once(*args: str, env: dict[str, str]) -> list[str]:
+    """Start `flask --app web ARGS` in two processes at once and wait for both; each must
+    succeed. Their outputs (what tests of single-flight work count)."""
+    command = [sys.executable, "-m", "flask", "--app", "web", *args]
+    root = Path(__file__).resolve().parent.parent
+    processes = [
+        subprocess.Popen(
+            command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=180)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    return outputs

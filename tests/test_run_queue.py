@@ -5,16 +5,13 @@ failures recorded (threads and processes; SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.helpers import sign_in
+from tests.helpers import flask_twice_at_once, sign_in
 from web.centres.services import CentreDetails, default_centre, save_centre
 from web.extensions import db
 from web.matches.full_run import run_matching
@@ -25,7 +22,6 @@ from web.models import utcnow
 from web.statuses import RunTrigger
 from web.validation import InvalidInput
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -361,15 +357,7 @@ def test_two_worker_processes_started_at_once_run_each_request_once(centres, app
         "KOMVOS_DATABASE_URL": database_url,
         "KOMVOS_RATELIMIT_STORAGE_URL": "memory://",
     }
-    command = [sys.executable, "-m", "flask", "--app", "web", "match", "worker", "--once"]
-    processes = [
-        subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        for _ in range(2)
-    ]
-    outputs = [process.communicate(timeout=180)[0] for process in processes]
-    assert [process.returncode for process in processes] == [0, 0], outputs
+    outputs = flask_twice_at_once("match", "worker", "--once", env=env)
     taken = sum(int(output.rsplit("Ran ", 1)[1].split()[0]) for output in outputs)
     assert taken == 3, outputs
     for request_id in ids:

@@ -4,17 +4,14 @@ run at once (threads and processes; PostgreSQL advisory locks, SQLite lock files
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import sign_in
+from tests.helpers import flask_twice_at_once, sign_in
 from web import scheduler
 from web.config import ConfigError
 from web.extensions import db
@@ -27,7 +24,6 @@ from web.scheduler import Job, run_due
 
 ATHENS = ZoneInfo("Europe/Athens")
 EVENING = datetime(2026, 12, 1, 23, 30, tzinfo=ATHENS)  # every daily job is due
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def runs_recorded(job: str | None = None) -> int:
@@ -221,15 +217,7 @@ def test_two_scheduler_processes_started_at_once_run_each_job_once(app, database
         # Every job is due whatever the hour the test runs at.
         **{f"KOMVOS_SCHEDULE_{name.upper()}": "00:00" for name in scheduler.DAILY_JOBS},
     }
-    command = [sys.executable, "-m", "flask", "--app", "web", "scheduler", "--once"]
-    processes = [
-        subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        for _ in range(2)
-    ]
-    outputs = [process.communicate(timeout=180)[0] for process in processes]
-    assert [process.returncode for process in processes] == [0, 0], outputs
+    outputs = flask_twice_at_once("scheduler", "--once", env=env)
     db.session.expire_all()
     for job in scheduler.DAILY_JOBS:
         assert runs_recorded(job) == 1, outputs

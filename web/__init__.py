@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -111,13 +112,14 @@ def register_hooks(app: Flask) -> None:
 def start_background_threads(app: Flask) -> None:
     """The mail and run workers inside the web process (`make run`), once the app is whole:
     a run needs the reference data."""
+    from web.background import keep_running
     from web.matches import run_worker
     from web.notifications import delivery
 
     if app.config["MAIL_WORKER_THREAD"]:
-        delivery.start_thread(app)
+        keep_running(app, "komvos-mail", lambda: delivery.run_worker(poll_s=3.0))
     if app.config["RUN_WORKER_THREAD"]:
-        run_worker.start_thread(app)
+        keep_running(app, "komvos-runs", lambda: run_worker.run_worker(threading.Event()))
 
 
 def register_commands(app: Flask) -> None:

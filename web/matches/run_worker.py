@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -139,20 +138,3 @@ def run_worker(
             break
         stop.wait(poll_seconds)
     return taken
-
-
-def start_thread(app: Flask) -> threading.Thread:
-    """The in-process run worker `make run` uses: no separate process to start."""
-
-    def loop() -> None:
-        while True:
-            try:
-                with app.app_context():
-                    run_worker(threading.Event())
-            except Exception:  # noqa: BLE001 - keep the demo's runs flowing; log and retry
-                app.logger.exception("run worker failed; restarting in 5 s")
-                time.sleep(5)
-
-    thread = threading.Thread(target=loop, name="komvos-runs", daemon=True)
-    thread.start()
-    return thread

@@ -198,20 +198,3 @@ def _due_left() -> bool:
         )
         is not None
     )
-
-
-def start_thread(app: Flask) -> threading.Thread:
-    """The in-process worker `make run` uses: no separate process to start."""
-
-    def loop() -> None:
-        while True:
-            try:
-                with app.app_context():
-                    run_worker(poll_s=3.0)
-            except Exception:  # noqa: BLE001 - keep the demo's mail flowing; log and retry
-                app.logger.exception("mail worker failed; restarting in 5 s")
-                time.sleep(5)
-
-    thread = threading.Thread(target=loop, name="komvos-mail", daemon=True)
-    thread.start()
-    return thread
