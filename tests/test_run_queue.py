@@ -23,7 +23,6 @@ from web.statuses import RunTrigger
 from web.validation import InvalidInput
 
 
-
 @pytest.fixture
 def staff(make_user):
     return make_user("staff", full_name="Άννα Γεωργίου")
