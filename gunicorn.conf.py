@@ -55,3 +55,18 @@ def post_fork(server: Any, worker: Any) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Build the open-book indexes that proposing for a new post reads, before the worker's
+    first request; a database that is not there yet only means the first request builds them."""
+    from web.extensions import db
+    from web.matches.open_book import warm_books
+
+    with worker.app.wsgi().app_context():
+        try:
+            warm_books()
+        except Exception:  # noqa: BLE001 - never keep a worker from starting
+            worker.log.exception("the open-book indexes were not built at start")
+        finally:
+            db.session.remove()

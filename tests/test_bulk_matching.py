@@ -107,6 +107,22 @@ def test_the_index_of_open_offers_is_kept_between_posts(app, make_user, make_nee
     assert app.extensions["komvos.open_books"]["offer"] is kept
 
 
+def test_a_warmed_worker_posts_against_the_indexes_it_built_at_start(
+    app, make_user, make_need, make_offer
+):
+    from web.matches.open_book import forget_books, warm_books
+
+    offer = make_offer(make_user("individual"), quantity=10)
+    forget_books()
+    warm_books()  # what gunicorn's post_worker_init does
+    books = app.extensions["komvos.open_books"]
+    warmed = dict(books)
+    assert set(warmed) == {"offer", "need"}
+    need = make_need(make_user("ngo"), quantity=5)
+    assert books["offer"] is warmed["offer"]
+    assert [(m.offer_id, m.need_id) for m in proposals()] == [(offer.id, need.id)]
+
+
 def test_a_need_meets_an_offer_that_moved_and_one_posted_since_the_index_was_built(
         app, make_user, make_need, make_offer):
     far = make_offer(make_user("individual"), quantity=10, place="orestiada", reach_km=5)

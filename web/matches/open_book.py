@@ -167,6 +167,13 @@ def book(side: Side) -> Book:
     return kept
 
 
+def warm_books() -> None:
+    """Build both sides' indexes now (a web worker before its first request: at 100k open
+    posts a side takes seconds, which the first posting request would otherwise wait for)."""
+    book(OFFERS)
+    book(NEEDS)
+
+
 def forget_books() -> None:
     """Build every index afresh at its next use."""
     current_app.extensions.get("komvos.open_books", {}).clear()
