@@ -218,3 +218,33 @@ def test_a_centres_full_run_is_its_own_and_leaves_the_other_centres_proposals_al
     assert scopes == ["athens", "thessaloniki"]
     DAILY_JOBS["match_run"]()
     assert sorted(r.scope for r in db.session.scalars(select(RunRequest))) == scopes
+
+
+def test_the_admin_declares_an_emergency_for_a_chosen_centre_and_staff_for_their_own(
+    client, centres, make_user, bearer
+):
+    from web.emergencies.models import Emergency
+
+    body = {"title_el": "Καύσωνας", "title_en": "Heatwave", "message_el": "Νερό.",
+            "message_en": "Water.", "sectors": ["basic_goods"],
+            "ends_on": centres["B"]["need"].needed_by.isoformat()}
+    admin = make_user("admin")
+    sign_in(client, admin)
+    page = client.get("/staff/emergencies").get_data(as_text=True)
+    assert 'name="centre"' in page and "Κέντρο Θεσσαλονίκης" in page
+    answer = client.post("/api/v1/emergencies", json={**body, "centre": "thessaloniki"},
+                         headers=bearer(admin))
+    assert answer.status_code == 201, answer.get_json()
+    declared = db.session.get(Emergency, answer.get_json()["id"])
+    assert declared.centre_id == centres["B"]["centre"].id
+    # Staff declare for their own centre: naming another is refused, naming nothing is theirs.
+    staff = centres["A"]["staff"]
+    before = db.session.scalar(select(db.func.count()).select_from(Emergency))
+    refused = client.post("/api/v1/emergencies", json={**body, "centre": "thessaloniki"},
+                          headers=bearer(staff))
+    assert refused.status_code == 422 and "centre" in str(refused.get_json())
+    assert db.session.scalar(select(db.func.count()).select_from(Emergency)) == before
+    sign_in(client, staff)
+    assert 'name="centre"' not in client.get("/staff/emergencies").get_data(as_text=True)
+    own = client.post("/api/v1/emergencies", json=body, headers=bearer(staff))
+    assert db.session.get(Emergency, own.get_json()["id"]).centre_id == centres["A"]["centre"].id

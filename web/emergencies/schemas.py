@@ -39,6 +39,11 @@ class EmergencyInput(Schema):
                             metadata={"description": "Default: today"})
     ends_on = fields.Date(required=True, validate=_in_range,
                           metadata={"description": "The expected end (inclusive)"})
+    centre = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(max=64), metadata={
+                               "description": "The centre's slug: the deployment's admin "
+                               "chooses it; staff declare for their own centre (default: the "
+                               "declarer's centre, or the first one for the admin)"})
 
     @validates("categories")
     def _categories(self, value: list[str], **_: Any) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from web.audit import record_event
 from web.centres.scope import emergencies_in_scope, scoped
-from web.centres.services import default_centre
+from web.centres.services import by_slug, default_centre
 from web.clock import today
 from web.emergencies.models import Emergency
 from web.emergencies.schemas import EmergencyInput
@@ -28,7 +28,7 @@ from web.models import User, utcnow
 from web.posts.models import Need, Offer
 from web.posts.schemas import NeedInput, load_post
 from web.posts.services import NEED, post
-from web.statuses import MatchStatus
+from web.statuses import MatchStatus, Role
 from web.validation import InvalidFields, plain_messages
 
 FIELDS = ("title_el", "title_en", "message_el", "message_en", "sectors", "categories", "areas",
@@ -48,6 +48,19 @@ def _validated(raw: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidFields(plain_messages(error.messages)) from error
 
 
+def _centre_of(staff: User, slug: str | None) -> int:
+    """The centre an emergency is declared for: the staff member's own; the deployment's
+    admin chooses one (default: the first)."""
+    if not slug:
+        return staff.centre_id or default_centre().id
+    centre = by_slug(slug)
+    if centre is None:
+        raise InvalidFields({"centre": [gettext("Choose a centre from the list.")]})
+    if staff.role != Role.ADMIN and centre.id != staff.centre_id:
+        raise InvalidFields({"centre": [gettext("You declare emergencies for your own centre.")]})
+    return centre.id
+
+
 def declare_emergency(staff: User, raw: Mapping[str, Any]) -> Emergency:
     """Staff declare an emergency; from its first day needs in scope weigh more, the public
     sees a banner and donors are called (`calls.call_donors`, the next step)."""
@@ -55,8 +68,7 @@ def declare_emergency(staff: User, raw: Mapping[str, Any]) -> Emergency:
     data = _validated(raw)
     data["starts_on"] = data.get("starts_on") or today()
     emergency = Emergency(declared_by_id=staff.id, **{name: data[name] for name in FIELDS})
-    # The staff member's centre; the deployment's admin declares for the first centre.
-    emergency.centre_id = staff.centre_id or default_centre().id
+    emergency.centre_id = _centre_of(staff, data.get("centre"))
     db.session.add(emergency)
     db.session.flush()
     record_event("emergency.declared", actor=staff, target=emergency,

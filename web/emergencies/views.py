@@ -11,12 +11,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from web.auth.login import roles_required, signed_in_user, staff_required
+from web.centres.services import all_centres
 from web.clock import today
 from web.emergencies import calls, services
 from web.emergencies.scope import active_emergencies, emergency_scope_matches
 from web.extensions import db
 from web.i18n import current_language
 from web.reference import SECTORS
+from web.statuses import Role
 from web.validation import InvalidFields
 from web.views_common import ActionForm
 
@@ -64,6 +66,7 @@ def _submitted() -> dict[str, Any]:
         **{name: form.get(name, "") for name in ("title_el", "title_en", "message_el",
                                                  "message_en", "ends_on")},
         "starts_on": form.get("starts_on") or None,
+        "centre": form.get("centre") or None,
         "sectors": form.getlist("sectors"),
         "categories": [_resolve(taxonomy, t) for t in form.get("categories", "").split(",")
                        if t.strip()],
@@ -84,11 +87,19 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def _centre_options() -> list[tuple[str, str]]:
+    """The centres the deployment's admin may declare for (staff declare for their own)."""
+    if signed_in_user().role != Role.ADMIN:
+        return []
+    return [(c.slug, c.name(current_language())) for c in all_centres()]
+
+
 def _list_page(values: dict[str, Any], errors: dict[str, Any]) -> tuple[str, int]:
     return render_template(
         "emergencies/staff_list.html", emergencies=services.list_emergencies(signed_in_user()),
         values=_shown(values), errors=errors, form=ActionForm(), sectors=SECTORS,
-        today=today()), 422 if errors else 200
+        today=today(), centres=_centre_options()
+    ), 422 if errors else 200
 
 
 @bp.get("/staff/emergencies")
