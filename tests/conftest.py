@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text, update
 
 from tests.helpers import PASSWORD, POSTGRES_URL
+from tests.smtp import MailServer
 from web import create_app
 from web.api.auth import create_token
 from web.centres.models import CentreMember
@@ -187,6 +188,15 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def smtp() -> Iterator[MailServer]:
+    """A real SMTP server (aiosmtpd) on loopback, for the tests whose app mails through it."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 _numbers = count(1)

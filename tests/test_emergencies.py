@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 
 import matching
 from tests.helpers import sign_in
-from tests.smtp import MailServer
 from web.api.auth import create_token
 from web.clock import today
 from web.config import ConfigError, load_settings
@@ -261,14 +260,6 @@ def test_staff_declare_and_close_on_the_page_and_the_report_is_kept(
 
 
 # The call to donors ---------------------------------------------------------------------
-
-@pytest.fixture
-def smtp():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
-
 
 class TestCallsAndDigests:
     """Every app here mails through the test server and calls donors two at a time."""

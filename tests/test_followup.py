@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tests.helpers import sign_in
-from tests.smtp import MailServer
 from web.extensions import db
 from web.followup import services
 from web.followup.models import MatchFollowup
@@ -25,14 +24,6 @@ from web.notifications.delivery import run_worker
 from web.notifications.models import Notification
 from web.posts.models import Need, Offer
 from web.posts.services import NEED, update_post
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

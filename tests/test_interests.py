@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tests.helpers import sign_in
-from tests.smtp import MailServer
 from web.api.auth import create_token
 from web.extensions import db
 from web.interests import alerts, services
@@ -21,14 +20,6 @@ from web.models import utcnow
 from web.notifications.delivery import run_worker
 from web.notifications.models import Notification
 from web.validation import InvalidFields
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

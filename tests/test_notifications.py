@@ -10,7 +10,6 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.helpers import sign_in
-from tests.smtp import MailServer
 from web.extensions import db
 from web.matches import services as matches
 from web.matches.models import Match
@@ -20,14 +19,6 @@ from web.notifications.delivery import Backoff, deliver_due, run_worker
 from web.notifications.models import Notification
 from web.notifications.outbox import notify
 from web.validation import InvalidInput
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

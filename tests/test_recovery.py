@@ -8,21 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import PASSWORD
-from tests.smtp import MailServer
 from web.extensions import db
 from web.models import AuditEvent
 from web.notifications.delivery import deliver_due
 from web.notifications.models import Notification
 
 NEW = "a fresh passphrase for komvos"
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
