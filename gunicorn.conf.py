@@ -3,8 +3,8 @@
 Read from the environment (the app's own settings stay KOMVOS_<KEY> of config/komvos.toml):
 KOMVOS_WEB_BIND (0.0.0.0:8000), KOMVOS_WEB_WORKERS (2 per core plus 1, at most 8),
 KOMVOS_WEB_THREADS (1), KOMVOS_WEB_TIMEOUT (120 seconds; the engine's full runs are queued for
-`flask --app web match worker`, never run in a request). Access and error logs go to standard
-output and error.
+`flask --app web match worker`, never run in a request), KOMVOS_WEB_MAX_REQUESTS (100000; 0
+never recycles a worker). Access and error logs go to standard output and error.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 
-def _number(name: str, default: int) -> int:
+def _number(name: str, default: int, least: int = 1) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -21,8 +21,8 @@ def _number(name: str, default: int) -> int:
         value = int(raw)
     except ValueError as error:
         raise SystemExit(f"{name} must be a whole number, not {raw!r}") from error
-    if value < 1:
-        raise SystemExit(f"{name} must be at least 1, not {value}")
+    if value < least:
+        raise SystemExit(f"{name} must be at least {least}, not {value}")
     return value
 
 
@@ -34,9 +34,12 @@ graceful_timeout = 30
 # Load the app once in the master (the taxonomy and places are read once, shared by the
 # workers); each worker then drops the database connections inherited through the fork.
 preload_app = True
-# Recycle workers now and then, at different times, so that no leak grows for ever.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then, at different times, so that no leak grows for ever; rarely,
+# since a new worker first builds its open-book indexes: at 2,000 requests (the old setting) a
+# worker under load restarted every few seconds and the requests queued behind it made the
+# p99 of every target 0.8-1.7 s instead of 8-14 ms (bench/RESULTS.md, issue 18).
+max_requests = _number("KOMVOS_WEB_MAX_REQUESTS", 100_000, least=0)
+max_requests_jitter = max_requests // 10
 # The workers' heartbeat files on tmpfs: a slow disk (a container's overlay) must not make the
 # master think a worker hangs.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
