@@ -5,8 +5,8 @@ from the lock, and gunicorn serves the app with gunicorn.conf.py."""
 from __future__ import annotations
 
 import os
-import runpy
 import re
+import runpy
 import shutil
 import socket
 import subprocess
