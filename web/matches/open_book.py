@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 from web.clock import today
+from web.database import among
 from web.extensions import db
 from web.matches import bridge
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
@@ -207,12 +208,11 @@ def near_posts(side: Side, item: Any, compatible: ColumnElement[bool],
              bridge.near(kept.index, item, None if whole_groups else kept.day)}
     model, is_open, columns = side.model, side.is_open(kept.day), side.columns()
     indexed = sorted(found)
-    changed = [model.updated_at > kept.since, compatible]
-    if indexed:
-        changed.append(model.id.not_in(indexed))  # read once, not once per part
-    # One statement, each part on its own index (an OR of them scanned the whole table).
-    parts = [select(*columns).where(*is_open, model.id.in_(indexed)),
-             select(*columns).where(*is_open, *changed)]
+    # One statement, each part on its own index (an OR of them scanned the whole table),
+    # each row in one part only.
+    parts = [select(*columns).where(*is_open, among(model.id, indexed)),
+             select(*columns).where(*is_open, model.updated_at > kept.since, compatible,
+                                    ~among(model.id, indexed))]
     if also is not None:
         parts.append(select(*columns).where(*is_open, also))
     return _posts(side, union_all(*parts)), found
