@@ -1,13 +1,14 @@
-"""Database wiring: SQLite pragmas and where the migrations live."""
+"""Database wiring: SQLite pragmas, where the migrations live, and SQL of our own."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import String, event, text
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, any_, bindparam, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.compiler import compiles
@@ -77,3 +78,12 @@ def _plain_default(element: plain, compiler: Any, **kw: Any) -> str:
 @compiles(plain, "sqlite")
 def _plain_sqlite(element: plain, compiler: Any, **kw: Any) -> str:
     return f"komvos_plain({compiler.process(element.clauses, **kw)})"
+
+
+def among(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL `column = ANY(:ids)`, one array parameter, so the
+    statement's text (and the work of sending it) stays the same however many ids."""
+    values = list(ids)
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(Integer)))  # type: ignore[no-any-return]  # noqa: E501 - any_ compares as a bool
+    return column.in_(values)  # type: ignore[no-any-return]

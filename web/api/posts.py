@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort, g, request
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema
+from sqlalchemy.orm import defer
 
 from web import throttle
 from web.api.auth import BEARER, caller_key, require_api_user
@@ -155,7 +156,10 @@ def _serve(api: ApiSide) -> None:
     @_named(f"list_{one}s", api.list_doc)
     def list_posts(args: dict[str, Any]) -> dict[str, Any]:
         page, per_page = args.pop("page"), args.pop("per_page")
-        return page_body(services.list_posts(side, g.api_user, args, page, per_page))
+        # Written are the posts' own columns (ids of whose they are, no objects), never the
+        # words the engine reads from them.
+        shown = (defer(side.model.concepts),)
+        return page_body(services.list_posts(side, g.api_user, args, page, per_page, shown))
 
     @blp.post("")
     @blp.arguments(api.input, as_kwargs=False)

@@ -20,15 +20,7 @@ from marshmallow import Schema, fields, missing
 
 _MISSING = object()
 _ISO = (None, "iso", "iso8601")
-Convert = Callable[[Any], Any]
-
-
-def _number(kind: type) -> Convert:
-    return lambda value: None if value is None else kind(value)
-
-
-def _text(value: Any) -> Any:
-    return None if value is None else str(value)
+Convert = Callable[[Any], Any]  # given a value that is not None (`write` writes None as None)
 
 
 def _day(value: date | None) -> Any:
@@ -57,11 +49,11 @@ def _convert(field: fields.Field[Any]) -> Convert | None:
     if getattr(field, "as_string", False):
         return None
     if kind is fields.Integer:
-        return _number(int)
+        return int
     if kind is fields.Float:
-        return _number(float)
+        return float
     if kind is fields.String:
-        return _text
+        return str
     if kind is fields.Boolean:
         return lambda value: value
     if isinstance(field, fields.Date) and kind is fields.Date and field.format in _ISO:
@@ -81,11 +73,12 @@ def _convert(field: fields.Field[Any]) -> Convert | None:
     return None
 
 
-def _getter(attribute: str) -> Callable[[Any], Any]:
+def _getter(attribute: str) -> Callable[[Any], Any] | None:
+    """How to read a dotted `attribute` (None for a plain name: `write` reads it itself,
+    saving a call per field and row)."""
     names = attribute.split(".")
     if len(names) == 1:
-        return lambda obj: (obj.get(attribute, _MISSING) if isinstance(obj, dict)
-                            else getattr(obj, attribute, _MISSING))
+        return None
 
     def get(obj: Any) -> Any:
         for name in names:
@@ -105,7 +98,8 @@ def writer(schema_class: type[Schema]) -> Callable[[Any], dict[str, Any]]:
     schema = schema_class()
     if any(schema._hooks.values()):  # pre/post-dump hooks: Marshmallow's own dump
         return schema.dump
-    plan: list[tuple[str, str, Callable[[Any], Any], Convert | None, fields.Field[Any]]] = []
+    plan: list[tuple[str, str, Callable[[Any], Any] | None, Convert | None,
+                     fields.Field[Any]]] = []
     for name, field in schema.dump_fields.items():
         key = field.data_key or name
         convert = None if isinstance(field, fields.Method) else _convert(field)
@@ -116,15 +110,21 @@ def writer(schema_class: type[Schema]) -> Callable[[Any], dict[str, Any]]:
 
     def write(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        mapping = isinstance(obj, dict)
         for key, attribute, get, convert, field in plan:
             if convert is None:
                 value = field.serialize(attribute, obj)
                 if value is not missing:
                     out[key] = value
                 continue
-            value = get(obj)
+            if get is not None:
+                value = get(obj)
+            elif mapping:
+                value = obj.get(attribute, _MISSING)
+            else:
+                value = getattr(obj, attribute, _MISSING)
             if value is not _MISSING:
-                out[key] = convert(value)
+                out[key] = None if value is None else convert(value)
         return out
 
     return write

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 from web.clock import today
+from web.database import among
 from web.extensions import db
 from web.matches import bridge
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
@@ -119,7 +120,12 @@ NEEDS = Side(Need, NEED_OWN, need_is_open)
 def open_rows(side: Side, *conditions: Any) -> dict[int, Any]:
     """The side's open posts meeting `conditions`, by id: rows of the engine's columns; a
     recurring post as an object (its capacity is read from the period ledger)."""
-    query = select(*side.columns()).where(*side.is_open(today()), *conditions)
+    return _posts(side, select(*side.columns()).where(*side.is_open(today()), *conditions))
+
+
+def _posts(side: Side, query: Any) -> dict[int, Any]:
+    """The posts `query` (of `side.columns()`) reads, by id: rows, a recurring one as an
+    object."""
     rows: dict[int, Any] = {row.id: row for row in db.session.execute(query)}
     recurring = [i for i, row in rows.items() if row.per is not None]
     if recurring:
@@ -191,19 +197,22 @@ def _changed_since(side: Side, stamp: datetime | None) -> int:
 def near_posts(side: Side, item: Any, compatible: ColumnElement[bool],
                whole_groups: bool = False,
                also: ColumnElement[bool] | None = None) -> tuple[dict[int, Any], set[int]]:
-    """The side's open posts that could pair with the engine value `item`, as ORM objects by
-    id, and the ids the index found: what it finds near `item`, and every compatible post
-    changed since it was built. `whole_groups`: every member of the compatible groups, not
-    only the nearest open needs of a remote offer (for when one of those cannot take it);
-    `also`: posts to read whatever the index says (the need a donor offered for)."""
+    """The side's open posts that could pair with the engine value `item`, by id (rows of
+    the engine's columns, a recurring post as an object: see `open_rows`), and the ids the
+    index found: what it finds near `item`, and every compatible post changed since it was
+    built. `whole_groups`: every member of the compatible groups, not only the nearest open
+    needs of a remote offer (for when one of those cannot take it); `also`: posts to read
+    whatever the index says (the need a donor offered for)."""
     kept = book(side)
     found = {int(value.id) for value in
              bridge.near(kept.index, item, None if whole_groups else kept.day)}
-    model, is_open = side.model, side.is_open(kept.day)
-    # One statement, each part on its own index (an OR of them scanned the whole table).
-    parts = [select(model).where(*is_open, model.id.in_(sorted(found))),
-             select(model).where(*is_open, model.updated_at > kept.since, compatible)]
+    model, is_open, columns = side.model, side.is_open(kept.day), side.columns()
+    indexed = sorted(found)
+    # One statement, each part on its own index (an OR of them scanned the whole table),
+    # each row in one part only.
+    parts = [select(*columns).where(*is_open, among(model.id, indexed)),
+             select(*columns).where(*is_open, model.updated_at > kept.since, compatible,
+                                    ~among(model.id, indexed))]
     if also is not None:
-        parts.append(select(model).where(*is_open, also))
-    query = select(model).from_statement(union_all(*parts))
-    return {post.id: post for post in db.session.scalars(query)}, found
+        parts.append(select(*columns).where(*is_open, also))
+    return _posts(side, union_all(*parts)), found

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 
+from web.database import among
 from web.extensions import db
 from web.matches import bridge
 from web.matches.models import Match, MatchRun
@@ -21,7 +22,7 @@ def pending(column: Any, side: Any, ids: Iterable[int], skip: Any = None) -> dic
     """What open proposals already set aside for each item, so new ones do not double up."""
     query = (
         select(side, func.sum(column))
-        .where(Match.status == MatchStatus.PROPOSED, side.in_(list(ids)))
+        .where(Match.status == MatchStatus.PROPOSED, among(side, ids))
         .group_by(side)
     )
     if skip is not None:
@@ -35,9 +36,9 @@ def rejected_pairs(
     """Pairs staff turned down, which the engine must not propose again."""
     query = select(Match.offer_id, Match.need_id).where(Match.status == MatchStatus.REJECTED)
     if offer_ids is not None:
-        query = query.where(Match.offer_id.in_(list(offer_ids)))
+        query = query.where(among(Match.offer_id, offer_ids))
     if need_ids is not None:
-        query = query.where(Match.need_id.in_(list(need_ids)))
+        query = query.where(among(Match.need_id, need_ids))
     return {(o, n) for o, n in db.session.execute(query).all()}
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, case, false, not_, or_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.base import ExecutableOption
 
 from web.clock import today
 from web.extensions import db
@@ -65,12 +66,15 @@ def open_offer(offer_id: int) -> Offer:
 
 
 def list_posts(
-    side: Side, user: User, filters: Mapping[str, Any], page: int = 1, per_page: int = 20
+    side: Side, user: User, filters: Mapping[str, Any], page: int = 1, per_page: int = 20,
+    shown: Sequence[ExecutableOption] | None = None,
 ) -> Page:
     """The user's posts on `side`, filtered and paged: offers newest first, needs most
-    urgent and soonest first."""
-    query = _filtered(posts_of(side, user), side, filters)
-    query = query.options(*(NEED_SHOWN if side is NEED else OFFER_SHOWN))
+    urgent and soonest first. `shown`: the loader options of what the caller writes of each
+    (by default what the pages show: the organisation and the poster loaded with it)."""
+    if shown is None:
+        shown = NEED_SHOWN if side is NEED else OFFER_SHOWN
+    query = _filtered(posts_of(side, user), side, filters).options(*shown)
     if side is NEED:
         return paginate(_by_urgency(query), page, per_page)
     return paginate(query.order_by(Offer.created_at.desc(), Offer.id.desc()), page, per_page)

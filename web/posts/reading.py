@@ -35,10 +35,11 @@ def read_post(taxonomy: Taxonomy, category: Category, title: str, description: s
             stated[name] = sorted(values)
         else:
             stated.pop(name, None)
-    pointed = taxonomy.text_category(title, description, category.kind, category)
+    covered = taxonomy.coverage(text)  # both readings below cover the whole text
+    pointed = taxonomy.text_category(title, description, category.kind, category, covered)
     return Reading(
         attributes={name: stated[name] for name in sorted(stated)},
-        concepts=taxonomy.concepts(text),
+        concepts=taxonomy.concepts(text, covered),
         text_category=pointed.id if pointed is not None else None,
     )
 

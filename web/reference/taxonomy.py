@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from matching.attributes import AttributeSpec, Reader
 from matching.model import KINDS as KINDS  # the engine's: one list for the engine, data and web
-from matching.search import Entry, Hit, TermIndex
+from matching.search import STEM_MATCH, Entry, Hit, TermIndex
 from matching.text import words
 
 SECTORS: dict[str, dict[str, str]] = {
@@ -62,6 +62,7 @@ class Category:
         return (*self.labels.values(), *self.synonyms)
 
 
+Covered = dict[str, tuple[float, frozenset[str]]]  # TermIndex.coverage: share, words used
 SUGGESTION_FLOOR = 0.2  # suggestions less likely than this are not offered
 CONFIDENT = 0.6  # a suggestion at least this likely ...
 CONFIDENT_LEAD = 0.15  # ... and this far ahead of any unrelated one may stand on its own
@@ -123,14 +124,9 @@ class Taxonomy:
     def _value_terms(self, category: Category) -> tuple[str, ...]:
         """The words of the values a category fixes: Russian interpreting is found by
         every word for Russian."""
-        return tuple(
-            dict.fromkeys(
-                word
-                for name, values in category.attribute_values.items()
-                for value in sorted(values)
-                for word in self.attributes[name].spec.phrases.get(value, ())
-            )
-        )
+        return tuple(dict.fromkeys(
+            word for name, values in category.attribute_values.items() for value in sorted(values)
+            for word in self.attributes[name].spec.phrases.get(value, ())))
 
     def _detail_terms(self, category: Category) -> tuple[str, ...]:
         """The words of the values a category's items may take, for attributes it does not
@@ -168,16 +164,17 @@ class Taxonomy:
         return self._index.search(query, limit, allowed, self.search_ignore)
 
     def suggest(self, title: str, description: str = "", kind: str | None = None,
-                limit: int = 3) -> list[Suggestion]:
+                limit: int = 3, covered: Covered | None = None) -> list[Suggestion]:
         """The categories a post is most likely about, from its title and description alone,
-        best first, each with a confidence in [0, 1]."""
+        best first, each with a confidence in [0, 1] (`covered`: their `coverage`, if known)."""
         if kind is not None and kind not in self._by_kind:
             return []
         allowed = self._by_kind[kind] if kind is not None else None
         ignore = self.search_ignore
         asked = {h.id: h.score for h in self._index.search(title, 50, allowed, ignore)}
         in_title = self._index.coverage(title, allowed, ignore)
-        in_text = self._index.coverage(f"{title}\n{description}", allowed, ignore)
+        covered = self.coverage(f"{title}\n{description}") if covered is None else covered
+        in_text = {e: c for e, c in covered.items() if allowed is None or e in allowed}
         nothing = (0.0, frozenset[str]())
         scores: dict[str, float] = {}
         for category_id in {*asked, *in_title, *in_text}:
@@ -204,7 +201,8 @@ class Taxonomy:
         return best
 
     def text_category(self, title: str, description: str = "", kind: str | None = None,
-                      posted: Category | None = None) -> Category | None:
+                      posted: Category | None = None, covered: Covered | None = None
+                      ) -> Category | None:
         """The category a post's words clearly point to beyond its `posted` one, or None.
 
         A category is preferred to another only when the words that name it include, and
@@ -214,7 +212,7 @@ class Taxonomy:
         words), and "μπουφάν" posted as jackets stays there (children's and adults' jackets are
         both named by the same word).
         """
-        suggestions = self.suggest(title, description, kind, limit=8)
+        suggestions = self.suggest(title, description, kind, limit=8, covered=covered)
         best = self.confident(suggestions)
         if best is None:
             return None
@@ -246,9 +244,14 @@ class Taxonomy:
     def _related(self, one: Category, other: Category) -> bool:
         return other.id in one.related or one.id in other.related
 
-    def concepts(self, text: str) -> list[str]:
-        """Ids of the categories that `text` names word for word."""
-        return self._index.named(text, self.search_ignore)
+    def coverage(self, text: str) -> Covered:
+        """How fully `text` names each category (`concepts`, `suggest` read it)."""
+        return self._index.coverage(text, ignore=self.search_ignore)
+
+    def concepts(self, text: str, covered: Covered | None = None) -> list[str]:
+        """Ids of the categories that `text` names word for word (as `TermIndex.named`)."""
+        found = (self.coverage(text) if covered is None else covered).items()
+        return sorted(e for e, (share, _) in found if share >= STEM_MATCH - 1e-9)
 
     def in_sector(self, sector: str) -> list[Category]:
         """Every category of a sector."""
@@ -281,11 +284,8 @@ class Taxonomy:
 
     def converts(self, unit: str, other: str) -> bool:
         """True when quantities in `unit` can be expressed in `other`."""
-        return (
-            unit in self.units
-            and other in self.units
-            and self.units[unit].dimension == self.units[other].dimension
-        )
+        units = self.units
+        return unit in units and other in units and units[unit].dimension == units[other].dimension
 
 
 def _modifier_words(attributes: Iterable[Attribute]) -> frozenset[str]:
