@@ -18,12 +18,12 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import get_template_attribute
+from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
 from web.matches.models import Match, MatchNote
@@ -98,7 +98,12 @@ class _Kept:
             self._cards.clear()
 
 
-KEPT_CARDS = _Kept(KEPT)
+def kept_cards() -> _Kept:
+    """This app's cards (each app its own: tests build several in one process)."""
+    kept = current_app.extensions.get("komvos.cards")
+    if kept is None:
+        kept = current_app.extensions.setdefault("komvos.cards", _Kept(KEPT))
+    return kept  # type: ignore[no-any-return]
 
 
 def _breakdown(value: Any) -> str:
@@ -114,6 +119,7 @@ def row_of(match: Match) -> tuple[Any, ...]:
         match.id, match.quantity, match.score, match.distance_km, _breakdown(match.breakdown),
         match.assigned_to_id, offer.id, offer.version, need.id, need.version,
         need.organisation_id, need.category_id, need.place_id, need.centre_id,
+        match.created_at, offer.created_at, need.created_at,
         offer_org.name if offer_org else None, offer_org.name_en if offer_org else None,
         offer_org.kind if offer_org else None, offer.donor.full_name if offer.donor else None,
         need_org.name if need_org else None, need_org.name_en if need_org else None,
@@ -163,14 +169,15 @@ def cards(
     shared: Shared,
     filled: Mapping[str, str],
     colleague_options: Callable[[int | None], Markup],
-    load: Callable[[Iterable[int]], Mapping[int, Match]],
+    load: Callable[[list[int]], Mapping[int, Match]],
 ) -> list[Markup]:
     """The cards of `rows` (the queue's page), from those kept or rendered now (`load` gives
     the proposals not kept), each with its holes filled: `filled` the page's, the card to go
     to next and the colleagues' options per card."""
+    kept = kept_cards()
     values = [_row_values(row) for row in rows]
     keys = [card_key(v, notes.get(v[0], ()), shared) for v in values]
-    found = [KEPT_CARDS.get(key) for key in keys]
+    found = [kept.get(key) for key in keys]
     missing = [v[0] for v, card in zip(values, found, strict=True) if card is None]
     if missing:
         loaded = load(missing)
@@ -179,12 +186,11 @@ def cards(
             if found[i] is not None or v[0] not in loaded:
                 continue
             match = loaded[v[0]]
-            card = _split(str(render(match, notes.get(v[0], ()), shared)))
-            found[i] = card
+            rendered = found[i] = _split(str(render(match, notes.get(v[0], ()), shared)))
             # Kept only if the objects rendered are what the row said (a change committed
             # between the two reads is rendered, not kept under the older key).
             if row_of(match) == v:
-                KEPT_CARDS.put(key, card)
+                kept.put(key, rendered)
     out = []
     for i, (v, card) in enumerate(zip(values, found, strict=True)):
         if card is None:  # gone between the two reads: decided meanwhile

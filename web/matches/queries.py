@@ -60,6 +60,10 @@ QUEUE_ROW = (
     Need.organisation_id.label("need_organisation_id"),
     Need.category_id.label("need_category_id"), Need.place_id.label("need_place_id"),
     Need.centre_id.label("need_centre_id"),
+    # With the ids, what tells a row from another that once had its id (a database emptied,
+    # SQLite reusing the highest id of a deleted row).
+    Match.created_at, Offer.created_at.label("offer_created_at"),
+    Need.created_at.label("need_created_at"),
     _name_of(_OfferOrganisation, _OfferOrganisation.name, Offer.organisation_id)
     .label("offer_organisation"),
     _name_of(_OfferOrganisation, _OfferOrganisation.name_en, Offer.organisation_id)

@@ -41,7 +41,8 @@ def shared(staff: User, fairness: Mapping[int, int], median: str) -> Shared:
 def query_string(args: Mapping[str, str]) -> str:
     """The page's query string as `url_for` appends it to an address ("" or "?..."): the
     forms of a card send their decision back to the same page."""
-    return url_for("matches.queue", **args)[len(url_for("matches.queue")):]
+    bare = url_for("matches.queue")
+    return url_for("matches.queue", **args)[len(bare):]  # type: ignore[arg-type]  # the filters, as str values
 
 
 def words(labels: Mapping[str, Any]) -> dict[str, str]:
