@@ -26,6 +26,34 @@ class _CountedUpTo(SelectPagination):
         return int(self._query_args["session"].execute(counted).scalar() or 0)
 
 
+class _RowsCountedUpTo(_CountedUpTo):
+    """The same for a select of columns: its items are rows, and its total is counted on
+    its first column alone (the others may be subqueries, not worth running for a count)."""
+
+    def _query_items(self) -> list[Any]:
+        rows = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(rows).all())
+
+    def _query_count(self) -> int:
+        limit = int(self._query_args["count_up_to"]) + 1
+        query = self._query_args["select"]
+        rows = query.with_only_columns(query.selected_columns[0]).order_by(None).limit(limit)
+        counted = select(func.count()).select_from(rows.subquery())
+        return int(self._query_args["session"].execute(counted).scalar() or 0)
+
+
+def paginate_rows(
+    query: Select[Any], page: int, per_page: int, count_up_to: int | None = None
+) -> Pagination:
+    """`paginate` for a select of columns: a page of rows (counted up to `count_up_to` + 1,
+    default all of them)."""
+    return _RowsCountedUpTo(
+        select=query, session=db.session(), page=max(page, 1),
+        per_page=min(max(per_page, 1), MAX_PER_PAGE), max_per_page=MAX_PER_PAGE,
+        error_out=False, count_up_to=count_up_to if count_up_to is not None else 10**9,
+    )
+
+
 def paginate(
     query: Select[Any], page: int, per_page: int, count_up_to: int | None = None
 ) -> Pagination:

@@ -85,6 +85,11 @@ def emergency_scope_matches(need: Need | Offer, day: date | None = None) -> list
             and (not isinstance(need, Need) or need.centre_id == e.centre_id)]
 
 
+def emergency_factor() -> float:
+    """How many times as much a need in an emergency weighs (what the pages say)."""
+    return 1.0 + float(current_app.extensions["komvos.policy"].emergency_weight)
+
+
 def emergency_weight_of(need: Need) -> float:
     """The engine's `Need.emergency` for this need: 1 inside an active emergency, else 0."""
     return 1.0 if emergency_scope_matches(need) else 0.0

@@ -14,7 +14,7 @@ from web.auth.login import roles_required, signed_in_user, staff_required
 from web.centres.services import all_centres
 from web.clock import today
 from web.emergencies import calls, services
-from web.emergencies.scope import active_emergencies, emergency_scope_matches
+from web.emergencies.scope import active_emergencies, emergency_factor, emergency_scope_matches
 from web.extensions import db
 from web.i18n import current_language
 from web.reference import SECTORS
@@ -37,9 +37,6 @@ def _banner() -> dict[str, Any]:
         except SQLAlchemyError:  # the database is down: the page says so, without a banner
             db.session.rollback()
             return []
-
-    def emergency_factor() -> float:
-        return 1.0 + float(current_app.extensions["komvos.policy"].emergency_weight)
 
     return {"emergencies_in_force": emergencies_in_force,
             "need_emergencies": emergency_scope_matches, "emergency_factor": emergency_factor}

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import escape
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from web.auth.login import signed_in_user, staff_required
 from web.centres.scope import centre_of, organisations_in_scope
 from web.centres.services import run_scope
-from web.clock import today
 from web.committees.scope import open_on_mine
 from web.extensions import db
 from web.i18n import format_decimal
 from web.listing import parse_filters
-from web.matches import ledger, notes, queries, queue_cards, run_queue, run_words, services
-from web.matches.labels import COMPONENT_LABELS, MATCH_STATUS_LABELS
+from web.matches import cards, ledger, notes, queries, queue_cards, run_queue, run_words, services
+from web.matches.labels import MATCH_STATUS_LABELS
 from web.matches.models import MatchRun
 from web.models import Organisation, utcnow
-from web.posts.labels import URGENCY_LABELS
 from web.posts.models import URGENCIES
 from web.reference import SECTORS
 from web.statuses import OrganisationKind, OrganisationStatus, Role
@@ -52,33 +51,36 @@ def queue() -> str:
     staff = signed_in_user()
     filters = open_on_mine(parse_filters(request.args), request.args, staff)
     fairness = services.received_recently()
-    found = queries.review_queue(filters, page_number(), QUEUE_PAGE, QUEUE_COUNTED_UP_TO,
-                                 staff=staff)
+    found = queries.review_queue_rows(filters, page_number(), QUEUE_PAGE, QUEUE_COUNTED_UP_TO,
+                                      staff=staff)
     organisations = db.session.scalars(
         select(Organisation)
         .where(Organisation.status == OrganisationStatus.APPROVED,
                Organisation.kind != OrganisationKind.CENTRE, *organisations_in_scope(staff))
         .order_by(Organisation.name)
     ).all()
+    form = ActionForm()
+    csrf_field = form.csrf_token() if hasattr(form, "csrf_token") else ""
+    colleague_options = queue_cards.person_options(notes.colleagues())
+    shared = queue_cards.shared(staff, fairness, format_decimal(services.median_received(fairness)))
+    here = request.args.to_dict()
     return render_template(
         "matches/queue.html",
         page=found,
         filters=filters,
-        form=ActionForm(),
-        fairness=fairness,
-        median=format_decimal(services.median_received(fairness)),
-        today=today(),
-        weight_texts=queue_cards.weight_texts(current_app.extensions["komvos.policy"].weights),
-        component_labels=queue_cards.words(COMPONENT_LABELS),
+        csrf_field=csrf_field,
+        cards=cards.cards(
+            found.items, notes.notes_of(found.items), shared,
+            {"csrf": str(csrf_field), "here": str(escape(queue_cards.query_string(here)))},
+            colleague_options, queries.queue_matches),
         count_up_to=QUEUE_COUNTED_UP_TO,
-        urgency_labels=queue_cards.words(URGENCY_LABELS),
+        urgency_labels=shared.urgency_labels,
         sectors=SECTORS,
         urgencies=URGENCIES,
         organisation_options=queue_cards.organisation_options(organisations),
-        notes=notes.notes_of(found.items),
-        colleague_options=queue_cards.person_options(notes.colleagues()),
         mine=notes.assigned_count(staff),
         me=staff,
+        here=here,
     )
 
 
