@@ -103,11 +103,19 @@ def engine_category(post: PostLike) -> Category:
 
 class _Reader:
     """Posts to the engine's values, the registries, the day and the emergencies in force
-    read once (a full run reads 200k posts)."""
+    read once (a full run reads 200k posts). What depends only on a post's category, unit
+    or stated attributes is worked out once per reader for each distinct one: 200k posts
+    have a few hundred categories, and their attributes decoded once per distinct JSON text
+    (web/matches/open_book.py) are mostly a few shared values."""
 
     def __init__(self) -> None:
         self.taxonomy, self.places = _registries()
         self._in_force: bool | None = None
+        self._categories: dict[tuple[str | None, str], Category] = {}
+        self._units: dict[tuple[str, str], str] = {}
+        # (category id, id of the stated mapping) -> (that mapping, kept alive so that its
+        # id is not reused, and the category's attributes it gives)
+        self._attributes: dict[tuple[str, int], tuple[Any, dict[str, frozenset[str]]]] = {}
 
     def emergencies(self) -> bool:
         """Whether any emergency is in force today (else no need is in one's scope)."""
@@ -122,8 +130,30 @@ class _Reader:
         return place.lat, place.lon
 
     def category(self, post: PostLike) -> Category:
-        taxonomy = self.taxonomy
-        return taxonomy.categories.get(post.text_category_id or "") or taxonomy[post.category_id]
+        key = (post.text_category_id, post.category_id)
+        found = self._categories.get(key)
+        if found is None:
+            taxonomy = self.taxonomy
+            found = self._categories[key] = taxonomy.categories.get(
+                post.text_category_id or "") or taxonomy[post.category_id]
+        return found
+
+    def unit(self, category: Category, unit: str) -> str:
+        key = (category.id, unit)
+        found = self._units.get(key)
+        if found is None:
+            found = self._units[key] = self.taxonomy.counted_unit(category, unit)
+        return found
+
+    def attributes(self, category: Category, stated: Any) -> dict[str, frozenset[str]]:
+        """The attributes the engine compares (`effective_attributes`); the result is shared
+        between posts: read it, never change it (the engine copies it)."""
+        key = (category.id, id(stated) if stated else 0)
+        found = self._attributes.get(key)
+        if found is None or (stated and found[0] is not stated):
+            found = self._attributes[key] = (
+                stated, effective_attributes(self.taxonomy, category, stated or {}))
+        return found[1]
 
     def read(self, post: PostLike) -> tuple[Category, dict[str, object]]:
         """The post's category as the engine sees it, and what its words say."""
@@ -132,7 +162,7 @@ class _Reader:
             "text": f"{post.title}\n{post.description}",
             "concepts": tuple(post.concepts or ()),
             "text_path": category.path if category.id == post.text_category_id else (),
-            "attributes": effective_attributes(self.taxonomy, category, post.attributes or {}),
+            "attributes": self.attributes(category, post.attributes),
         }
 
     def capacity(self, post: PostLike) -> int:
@@ -150,7 +180,7 @@ class _Reader:
         return matching.Offer(
             id=str(offer.id), kind=offer.kind, category_path=category.path,
             quantity=left - left % offer.lot,
-            unit=self.taxonomy.counted_unit(category, offer.unit), lot=offer.lot,
+            unit=self.unit(category, offer.unit), lot=offer.lot,
             lat=lat, lon=lon, reach_km=float(offer.reach_km), remote="online" in given,
             in_person=not given or "in_person" in given,
             available_from=offer.available_from, available_until=offer.available_until,
@@ -167,7 +197,7 @@ class _Reader:
         return matching.Need(
             id=str(need.id), kind=need.kind, category_path=category.path,
             quantity=max(self.capacity(need) - reserved, 0),
-            unit=self.taxonomy.counted_unit(category, need.unit), urgency=need.urgency,
+            unit=self.unit(category, need.unit), urgency=need.urgency,
             requested=need.quantity, lat=lat, lon=lon,
             reach_km=float(need.reach_km) if need.reach_km else None,
             needed_by=need.needed_by, organisation_id=f"o{need.organisation_id}",
