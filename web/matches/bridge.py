@@ -103,18 +103,15 @@ def engine_category(post: PostLike) -> Category:
 
 class _Reader:
     """Posts to the engine's values, the registries, the day and the emergencies in force
-    read once (a full run reads 200k posts). What depends only on a post's category, unit
-    or stated attributes is worked out once per reader for each distinct one: 200k posts
-    have a few hundred categories, and their attributes decoded once per distinct JSON text
-    (web/matches/open_book.py) are mostly a few shared values."""
+    read once (a full run reads 200k posts); what depends only on a post's category, unit or
+    stated attributes (decoded once per distinct JSON text, open_book.py) once for each."""
 
     def __init__(self) -> None:
         self.taxonomy, self.places = _registries()
         self._in_force: bool | None = None
         self._categories: dict[tuple[str | None, str], Category] = {}
         self._units: dict[tuple[str, str], str] = {}
-        # (category id, id of the stated mapping) -> (that mapping, kept alive so that its
-        # id is not reused, and the category's attributes it gives)
+        # (category, id of the stated mapping) -> (it, kept alive: its id is never reused; ...)
         self._attributes: dict[tuple[str, int], tuple[Any, dict[str, frozenset[str]]]] = {}
 
     def emergencies(self) -> bool:
@@ -133,21 +130,18 @@ class _Reader:
         key = (post.text_category_id, post.category_id)
         found = self._categories.get(key)
         if found is None:
-            taxonomy = self.taxonomy
-            found = self._categories[key] = taxonomy.categories.get(
-                post.text_category_id or "") or taxonomy[post.category_id]
+            found = self._categories[key] = self.taxonomy.categories.get(
+                post.text_category_id or "") or self.taxonomy[post.category_id]
         return found
 
     def unit(self, category: Category, unit: str) -> str:
-        key = (category.id, unit)
-        found = self._units.get(key)
+        found = self._units.get((category.id, unit))
         if found is None:
-            found = self._units[key] = self.taxonomy.counted_unit(category, unit)
+            found = self._units[category.id, unit] = self.taxonomy.counted_unit(category, unit)
         return found
 
     def attributes(self, category: Category, stated: Any) -> dict[str, frozenset[str]]:
-        """The attributes the engine compares (`effective_attributes`); the result is shared
-        between posts: read it, never change it (the engine copies it)."""
+        """`effective_attributes`, shared between posts: never change it (the engine copies)."""
         key = (category.id, id(stated) if stated else 0)
         found = self._attributes.get(key)
         if found is None or (stated and found[0] is not stated):
@@ -259,25 +253,20 @@ def allowed(offer: OfferLike, need: NeedLike) -> bool:
     return True
 
 
-def run(
-    offers: Iterable[matching.Offer],
-    needs: Iterable[matching.Need],
-    today: date,
-) -> matching.Result:
+def run(offers: Iterable[matching.Offer], needs: Iterable[matching.Need],
+        today: date) -> matching.Result:
     """A full run of the engine over what is open."""
     return matching.propose(list(offers), list(needs), policy(), today)
 
 
-def propose_for_offer(
-    offer: matching.Offer, needs: Iterable[matching.Need], today: date
-) -> matching.Result:
+def propose_for_offer(offer: matching.Offer, needs: Iterable[matching.Need],
+                      today: date) -> matching.Result:
     """One offer against the open needs given."""
     return matching.propose_for_offer(offer, list(needs), policy(), today)
 
 
-def propose_for_need(
-    need: matching.Need, offers: Iterable[matching.Offer], today: date
-) -> matching.Result:
+def propose_for_need(need: matching.Need, offers: Iterable[matching.Offer],
+                     today: date) -> matching.Result:
     """The open offers given against one need."""
     return matching.propose_for_need(need, list(offers), policy(), today)
 
@@ -304,10 +293,5 @@ def unit_ratio(offer_unit: str, need_unit: str) -> float:
     return 1.0 if ratio is None else ratio
 
 
-BREAKDOWN_ORDER: Mapping[str, int] = {
-    name: i
-    for i, name in enumerate(
-        ("category", "text", "attributes", "distance", "urgency", "deadline", "quantity",
-         "fairness")
-    )
-}
+BREAKDOWN_ORDER: Mapping[str, int] = {name: i for i, name in enumerate((
+    "category", "text", "attributes", "distance", "urgency", "deadline", "quantity", "fairness"))}
