@@ -111,7 +111,7 @@ class _Reader:
         self._in_force: bool | None = None
         self._categories: dict[tuple[str | None, str], Category] = {}
         self._units: dict[tuple[str, str], str] = {}
-        # (category, id of the stated mapping) -> (it, kept alive: its id is never reused; ...)
+        # (category, id(stated)) -> (stated, kept alive so its id is not reused; what it gives)
         self._attributes: dict[tuple[str, int], tuple[Any, dict[str, frozenset[str]]]] = {}
 
     def emergencies(self) -> bool:
