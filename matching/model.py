@@ -14,35 +14,68 @@ KINDS = ("goods", "skill", "service")
 URGENCIES = ("low", "normal", "high", "emergency")
 
 
+# Category paths already checked (a full run builds 200k items over a few hundred paths):
+# a path equal to one of these is valid, so it is not walked again. Bounded; never emptied.
+_CHECKED_PATHS: set[tuple[str, ...]] = set()
+_CHECKED_AT_MOST = 1 << 14
+# The one read-only empty mapping every item without attributes shares (nothing can change it).
+_EMPTY: Mapping[str, frozenset[str]] = MappingProxyType({})
+
+
+def _valid_path(path: object) -> bool:
+    """A non-empty sequence of non-empty strings (root first)."""
+    if type(path) is tuple:
+        try:
+            if path in _CHECKED_PATHS:
+                return True
+        except TypeError:  # an element that cannot be hashed is no string
+            return False
+    if not path or not all(isinstance(c, str) and c for c in path):  # type: ignore[attr-defined]
+        return False
+    if type(path) is tuple and len(_CHECKED_PATHS) < _CHECKED_AT_MOST:
+        _CHECKED_PATHS.add(path)
+    return True
+
+
 def _check_common(item: Offer | Need) -> None:
-    name = f"{type(item).__name__} {item.id!r}"
+    problem = _problem(item)
+    if problem is not None:
+        raise InputError(f"{type(item).__name__} {item.id!r}: {problem}")
+    values = item.attributes.values()
+    # Read-only, so the frozen item cannot change through its attributes.
+    object.__setattr__(item, "attributes",
+                       MappingProxyType(dict(item.attributes)) if values else _EMPTY)
+
+
+def _problem(item: Offer | Need) -> str | None:
+    """What is wrong with the fields offers and needs share, if anything."""
     if not isinstance(item.id, str) or not item.id:
-        raise InputError(f"{name}: id must be a non-empty string")
+        return "id must be a non-empty string"
     if item.kind not in KINDS:
-        raise InputError(f"{name}: kind must be one of {KINDS}, not {item.kind!r}")
-    if not item.category_path or not all(isinstance(c, str) and c for c in item.category_path):
-        raise InputError(f"{name}: category_path must be a non-empty tuple of ids, root first")
+        return f"kind must be one of {KINDS}, not {item.kind!r}"
+    if not _valid_path(item.category_path):
+        return "category_path must be a non-empty tuple of ids, root first"
     if not isinstance(item.quantity, int) or isinstance(item.quantity, bool) or item.quantity < 0:
-        raise InputError(f"{name}: quantity must be a non-negative integer")
+        return "quantity must be a non-negative integer"
     if not item.unit:
-        raise InputError(f"{name}: unit must be given")
+        return "unit must be given"
     has_lat, has_lon = item.lat is not None, item.lon is not None
     if has_lat != has_lon:
-        raise InputError(f"{name}: give both lat and lon, or neither")
+        return "give both lat and lon, or neither"
     if item.lat is not None and item.lon is not None and not (
         -90.0 <= item.lat <= 90.0 and -180.0 <= item.lon <= 180.0
     ):
-        raise InputError(f"{name}: coordinates out of range")
-    if not all(isinstance(v, frozenset) for v in item.attributes.values()):
-        raise InputError(f"{name}: attribute values must be frozensets")
-    # Read-only, so the frozen item cannot change through its attributes.
-    object.__setattr__(item, "attributes", MappingProxyType(dict(item.attributes)))
-    if item.text_path and not all(isinstance(c, str) and c for c in item.text_path):
-        raise InputError(f"{name}: text_path must be a tuple of category ids, root first")
+        return "coordinates out of range"
+    for value in item.attributes.values():  # a loop: most items have none, or two or three
+        if not isinstance(value, frozenset):
+            return "attribute values must be frozensets"
+    if item.text_path and not _valid_path(item.text_path):
+        return "text_path must be a tuple of category ids, root first"
+    return None
 
 
 def _no_attributes() -> Mapping[str, frozenset[str]]:
-    return MappingProxyType({})
+    return _EMPTY
 
 
 @dataclass(frozen=True, slots=True)

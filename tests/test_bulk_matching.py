@@ -2,12 +2,13 @@
 post reads: what a run keeps, revises, supersedes and never proposes again, and an index
 that never answers from a book that has changed."""
 
+import gc
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from web.extensions import db
-from web.matches import open_book, services
+from web.matches import bridge, open_book, services
 from web.matches.models import Match
 from web.posts.models import Need, Offer
 
@@ -181,3 +182,22 @@ def test_a_remote_offer_reaches_the_next_nearest_need_when_a_nearer_one_is_taken
     met = {m.need_id for m in proposals(offer_id=second.id)}
     assert taken.need_id not in met and len(met) == 50
     assert needs[50].id in met  # the farthest, 51st nearest: the one the taken need freed
+
+
+def test_the_rows_of_a_run_give_the_same_values_as_each_post_read_alone(make_user, make_offer):
+    # the full run's reader works out each category's, unit's and stated attributes' part
+    # once for all the rows: every row must still get its own post's values
+    donor = make_user("individual")
+    for title, attributes in (("Πάνες νούμερο 4", None), ("Πάνες νούμερο 5", None),
+                              ("Πάνες μωρού", None), ("Πάνες", {"nappy_size": ["3"]}),
+                              ("Πάνες", {"nappy_size": ["3"]}), ("Πάνες νούμερο 4", None)):
+        make_offer(donor, category="nappies", title=title, description="",
+                   **({} if attributes is None else {"attributes": attributes}))
+    make_offer(donor, title="Κουβέρτες")
+    gc.collect()  # no id of a mapping read before is left to be reused by chance
+    rows = open_book.open_rows(open_book.OFFERS)
+    together = open_book.engine_values(open_book.OFFERS, rows.values())
+    alone = [bridge.engine_offer(db.session.get(Offer, post_id)) for post_id in rows]
+    assert together == alone
+    sizes = [value.attributes.get("nappy_size") for value in together]
+    assert len(set(sizes)) >= 4  # 4, 5, not stated, 3 and the blankets' none

@@ -45,6 +45,36 @@ def test_a_malformed_need_is_refused(make_need, fields):
         make_need(**fields)
 
 
+@pytest.mark.parametrize("path", [
+    ("goods", ""),
+    ("goods", ["bedding"]),  # an element that cannot be hashed
+    ("goods", 7),
+    [],
+])
+def test_a_bad_path_is_refused_after_good_ones_were_seen(make_offer, make_need, path):
+    # valid paths are remembered so as not to be walked again: that must never admit a bad one
+    make_offer(category_path=("goods", "bedding")), make_need(category_path=("goods", "bedding"))
+    with pytest.raises(InputError, match="category_path"):
+        make_offer(category_path=path)
+    with pytest.raises(InputError, match="category_path"):
+        make_need(category_path=path)
+    with pytest.raises(InputError, match="text_path"):
+        make_offer(text_path=path or ("",))
+
+
+def test_attributes_are_read_only_copies(make_offer, make_need):
+    given = {"size": frozenset({"M"})}
+    offer, bare, need = make_offer(attributes=given), make_offer(), make_need()
+    given["size"] = frozenset({"XL"})
+    assert offer.attributes == {"size": frozenset({"M"})}
+    for item in (offer, bare, need):
+        with pytest.raises(TypeError):
+            item.attributes["size"] = frozenset({"S"})  # type: ignore[index]
+    assert bare.attributes == {} and need.attributes == {}
+    with pytest.raises(InputError, match="frozensets"):
+        make_offer(attributes={"size": {"M"}})
+
+
 def test_duplicate_ids_are_refused(policy, today, make_offer, make_need):
     offer = make_offer(id="same")
     with pytest.raises(InputError, match="duplicate offer id"):

@@ -103,11 +103,16 @@ def engine_category(post: PostLike) -> Category:
 
 class _Reader:
     """Posts to the engine's values, the registries, the day and the emergencies in force
-    read once (a full run reads 200k posts)."""
+    read once (a full run reads 200k posts); what depends only on a post's category, unit or
+    stated attributes (decoded once per distinct JSON text, open_book.py) once for each."""
 
     def __init__(self) -> None:
         self.taxonomy, self.places = _registries()
         self._in_force: bool | None = None
+        self._categories: dict[tuple[str | None, str], Category] = {}
+        self._units: dict[tuple[str, str], str] = {}
+        # (category, id(stated)) -> (stated, kept alive so its id is not reused; what it gives)
+        self._attributes: dict[tuple[str, int], tuple[Any, dict[str, frozenset[str]]]] = {}
 
     def emergencies(self) -> bool:
         """Whether any emergency is in force today (else no need is in one's scope)."""
@@ -122,8 +127,27 @@ class _Reader:
         return place.lat, place.lon
 
     def category(self, post: PostLike) -> Category:
-        taxonomy = self.taxonomy
-        return taxonomy.categories.get(post.text_category_id or "") or taxonomy[post.category_id]
+        key = (post.text_category_id, post.category_id)
+        found = self._categories.get(key)
+        if found is None:
+            found = self._categories[key] = self.taxonomy.categories.get(
+                post.text_category_id or "") or self.taxonomy[post.category_id]
+        return found
+
+    def unit(self, category: Category, unit: str) -> str:
+        found = self._units.get((category.id, unit))
+        if found is None:
+            found = self._units[category.id, unit] = self.taxonomy.counted_unit(category, unit)
+        return found
+
+    def attributes(self, category: Category, stated: Any) -> dict[str, frozenset[str]]:
+        """`effective_attributes`, shared between posts: never change it (the engine copies)."""
+        key = (category.id, id(stated) if stated else 0)
+        found = self._attributes.get(key)
+        if found is None or (stated and found[0] is not stated):
+            found = self._attributes[key] = (
+                stated, effective_attributes(self.taxonomy, category, stated or {}))
+        return found[1]
 
     def read(self, post: PostLike) -> tuple[Category, dict[str, object]]:
         """The post's category as the engine sees it, and what its words say."""
@@ -132,7 +156,7 @@ class _Reader:
             "text": f"{post.title}\n{post.description}",
             "concepts": tuple(post.concepts or ()),
             "text_path": category.path if category.id == post.text_category_id else (),
-            "attributes": effective_attributes(self.taxonomy, category, post.attributes or {}),
+            "attributes": self.attributes(category, post.attributes),
         }
 
     def capacity(self, post: PostLike) -> int:
@@ -150,7 +174,7 @@ class _Reader:
         return matching.Offer(
             id=str(offer.id), kind=offer.kind, category_path=category.path,
             quantity=left - left % offer.lot,
-            unit=self.taxonomy.counted_unit(category, offer.unit), lot=offer.lot,
+            unit=self.unit(category, offer.unit), lot=offer.lot,
             lat=lat, lon=lon, reach_km=float(offer.reach_km), remote="online" in given,
             in_person=not given or "in_person" in given,
             available_from=offer.available_from, available_until=offer.available_until,
@@ -167,7 +191,7 @@ class _Reader:
         return matching.Need(
             id=str(need.id), kind=need.kind, category_path=category.path,
             quantity=max(self.capacity(need) - reserved, 0),
-            unit=self.taxonomy.counted_unit(category, need.unit), urgency=need.urgency,
+            unit=self.unit(category, need.unit), urgency=need.urgency,
             requested=need.quantity, lat=lat, lon=lon,
             reach_km=float(need.reach_km) if need.reach_km else None,
             needed_by=need.needed_by, organisation_id=f"o{need.organisation_id}",
@@ -229,25 +253,20 @@ def allowed(offer: OfferLike, need: NeedLike) -> bool:
     return True
 
 
-def run(
-    offers: Iterable[matching.Offer],
-    needs: Iterable[matching.Need],
-    today: date,
-) -> matching.Result:
+def run(offers: Iterable[matching.Offer], needs: Iterable[matching.Need],
+        today: date) -> matching.Result:
     """A full run of the engine over what is open."""
     return matching.propose(list(offers), list(needs), policy(), today)
 
 
-def propose_for_offer(
-    offer: matching.Offer, needs: Iterable[matching.Need], today: date
-) -> matching.Result:
+def propose_for_offer(offer: matching.Offer, needs: Iterable[matching.Need],
+                      today: date) -> matching.Result:
     """One offer against the open needs given."""
     return matching.propose_for_offer(offer, list(needs), policy(), today)
 
 
-def propose_for_need(
-    need: matching.Need, offers: Iterable[matching.Offer], today: date
-) -> matching.Result:
+def propose_for_need(need: matching.Need, offers: Iterable[matching.Offer],
+                     today: date) -> matching.Result:
     """The open offers given against one need."""
     return matching.propose_for_need(need, list(offers), policy(), today)
 
@@ -274,10 +293,5 @@ def unit_ratio(offer_unit: str, need_unit: str) -> float:
     return 1.0 if ratio is None else ratio
 
 
-BREAKDOWN_ORDER: Mapping[str, int] = {
-    name: i
-    for i, name in enumerate(
-        ("category", "text", "attributes", "distance", "urgency", "deadline", "quantity",
-         "fairness")
-    )
-}
+BREAKDOWN_ORDER: Mapping[str, int] = {name: i for i, name in enumerate((
+    "category", "text", "attributes", "distance", "urgency", "deadline", "quantity", "fairness"))}

@@ -48,6 +48,21 @@ class _Phases:
                     self.into[key] = self.into.get(key, 0.0) + spent
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (then restored as it was): reading 200k rows and
+    building their engine values makes millions of objects and no cycles, and each of the
+    collector's passes over what is already held walked them all again (~30 % of the CPU
+    time of building the values at 100k × 100k). Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = None,
                  scope: str = "", *, phases: dict[str, float] | None = None) -> MatchRun:
     """Re-optimise every open offer and need: proposals no longer in the optimum are
@@ -63,10 +78,11 @@ def run_matching(trigger: RunTrigger = RunTrigger.FULL, actor: User | None = Non
     of_centre = () if centre is None else (Need.centre_id == centre.id,)
     with phase("load rows"):
         expire_due()
-        offers = open_book.open_rows(open_book.OFFERS)
-        needs = open_book.open_rows(open_book.NEEDS, *of_centre)
+        with _collector_paused():
+            offers = open_book.open_rows(open_book.OFFERS)
+            needs = open_book.open_rows(open_book.NEEDS, *of_centre)
         fairness = received_recently()
-    with phase("build values"):
+    with phase("build values"), _collector_paused():
         engine_offers = open_book.engine_values(open_book.OFFERS, offers.values())
         engine_needs = bridge.engine_needs(needs.values(), fairness)
     with phase("engine"):
