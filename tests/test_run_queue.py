@@ -134,13 +134,15 @@ def test_one_worker_wins_a_request_however_many_claim_it_at_once(app, left_by_a_
         db.session.execute(update(RunRequest).values(
             status="running", worker="gone", heartbeat_at=long_ago, attempts=1))
         db.session.commit()
-    now = utcnow()
-    won = in_threads(app, [lambda i=i: claim(request.id, f"worker {i}", now) for i in range(8)])
+    # The id read here, once: `request` expired at the commit, and reading it in the threads
+    # would refresh it through this thread's session from eight threads at once.
+    request_id, now = request.id, utcnow()
+    won = in_threads(app, [lambda i=i: claim(request_id, f"worker {i}", now) for i in range(8)])
     assert won.count(True) == 1, won
-    claimed = reread(request.id)
+    claimed = reread(request_id)
     assert claimed.status == "running" and claimed.worker == f"worker {won.index(True)}"
     assert claimed.attempts == 1 + left_by_a_dead_worker
-    assert not claim(request.id, "late", utcnow())
+    assert not claim(request_id, "late", utcnow())
 
 
 @pytest.mark.parametrize("round_", range(3))
