@@ -99,6 +99,8 @@ class Transport:
                 self.connection.host.quit()
             except (smtplib.SMTPException, OSError):
                 pass
+            finally:  # quit() leaves the socket open when the server is gone
+                self.connection.host.close()
         self.connection = None
 
 
