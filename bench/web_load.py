@@ -22,7 +22,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run from anywhere
+
+from bench.loopback import free_port, wait_for  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/komvos_bench"
 WRK = "/usr/bin/wrk"
@@ -135,26 +139,6 @@ done = function(summary, latency, requests)
     errors.connect + errors.read + errors.write + errors.timeout, errors.status))
 end
 """
-
-
-def free_port() -> int:
-    """A port nobody listens on, on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(url: str, seconds: float = 60.0) -> None:
-    """Until `url` answers."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def _cookies(response: Any) -> dict[str, str]:

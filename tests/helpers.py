@@ -6,10 +6,14 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from web.extensions import db
 from web.models import User
 
 PASSWORD = "correct horse battery"
@@ -47,3 +51,28 @@ def flask_twice_at_once(*args: str, env: dict[str, str]) -> list[str]:
     outputs = [process.communicate(timeout=180)[0] for process in processes]
     assert [process.returncode for process in processes] == [0, 0], outputs
     return outputs
+
+
+def in_threads(app: Flask, works: Sequence[Callable[[], object]]) -> list[object]:
+    """Run each of `works` in a thread of its own, released at once, in its own app context."""
+    barrier = threading.Barrier(len(works))
+    results: list[object] = [None] * len(works)
+
+    def target(index: int) -> None:
+        with app.app_context():
+            barrier.wait(timeout=30)
+            try:
+                results[index] = works[index]()
+            except Exception as error:  # surfaced by the assertion below
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(works))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(isinstance(result, Exception) for result in results), results
+    db.session.expire_all()
+    return results

@@ -10,12 +10,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    """A port nobody listens on (aiosmtpd's Controller cannot take port 0)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from bench.loopback import free_port
 
 
 class Recorder:

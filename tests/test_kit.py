@@ -8,7 +8,6 @@ import os
 import re
 import runpy
 import shutil
-import socket
 import subprocess
 import sys
 import tomllib
@@ -22,6 +21,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from bench.loopback import free_port
 from tests.conftest import settings_for_tests
 from web import create_app
 from web.config import ConfigError, load_settings
@@ -249,12 +249,6 @@ def test_health_command_says_ok_or_names_what_failed(app, tmp_path):
         result = broken.test_cli_runner().invoke(args=["health"])
         db.engine.dispose()
     assert result.exit_code == 1 and "unavailable: database" in result.output
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_gunicorn_serves_the_app_with_its_configuration(app, database_url):

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.helpers import flask_twice_at_once, sign_in
+from tests.helpers import flask_twice_at_once, in_threads, sign_in
 from web.centres.services import CentreDetails, default_centre, save_centre
 from web.extensions import db
 from web.matches.full_run import run_matching
@@ -54,31 +54,6 @@ def reread(request_id: int) -> RunRequest:
 
 def plain_run(request: RunRequest) -> MatchRun:
     return run_matching(RunTrigger.FULL, request.requested_by, scope=request.scope)
-
-
-def in_threads(app, works):
-    """Run each of `works` in a thread of its own, released at once, in its own app context."""
-    barrier = threading.Barrier(len(works))
-    results: list[object] = [None] * len(works)
-
-    def target(index):
-        with app.app_context():
-            barrier.wait(timeout=30)
-            try:
-                results[index] = works[index]()
-            except Exception as error:  # surfaced by the assertion below
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(isinstance(result, Exception) for result in results), results
-    db.session.expire_all()
-    return results
 
 
 def test_a_second_request_for_a_waiting_scope_joins_it(app, staff):

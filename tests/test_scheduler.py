@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import flask_twice_at_once, sign_in
+from tests.helpers import flask_twice_at_once, in_threads, sign_in
 from web import scheduler
 from web.config import ConfigError
 from web.extensions import db
@@ -42,31 +42,6 @@ def run_requests() -> int:
     return db.session.scalar(select(func.count()).select_from(RunRequest)) or 0
 
 
-def in_threads(app, count, work):
-    """Run `work()` in `count` threads released at once, each in its own app context."""
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def target(index):
-        with app.app_context():
-            barrier.wait(timeout=30)
-            try:
-                results[index] = work()
-            except Exception as error:  # surfaced by the assertion below
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(isinstance(result, Exception) for result in results), results
-    db.session.expire_all()
-    return results
-
-
 def test_the_schedule_comes_from_the_settings_in_time_order(app):
     jobs = scheduler.schedule()
     assert [(job.name, job.at) for job in jobs] == [
@@ -90,7 +65,7 @@ def test_the_schedule_comes_from_the_settings_in_time_order(app):
 
 
 def test_two_schedulers_started_at_once_run_each_daily_job_once(app, make_user):
-    outcomes = in_threads(app, 2, lambda: run_due(EVENING))
+    outcomes = in_threads(app, [lambda: run_due(EVENING)] * 2)
     states = sorted(
         (first.job, first.state, second.state) for first, second in zip(*outcomes, strict=True)
     )

@@ -17,16 +17,19 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run from anywhere
+
+from bench.loopback import free_port, wait_for  # noqa: E402
+
 BIN = Path(sys.executable).parent
 CHECKS = ",".join(
     [
@@ -37,13 +40,6 @@ CHECKS = ",".join(
         "response_schema_conformance",
     ]
 )
-
-
-def free_port() -> int:
-    """A port nobody listens on, on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def prepare(env: dict[str, str]) -> dict[str, str]:
@@ -98,19 +94,6 @@ with app.app_context():
         text=True,
     ).stdout
     return {**json.loads(out.strip().splitlines()[-1]), "anonymous": ""}
-
-
-def wait_for(url: str, seconds: float = 30.0) -> None:
-    """Until `url` answers."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def fuzz(url: str, header: str, examples: int, report: Path) -> tuple[int, int, str]:

@@ -9,6 +9,7 @@ from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from web.centres.scope import needs_in_scope
+from web.database import among
 from web.extensions import db
 from web.listing import (
     MATCH_SHOWN,
@@ -19,7 +20,6 @@ from web.listing import (
 )
 from web.matches.models import Match
 from web.models import Organisation, User
-from web.pagination import paginate_rows
 from web.posts.models import Need, Offer
 from web.posts.services import URGENCY_ORDER, Page, paginate
 from web.statuses import MatchStatus, Role
@@ -119,7 +119,7 @@ def review_queue_rows(
     staff: User | None = None,
 ) -> Page:
     """The same page as `review_queue`, as rows of `QUEUE_ROW` (no objects loaded)."""
-    return paginate_rows(_queue(QUEUE_ROW, filters, staff), page, per_page, count_up_to)
+    return paginate(_queue(QUEUE_ROW, filters, staff), page, per_page, count_up_to, rows=True)
 
 
 def queue_matches(ids: Collection[int]) -> dict[int, Match]:
@@ -128,7 +128,7 @@ def queue_matches(ids: Collection[int]) -> dict[int, Match]:
         return {}
     query = (
         select(Match).join(Need, Match.need_id == Need.id).join(Offer, Match.offer_id == Offer.id)
-        .where(Match.id.in_(list(ids))).options(*_QUEUE_SHOWN)
+        .where(among(Match.id, ids)).options(*_QUEUE_SHOWN)
     )
     return {match.id: match for match in db.session.scalars(query)}
 
