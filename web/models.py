@@ -84,7 +84,12 @@ class Organisation(Model):
 
     def display_name(self, language: str) -> str:
         """The name in `language`: the English one on English pages where there is one."""
-        return self.name_en if language == "en" and self.name_en else self.name
+        return name_in(language, self.name, self.name_en)
+
+
+def name_in(language: str, name: str, name_en: str | None) -> str:
+    """An organisation's name in `language`, from its two names (rows carry no methods)."""
+    return name_en if language == "en" and name_en else name
 
 
 class User(UserMixin, Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -38,12 +39,12 @@ def add_note(staff: User, match_id: int, body: str) -> MatchNote:
     return note
 
 
-def colleagues(staff: User | None = None) -> list[User]:
+def colleagues(staff: User | None = None) -> list[Any]:
     """Active staff of the centre of `staff` (default: the signed-in person), by name: whom
-    a proposal can be given to."""
-    query = select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True),
-                               *staff_in_scope(staff))
-    return list(db.session.scalars(query.order_by(User.full_name, User.id)))
+    a proposal can be given to, as rows of their id and full name."""
+    query = select(User.id, User.full_name).where(
+        User.role.in_(STAFF_ROLES), User.active.is_(True), *staff_in_scope(staff))
+    return list(db.session.execute(query.order_by(User.full_name, User.id)).all())
 
 
 def assign_match(staff: User, match_id: int, assignee_id: int | None) -> Match:

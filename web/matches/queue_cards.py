@@ -14,10 +14,10 @@ from markupsafe import Markup
 from web.centres.scope import centre_of
 from web.clock import today
 from web.emergencies.scope import active_emergencies, emergency_factor, emergency_scope_matches
-from web.i18n import current_language, format_decimal, org_name
+from web.i18n import current_language, format_decimal
 from web.matches.cards import Shared
 from web.matches.labels import COMPONENT_LABELS
-from web.models import Organisation, User
+from web.models import User, name_in
 from web.posts.labels import URGENCY_LABELS
 from web.reference.fragments import chosen
 
@@ -55,14 +55,16 @@ def weight_texts(weights: Mapping[str, float]) -> dict[str, str]:
     return {name: format_decimal(round(weights.get(name, 0), 2)) for name in COMPONENT_LABELS}
 
 
-def organisation_options(organisations: Iterable[Organisation]) -> Callable[[int | None], Markup]:
+def organisation_options(organisations: Iterable[Any]) -> Callable[[int | None], Markup]:
     """The `<option>`s of the organisation filter, rendered once; called with an id, that one
-    selected."""
-    return _options((o.id, org_name(o)) for o in organisations)
+    selected. `organisations`: rows of their id, name and English name."""
+    language = current_language()
+    return _options((o.id, name_in(language, o.name, o.name_en)) for o in organisations)
 
 
-def person_options(people: Iterable[User]) -> Callable[[int | None], Markup]:
-    """The `<option>`s of these people, rendered once; called with an id, that one selected."""
+def person_options(people: Iterable[Any]) -> Callable[[int | None], Markup]:
+    """The `<option>`s of these people (anything with an id and a full name), rendered once;
+    called with an id, that one selected."""
     return _options((person.id, person.full_name) for person in people)
 
 

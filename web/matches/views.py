@@ -53,8 +53,8 @@ def queue() -> str:
     fairness = services.received_recently()
     found = queries.review_queue_rows(filters, page_number(), QUEUE_PAGE, QUEUE_COUNTED_UP_TO,
                                       staff=staff)
-    organisations = db.session.scalars(
-        select(Organisation)
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.name_en)
         .where(Organisation.status == OrganisationStatus.APPROVED,
                Organisation.kind != OrganisationKind.CENTRE, *organisations_in_scope(staff))
         .order_by(Organisation.name)
