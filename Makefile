@@ -17,7 +17,7 @@ DEV_LOCK := requirements/dev-lock.txt
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-.PHONY: run test lint lock translations extract-messages bench bench-web fuzz fuzz-http clean
+.PHONY: run test lint lock translations extract-messages bench bench-web fuzz fuzz-http soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite SOAK_RUNS times in a row, stopping at the first failure (logs in
+# test-results/soak/); add TEST_DATABASE_URL=... PYTEST_ARGS=--ignore=tests/browser for
+# `.ci/run`'s PostgreSQL pass.
+SOAK_RUNS ?= 10
+soak: $(STAMP) translations
+	tools/soak.sh $(SOAK_RUNS) $(PYTEST_ARGS)
 
 # The API against its OpenAPI document, far longer than the suite's bounded run (figures in
 # the README); add TEST_DATABASE_URL=... to run it on PostgreSQL.
