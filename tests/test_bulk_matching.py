@@ -140,6 +140,36 @@ def test_a_need_meets_an_offer_that_moved_and_one_posted_since_the_index_was_bui
     assert app.extensions["komvos.open_books"]["offer"] is kept  # read beside it, not rebuilt
 
 
+def test_a_late_commit_is_read_afresh_and_a_row_the_index_holds_as_it_is_is_not(
+        app, make_user, make_need, make_offer, monkeypatch):
+    """Rows changed in the minutes before the index was built are read beside it only once
+    they are no longer the version it holds: a change flushed before the build and committed
+    after it (an `updated_at` older than the build's latest) is read; a row the index holds as
+    it is, and does not find near, is not."""
+    far = make_offer(make_user("individual"), quantity=10, place="orestiada", reach_km=5)
+    late = make_offer(make_user("individual"), quantity=10, place="orestiada", reach_km=5)
+    open_book.forget_books()  # (the app outlives each test's database)
+    make_need(make_user("ngo"), quantity=10)  # builds the offers' index: both are far
+    kept = app.extensions["komvos.open_books"]["offer"]
+    assert {far.id, late.id} <= set(kept.held)  # both changed just before it was built
+    # another process's move, flushed before the index was built and committed after
+    change(Offer, late, place_id="kypseli", latitude=None, longitude=None,
+           updated_at=kept.stamp - timedelta(seconds=30))
+    read: list[set[int]] = []
+    posts = open_book._posts
+
+    def reading(side, query):
+        rows = posts(side, query)
+        read.append(set(rows))
+        return rows
+
+    monkeypatch.setattr(open_book, "_posts", reading)
+    need = make_need(make_user("ngo"), quantity=10)
+    assert [m.offer_id for m in proposals(need_id=need.id)] == [late.id]
+    assert read[-1] == {late.id}  # the far offer, unchanged, is not read again
+    assert app.extensions["komvos.open_books"]["offer"] is kept
+
+
 def test_an_offer_never_meets_a_need_that_closed_since_the_index_was_built(
         make_user, make_need, make_offer):
     need = make_need(make_user("ngo"), quantity=10)
@@ -161,12 +191,11 @@ def test_the_index_is_rebuilt_when_forgotten(app, make_user, make_need,
 
 
 def test_a_remote_offer_reaches_the_next_nearest_need_when_a_nearer_one_is_taken(
-        app, make_user, make_need, make_offer, monkeypatch):
+        app, make_user, make_need, make_offer):
     """The index gives a remote offer each group's 50 nearest open needs as they stood; once
     one of them is set aside for another offer, the 51st nearest is among the 50 it meets."""
-    # Only rows changed after the index was built are read beside it (not the last minutes'
-    # too), so that the needs posted just before come from the index alone.
-    monkeypatch.setattr(open_book, "LATE_COMMIT", timedelta(0))
+    # The needs posted just before the index was built come from the index alone: it holds
+    # them as they are, so they are not read again beside it.
     places = app.extensions["komvos.places"].places
     home = places["kypseli"]
     by_distance = sorted(places.values(), key=lambda p: (

@@ -9,7 +9,9 @@ that was posted, edited, matched, withdrawn or expired since has a later `update
 UPDATE of a post sets it), so a request reads those rows afresh beside what the index gives,
 and the index is rebuilt once `REBUILD_AFTER` rows have changed since. What the index gives
 is only who could pair: every value the engine receives is read from the database in the
-request, so a stale entry can only add a row to read, never change a proposal.
+request, so a stale entry can only add a row to read, never change a proposal. A row changed
+in the minutes before the index was built (`LATE_COMMIT`) is read afresh only when it is no
+longer the version the index holds: a late commit gives it another `updated_at`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -149,6 +151,9 @@ class Book:
     stamp: datetime | None  # the latest `updated_at` of the side's posts when built
     index: Any
     checked: float = 0.0  # when what changed since was last counted (time.monotonic)
+    # The rows of the index changed after `since`, by id: the `updated_at` of the version
+    # the index holds. Such a row is read afresh only once it has another.
+    held: dict[int, datetime] = field(default_factory=dict)
 
     @property
     def since(self) -> datetime:
@@ -167,8 +172,10 @@ def book(side: Side) -> Book:
             kept = None
     if kept is None or kept.day != day:
         stamp = db.session.scalar(select(func.max(side.model.updated_at)))
-        kept = Book(day, stamp, bridge.open_index(engine_values(side, open_rows(side).values())),
-                    now)
+        rows = _posts(side, select(*side.columns(), side.model.updated_at)
+                      .where(*side.is_open(day)))
+        kept = Book(day, stamp, bridge.open_index(engine_values(side, rows.values())), now)
+        kept.held = {i: row.updated_at for i, row in rows.items() if row.updated_at > kept.since}
         books[name] = kept
     return kept
 
@@ -208,11 +215,18 @@ def near_posts(side: Side, item: Any, compatible: ColumnElement[bool],
              bridge.near(kept.index, item, None if whole_groups else kept.day)}
     model, is_open, columns = side.model, side.is_open(kept.day), side.columns()
     indexed = sorted(found)
-    # One statement, each part on its own index (an OR of them scanned the whole table),
-    # each row in one part only.
-    parts = [select(*columns).where(*is_open, among(model.id, indexed)),
-             select(*columns).where(*is_open, model.updated_at > kept.since, compatible,
-                                    ~among(model.id, indexed))]
+    # What changed since the index was built, as two narrow columns first: of the rows
+    # changed just before it, those it holds as they are now need no second reading.
+    changed = db.session.execute(
+        select(model.id, model.updated_at)
+        .where(*is_open, model.updated_at > kept.since, compatible, ~among(model.id, indexed))
+    ).all()
+    fresh = [i for i, at in changed if kept.held.get(i) != at]
+    # Then one statement, each part on its own index (an OR of them scanned the whole
+    # table), each row in one part only.
+    parts = [select(*columns).where(*is_open, among(model.id, indexed))]
+    if fresh:
+        parts.append(select(*columns).where(*is_open, among(model.id, fresh)))
     if also is not None:
         parts.append(select(*columns).where(*is_open, also))
-    return _posts(side, union_all(*parts)), found
+    return _posts(side, union_all(*parts) if len(parts) > 1 else parts[0]), found
