@@ -100,6 +100,9 @@ class TermIndex:
         self._idf = [math.log(1.0 + total / max(len(postings.get(i, ())), 1))
                      for i in range(len(self._vocabulary))]
         self._unknown = UNKNOWN_WEIGHT * max(self._idf, default=1.0)
+        # Each term's weight (its words' rarity), summed once, not at every coverage
+        self._term_weights = {entry_id: [sum(self._idf[i] for i in term) for term in terms]
+                              for entry_id, terms in self._own.items()}
         self._by_form: dict[str, list[int]] = defaultdict(list)
         for word_id, word in enumerate(self._vocabulary):
             for form in forms(word):
@@ -239,8 +242,8 @@ class TermIndex:
                 if entry_id in result or (allowed is not None and entry_id not in allowed):
                     continue
                 best: tuple[float, frozenset[str]] = (0.0, frozenset())
-                for term in self._own[entry_id]:
-                    weight = sum(self._idf[i] for i in term)
+                for term, weight in zip(self._own[entry_id], self._term_weights[entry_id],
+                                        strict=True):
                     got = sum(self._idf[i] * present.get(i, 0.0) for i in term)
                     share = got / weight if weight else 0.0
                     if share > best[0]:
