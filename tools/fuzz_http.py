@@ -50,6 +50,8 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 from tests.conftest import need_fields, offer_fields
 from web import create_app
+from web.centres.models import CentreMember
+from web.centres.services import default_centre
 from web.api.auth import create_token
 from web.extensions import db
 from web.models import Organisation, User
@@ -74,9 +76,12 @@ with app.app_context():
             organisation = Organisation(kind=kind, status="approved", name=f"Fuzz {name}",
                                         email=f"{name}@org.example", phone="+30 210 000 0000")
             db.session.add(organisation)
+            # organisations register with a centre, and staff belong to one
+            db.session.add(CentreMember(centre=default_centre(), organisation=organisation))
         people[name] = User(email=f"{name}@fuzz.example", password_hash=password,
                             full_name=f"Fuzz {name}", role=role, language="en",
-                            organisation=organisation)
+                            organisation=organisation,
+                            centre=default_centre() if role == "staff" else None)
         db.session.add(people[name])
     db.session.commit()
     post(NEED, people["ngo"], load_post(NeedInput(), need_fields(quantity=30)))
