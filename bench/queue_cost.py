@@ -9,7 +9,8 @@ clock, are the comparable figures; `--profile` adds cProfile's Python calls per 
 
 `--alternate DIR` runs the same in a fresh process of the code at DIR and of this checkout,
 alternately, `--rounds` times each (the peer measured in the same minutes). The backend's CPU
-is read from /proc (Linux, the server on this machine).
+is read from /proc (Linux, the server on this machine). Every request renders: the answers
+kept for a person while nothing is written (`personal_answers_seconds`) are turned off here.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def measure(database_url: str, path: str, requests: int, profile: bool) -> dict[
     from web.extensions import db
 
     app = create_app({"env": "testing", "secret_key": "bench-secret-key-long-enough-for-it",
-                      "database_url": database_url, "ratelimit_storage_url": "memory://"})
+                      "database_url": database_url, "ratelimit_storage_url": "memory://",
+                      "personal_answers_seconds": 0})
     client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)

@@ -281,6 +281,9 @@ def main() -> int:
     parser.add_argument("--app-root", default=str(ROOT), help="the checkout gunicorn serves")
     parser.add_argument("--no-seed", action="store_true", help="reuse the seeded database")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--personal-answers-seconds", type=float,
+                        help="how long a person's lists are kept (0: rendered every time); "
+                        "default: the setting's")
     args = parser.parse_args()
     if not args.database_url.startswith("postgresql"):
         sys.exit("--database-url must name a PostgreSQL database this run may empty")
@@ -298,6 +301,8 @@ def main() -> int:
         "KOMVOS_RATELIMIT_API_ADDRESS": "10000000 per minute",
         "PYTHONPATH": args.app_root,
     }
+    if args.personal_answers_seconds is not None:
+        env["KOMVOS_PERSONAL_ANSWERS_SECONDS"] = str(args.personal_answers_seconds)
     started = time.monotonic()
     seeded = subprocess.run(
         [sys.executable, "-c", SEED, str(args.copies)],
@@ -339,8 +344,10 @@ def main() -> int:
 def report(rounds: list[dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
     """The medians over the rounds, one line per target."""
     load = os.getloadavg()[0]
+    kept = "(as set)" if args.personal_answers_seconds is None else args.personal_answers_seconds
     print(f"\n{args.connections} connections, {args.duration} s per target, median of "
-          f"{len(rounds)} rounds, load average {load:.1f}, code at {args.app_root}")
+          f"{len(rounds)} rounds, load average {load:.1f}, code at {args.app_root}, "
+          f"personal answers kept {kept} s")
     print(f"{'target':30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
           f"{'/static':>8}")
     medians = {}

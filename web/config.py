@@ -159,6 +159,7 @@ def flask_config(settings: Mapping[str, Any], instance_path: str) -> dict[str, A
         "PROXY_HOPS": settings["proxy_hops"],
         "RATELIMIT_STORAGE_URI": settings["ratelimit_storage_url"],
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": settings["ratelimit_key_prefix"]},
+        "PERSONAL_ANSWERS_SECONDS": settings["personal_answers_seconds"],
         # Redis down: count in memory per process rather than refuse every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "MAP_TILES_URL": settings["map_tiles_url"],

@@ -7,7 +7,9 @@
   their ETag and serves them again while the version stands, without rendering. Seen by
   someone signed in (or through an API token), or when the answer touches the session, the
   same page is personal.
-- Everything else the app answers is personal: `private, no-store`.
+- Everything else the app answers is personal: `private, no-store`. A person's own lists
+  are answered again from what this process rendered for them while nothing was written
+  (`web.personal_answers`).
 - Static files are linked with their content's digest (`?v=`) and kept for a year
   (`immutable`); asked for without it, they are revalidated.
 """
@@ -29,6 +31,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from web import personal_answers
 from web.clock import today
 from web.directory.models import MemberService
 from web.emergencies.models import Emergency
@@ -259,6 +262,7 @@ def init_app(app: Flask) -> None:
     """Link static files by their digest and set every response's Cache-Control."""
     app.extensions["komvos.kept_answers"] = OrderedDict()
     app.extensions["komvos.versions"] = {}
+    personal_answers.init_app(app)
     if not event.contains(Session, "after_commit", _forget_versions):
         event.listen(Session, "after_commit", _forget_versions)
     app.url_defaults(_version_static)

@@ -26,6 +26,7 @@ from web.api.schemas import (
 )
 from web.http_cache import CONDITIONAL_PARAMETERS, PUBLIC_HEADERS, public_cached
 from web.pagination import page_body
+from web.personal_answers import personal_kept
 from web.posts import services
 from web.posts.schemas import NeedChanges, NeedInput, OfferChanges, OfferInput
 from web.posts.sides import NEED, OFFER, Side
@@ -149,6 +150,7 @@ def _serve(api: ApiSide) -> None:
     path, parameter = f"/<id:{one}_id>", f"{one}_id"
 
     @blp.get("")
+    @personal_kept
     @blp.arguments(api.query, location="query", unknown=RAISE)
     @blp.response(200, page_of(api.out))
     @blp.doc(operationId=f"list{api.plural}", **BEARER)

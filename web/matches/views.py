@@ -22,6 +22,7 @@ from web.matches import cards, ledger, notes, queries, queue_cards, run_queue, r
 from web.matches.labels import MATCH_STATUS_LABELS
 from web.matches.models import MatchRun
 from web.models import Organisation, utcnow
+from web.personal_answers import personal_kept
 from web.posts.models import URGENCIES
 from web.reference import SECTORS
 from web.statuses import OrganisationKind, OrganisationStatus, Role
@@ -46,6 +47,7 @@ def _back_to_queue(anchor: str = "") -> Response:
 
 @bp.get("/staff/matches")
 @staff_required
+@personal_kept
 def queue() -> str:
     """Proposals to review, most valuable first, each with why it was proposed."""
     staff = signed_in_user()
