@@ -4,6 +4,7 @@ from the lock, and gunicorn serves the app with gunicorn.conf.py."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import runpy
@@ -321,3 +322,14 @@ def test_gunicorn_recycles_workers_rarely_and_never_when_told(monkeypatch):
         _gunicorn_settings(monkeypatch, KOMVOS_WEB_MAX_REQUESTS="-5")
     with pytest.raises(SystemExit, match="KOMVOS_WEB_WORKERS must be at least 1"):
         _gunicorn_settings(monkeypatch, KOMVOS_WEB_WORKERS="0")
+
+
+def test_gunicorn_keeps_what_the_master_loaded_out_of_the_collectors_passes(monkeypatch):
+    settings = _gunicorn_settings(monkeypatch)
+    before = gc.get_freeze_count()
+    try:
+        settings["pre_fork"](None, None)  # type: ignore[operator]  # the hook, as gunicorn calls it
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+
