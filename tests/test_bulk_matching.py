@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from web.extensions import db
 from web.matches import bridge, open_book, services
 from web.matches.models import Match
+from web.models import utcnow
 from web.posts.models import Need, Offer
 
 
@@ -167,6 +168,36 @@ def test_a_late_commit_is_read_afresh_and_a_row_the_index_holds_as_it_is_is_not(
     need = make_need(make_user("ngo"), quantity=10)
     assert [m.offer_id for m in proposals(need_id=need.id)] == [late.id]
     assert read[-1] == {late.id}  # the far offer, unchanged, is not read again
+    assert app.extensions["komvos.open_books"]["offer"] is kept
+
+
+def test_posts_written_long_before_the_index_was_built_are_not_read_again(
+        app, make_user, make_need, make_offer, monkeypatch):
+    """Only a change flushed within `LATE_COMMIT` of the build can commit after it: rows
+    written long before (a seed, an import) are neither held nor read beside the index, and
+    a change after the build still is."""
+    far = make_offer(make_user("individual"), quantity=10, place="orestiada", reach_km=5)
+    moved = make_offer(make_user("individual"), quantity=10, place="orestiada", reach_km=5)
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    for offer in (far, moved):
+        change(Offer, offer, updated_at=an_hour_ago)
+    open_book.forget_books()
+    make_need(make_user("ngo"), quantity=10)  # builds the offers' index: both are far
+    kept = app.extensions["komvos.open_books"]["offer"]
+    assert kept.since == kept.stamp == an_hour_ago and kept.held == {}
+    change(Offer, moved, place_id="kypseli", latitude=None, longitude=None)  # after the build
+    read: list[set[int]] = []
+    posts = open_book._posts
+
+    def reading(side, query):
+        rows = posts(side, query)
+        read.append(set(rows))
+        return rows
+
+    monkeypatch.setattr(open_book, "_posts", reading)
+    need = make_need(make_user("ngo"), quantity=10)
+    assert [m.offer_id for m in proposals(need_id=need.id)] == [moved.id]
+    assert read[-1] == {moved.id}
     assert app.extensions["komvos.open_books"]["offer"] is kept
 
 

@@ -40,6 +40,7 @@ from web.clock import today
 from web.database import among
 from web.extensions import db
 from web.matches import bridge
+from web.models import utcnow
 from web.posts.models import ACTIVE_STATUSES, Need, Offer
 
 # JSON columns are read as text and decoded once per distinct value: most posts' are `{}` or
@@ -151,14 +152,22 @@ class Book:
     stamp: datetime | None  # the latest `updated_at` of the side's posts when built
     index: Any
     checked: float = 0.0  # when what changed since was last counted (time.monotonic)
+    built_at: datetime | None = None  # this process's clock (UTC) just before the build read
     # The rows of the index changed after `since`, by id: the `updated_at` of the version
     # the index holds. Such a row is read afresh only once it has another.
     held: dict[int, datetime] = field(default_factory=dict)
 
     @property
     def since(self) -> datetime:
-        """Rows changed after this are read afresh beside the index."""
-        return (self.stamp or datetime.min + LATE_COMMIT) - LATE_COMMIT
+        """Rows changed after this are read afresh beside the index: after the latest change
+        the build saw, and, for a late commit, after `LATE_COMMIT` before the build. Only a
+        change flushed that close to the build can have committed after it: of posts
+        written long before (a seed, an import, a quiet night), none is read again."""
+        if self.stamp is None:
+            return datetime.min
+        if self.built_at is None:
+            return self.stamp - LATE_COMMIT
+        return min(self.stamp, self.built_at - LATE_COMMIT)
 
 
 def book(side: Side) -> Book:
@@ -171,10 +180,12 @@ def book(side: Side) -> Book:
         if _changed_since(side, kept.stamp) > REBUILD_AFTER:
             kept = None
     if kept is None or kept.day != day:
+        built_at = utcnow()
         stamp = db.session.scalar(select(func.max(side.model.updated_at)))
         rows = _posts(side, select(*side.columns(), side.model.updated_at)
                       .where(*side.is_open(day)))
-        kept = Book(day, stamp, bridge.open_index(engine_values(side, rows.values())), now)
+        kept = Book(day, stamp, bridge.open_index(engine_values(side, rows.values())), now,
+                    built_at)
         kept.held = {i: row.updated_at for i, row in rows.items() if row.updated_at > kept.since}
         books[name] = kept
     return kept
