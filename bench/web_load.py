@@ -13,6 +13,8 @@ the API, and prints for each the median over the rounds of req/s, p50, p99, erro
 ratio of its req/s to the static file's in the same round. `--app-root` serves another
 checkout of the code (e.g. `git archive main | tar -x -C DIR`) against the same data.
 Rate-limit counts go to Redis under a prefix of this run's own, the API limits opened wide.
+A person's lists (the queue, an NGO's) are answered from the process's kept answers while
+nothing is written, as in production; `--personal-answers-seconds 0` renders every request.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The data's version: a token that changes after every commit, shared by all processes.
 
 A personal page or list may be answered again from what this process rendered before only
-while the token it was rendered under stands (`web.http_cache.personal_kept`). Reads never
-commit (tested), so every commit is a write, and every commit of a session draws a new token
-once it has committed: the web processes, the workers, the scheduler and the CLI alike.
+while the token it was rendered under stands (`web.personal_answers.personal_kept`). Reads
+never commit (tested), so every commit is a write, and every commit of a session draws a new
+token once it has committed: the web processes, the workers, the scheduler and the CLI.
 
 The token lives in the Redis the rate limits count in (`ratelimit_storage_url`), under the
 limits' key prefix. With `memory://` it lives in the process, which is right only for the
