@@ -1,4 +1,4 @@
-"""Helpers the web tests import: signing in, reading CSRF tokens."""
+"""Helpers the web tests import: signing in, reading CSRF tokens, counting SQL statements."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from web.extensions import db
 from web.models import User
@@ -76,3 +79,25 @@ def in_threads(app: Flask, works: Sequence[Callable[[], object]]) -> list[object
     assert not any(isinstance(result, Exception) for result in results), results
     db.session.expire_all()
     return results
+
+
+@contextmanager
+def sql_statements(app: Flask | None = None) -> Iterator[list[str]]:
+    """The SQL statements sent to the database inside the block, by `app` (default: the app
+    of the current context), whoever sends them: the test or the requests it makes."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    if app is None:
+        engine = db.engine
+    else:
+        with app.app_context():
+            engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+

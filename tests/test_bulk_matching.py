@@ -141,6 +141,20 @@ def test_a_need_meets_an_offer_that_moved_and_one_posted_since_the_index_was_bui
     assert app.extensions["komvos.open_books"]["offer"] is kept  # read beside it, not rebuilt
 
 
+def ids_read(monkeypatch):
+    """The ids of the posts each later reading of the open book returns, one set a reading."""
+    read: list[set[int]] = []
+    posts = open_book._posts
+
+    def reading(side, query):
+        rows = posts(side, query)
+        read.append(set(rows))
+        return rows
+
+    monkeypatch.setattr(open_book, "_posts", reading)
+    return read
+
+
 def test_a_late_commit_is_read_afresh_and_a_row_the_index_holds_as_it_is_is_not(
         app, make_user, make_need, make_offer, monkeypatch):
     """Rows changed in the minutes before the index was built are read beside it only once
@@ -156,15 +170,7 @@ def test_a_late_commit_is_read_afresh_and_a_row_the_index_holds_as_it_is_is_not(
     # another process's move, flushed before the index was built and committed after
     change(Offer, late, place_id="kypseli", latitude=None, longitude=None,
            updated_at=kept.stamp - timedelta(seconds=30))
-    read: list[set[int]] = []
-    posts = open_book._posts
-
-    def reading(side, query):
-        rows = posts(side, query)
-        read.append(set(rows))
-        return rows
-
-    monkeypatch.setattr(open_book, "_posts", reading)
+    read = ids_read(monkeypatch)
     need = make_need(make_user("ngo"), quantity=10)
     assert [m.offer_id for m in proposals(need_id=need.id)] == [late.id]
     assert read[-1] == {late.id}  # the far offer, unchanged, is not read again
@@ -186,15 +192,7 @@ def test_posts_written_long_before_the_index_was_built_are_not_read_again(
     kept = app.extensions["komvos.open_books"]["offer"]
     assert kept.since == kept.stamp == an_hour_ago and kept.held == {}
     change(Offer, moved, place_id="kypseli", latitude=None, longitude=None)  # after the build
-    read: list[set[int]] = []
-    posts = open_book._posts
-
-    def reading(side, query):
-        rows = posts(side, query)
-        read.append(set(rows))
-        return rows
-
-    monkeypatch.setattr(open_book, "_posts", reading)
+    read = ids_read(monkeypatch)
     need = make_need(make_user("ngo"), quantity=10)
     assert [m.offer_id for m in proposals(need_id=need.id)] == [moved.id]
     assert read[-1] == {moved.id}

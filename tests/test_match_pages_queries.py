@@ -1,32 +1,15 @@
 """The matches page and the matches API read a page of matches in a fixed number of SQL
 statements, however many matches it shows (no query per match for its timeline or sides)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
-from tests.helpers import sign_in
+from tests.helpers import sign_in, sql_statements
 from web.api.auth import create_token
 from web.extensions import db
 from web.matches import services
 from web.matches.models import Match
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -52,7 +35,7 @@ def donor_with_matches(make_user, make_offer, make_need, make_match):
 
 
 def statements_for(client, donor, path, **kwargs) -> int:
-    with counted_statements() as seen:
+    with sql_statements() as seen:
         response = client.get(path, **kwargs)
     assert response.status_code == 200
     return len(seen)

@@ -4,35 +4,11 @@ any process; never across people, never with a message that waits to be shown.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
-
 from tests.conftest import need_fields
-from tests.helpers import sign_in
+from tests.helpers import sign_in, sql_statements
 from web import data_version
-from web.extensions import db
 
 QUEUE = "/staff/matches"
-
-
-@contextmanager
-def statements(app: Any) -> Iterator[list[str]]:
-    """The SQL statements `app` sends inside the block."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_the_queue_is_answered_again_until_a_write_then_rendered_afresh(
@@ -41,14 +17,14 @@ def test_the_queue_is_answered_again_until_a_write_then_rendered_afresh(
     first = make_match(make_offer(), make_need())
     client.get(QUEUE)  # a session's first page gives it its form token: rendered, not kept
     make_match(make_offer(), make_need())
-    with statements(app) as rendering:
+    with sql_statements(app) as rendering:
         page = client.get(QUEUE).get_data(as_text=True)
     assert f'id="match-{first.id}"' in page
-    with statements(app) as again:
+    with sql_statements(app) as again:
         assert client.get(QUEUE).get_data(as_text=True) == page
     assert len(again) < len(rendering) and len(again) <= 2  # who is signed in, nothing more
     second = make_match(make_offer(title="Κουβέρτες ακόμα"), make_need())  # a commit
-    with statements(app) as after_write:
+    with sql_statements(app) as after_write:
         page = client.get(QUEUE).get_data(as_text=True)
     assert f'id="match-{second.id}"' in page and len(after_write) == len(rendering)
 
@@ -99,9 +75,9 @@ def test_an_organisations_list_over_the_api_is_its_own_and_follows_its_posts(
     mine, theirs = bearer(ngo), bearer(other)
     assert client.post("/api/v1/needs", json=need_fields(title="Πρώτη ανάγκη"),
                        headers=mine).status_code == 201
-    with statements(app) as rendering:
+    with sql_statements(app) as rendering:
         first = client.get("/api/v1/needs", headers=mine)
-    with statements(app) as again_sent:
+    with sql_statements(app) as again_sent:
         again = client.get("/api/v1/needs", headers=mine)
     assert again.get_json() == first.get_json() and first.get_json()["total"] == 1
     assert again.headers["Content-Type"] == "application/json"
@@ -122,9 +98,9 @@ def test_nothing_is_kept_when_turned_off(make_app, make_user, make_offer, make_n
         make_match(make_offer(), make_need())
         assert data_version.current() is None
     client.get(QUEUE)  # the session's first page
-    with statements(built) as first:
+    with sql_statements(built) as first:
         page = client.get(QUEUE).get_data(as_text=True)
-    with statements(built) as second:
+    with sql_statements(built) as second:
         assert client.get(QUEUE).get_data(as_text=True) == page
     assert len(second) == len(first) > 2
 

@@ -4,14 +4,13 @@ the count with 4N rows is the count with N rows (no query per row: an N+1)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event, update
 
-from tests.helpers import sign_in
+from tests.helpers import sign_in, sql_statements
 from web import data_version
 from web.api.auth import create_token
 from web.clock import today
@@ -48,21 +47,6 @@ LISTS = [
     ("company bearer", "/api/v1/matches"),
     ("staff bearer", "/api/v1/matches"),
 ]
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    """The SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -112,7 +96,7 @@ def _counts(app, people) -> dict[tuple[str, str], int]:
         client = app.test_client() if bearer else clients[person]
         client.get(path, headers=headers.get(person) if bearer else None)  # warm caches
         data_version.bump()  # as after any write: what is measured renders, not a kept answer
-        with counted() as statements:
+        with sql_statements() as statements:
             response = client.get(path, headers=headers.get(person) if bearer else None)
         assert response.status_code == 200, (who, path, response.status_code)
         found[(who, path)] = len(statements)

@@ -3,9 +3,9 @@ is shown only while everything it shows is unchanged, never to another centre's 
 decided proposal leaves the queue at once."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from tests.helpers import sign_in
+from tests.helpers import sign_in, sql_statements
 from web import data_version
 from web.centres.services import CentreDetails, default_centre, save_centre
 from web.extensions import db
@@ -27,18 +27,6 @@ def _card(page, match_id):
     return page[start:page.index(end, start) + len(end)]
 
 
-def _statements(app, action):
-    seen = []
-    with app.app_context():
-        listener = lambda *args, **kwargs: seen.append(args[2])  # noqa: E731  # the statement
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            action()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-    return seen
-
-
 @pytest.fixture
 def two_proposals(make_user, make_need, make_offer):
     """Two proposals of the first centre, each its own need and offer."""
@@ -52,15 +40,15 @@ def two_proposals(make_user, make_need, make_offer):
 def test_a_kept_card_is_shown_again_as_it_was_rendered(app, client, make_user, two_proposals):
     sign_in(client, make_user("staff"))
     kept = len(kept_cards())  # the app's: other tests' cards may be there already
-    first = _statements(app, lambda: _queue(client))
+    with sql_statements(app) as first:
+        _queue(client)
     assert len(kept_cards()) == kept + 2
-    again = []
     with app.app_context():
         data_version.bump()  # a write elsewhere: the page renders again, its cards are kept
-    second = _statements(app, lambda: again.append(_queue(client)))
+    with sql_statements(app) as second:
+        page = _queue(client)
     # The kept cards need not load their proposals, offers, needs, people again.
     assert len(second) < len(first)
-    page = again[0]
     for match in two_proposals:
         assert f'id="match-{match.id}"' in page
     assert "<!--card:" not in page  # every hole filled
