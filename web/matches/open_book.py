@@ -151,8 +151,8 @@ class Book:
     day: date
     stamp: datetime | None  # the latest `updated_at` of the side's posts when built
     index: Any
+    built_at: datetime  # this process's clock (UTC) just before the build read
     checked: float = 0.0  # when what changed since was last counted (time.monotonic)
-    built_at: datetime | None = None  # this process's clock (UTC) just before the build read
     # The rows of the index changed after `since`, by id: the `updated_at` of the version
     # the index holds. Such a row is read afresh only once it has another.
     held: dict[int, datetime] = field(default_factory=dict)
@@ -165,8 +165,6 @@ class Book:
         written long before (a seed, an import, a quiet night), none is read again."""
         if self.stamp is None:
             return datetime.min
-        if self.built_at is None:
-            return self.stamp - LATE_COMMIT
         return min(self.stamp, self.built_at - LATE_COMMIT)
 
 
@@ -184,8 +182,8 @@ def book(side: Side) -> Book:
         stamp = db.session.scalar(select(func.max(side.model.updated_at)))
         rows = _posts(side, select(*side.columns(), side.model.updated_at)
                       .where(*side.is_open(day)))
-        kept = Book(day, stamp, bridge.open_index(engine_values(side, rows.values())), now,
-                    built_at)
+        kept = Book(day, stamp, bridge.open_index(engine_values(side, rows.values())),
+                    built_at, checked=now)
         kept.held = {i: row.updated_at for i, row in rows.items() if row.updated_at > kept.since}
         books[name] = kept
     return kept
