@@ -175,6 +175,17 @@ def test_a_late_commit_is_read_afresh_and_a_row_the_index_holds_as_it_is_is_not(
     assert [m.offer_id for m in proposals(need_id=need.id)] == [late.id]
     assert read[-1] == {late.id}  # the far offer, unchanged, is not read again
     assert app.extensions["komvos.open_books"]["offer"] is kept
+    # `LATE_COMMIT` later the book settles: the late commit is known by its id, the rest of
+    # the window before the stamp is no longer read, and what changes after still is.
+    kept.built_at -= open_book.LATE_COMMIT
+    kept.checked = 0.0
+    moved = make_offer(make_user("individual"), quantity=10, place="orestiada", reach_km=5)
+    change(Offer, moved, place_id="kypseli", latitude=None, longitude=None)
+    again = make_need(make_user("ngo"), quantity=30)
+    assert kept.late == {late.id} and kept.since == kept.stamp
+    assert [m.offer_id for m in proposals(need_id=again.id)] == [moved.id]  # late is taken
+    assert read[-1] == {late.id, moved.id}
+    assert app.extensions["komvos.open_books"]["offer"] is kept
 
 
 def test_posts_written_long_before_the_index_was_built_are_not_read_again(

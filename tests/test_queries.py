@@ -16,6 +16,7 @@ from web.api.auth import create_token
 from web.clock import today
 from web.directory.models import MemberService
 from web.extensions import db
+from web.matches import open_book
 from web.matches import services as match_services
 from web.matches.models import Match
 from web.posts.models import Need, Offer
@@ -124,6 +125,43 @@ def test_the_lists_show_the_rows_they_count(app, world):
     page = ngo.get("/needs/ours").get_data(as_text=True)
     assert page.count('id="need-') == 2 * N
     assert page.count("Νομική βοήθεια") == N * N  # each uncovered need: every fitting service
+
+
+def test_posting_a_need_sends_as_many_statements_with_4n_open_offers_as_with_n(
+        app, make_user, make_offer, bearer, monkeypatch):
+    """Posting reads the offers near the need in bulk (no statement per offer), and a post
+    just written has nothing to set aside and no pair turned down to look for."""
+    from tests.conftest import need_fields
+
+    monkeypatch.setattr(open_book, "COUNT_EVERY_S", 0.0)  # each posting counts what changed
+    ngo = make_user("ngo")
+    headers, client = bearer(ngo), app.test_client()
+    # The first posting builds the open book and notes the token's first use.
+    assert client.post("/api/v1/needs", json=need_fields(), headers=headers).status_code == 201
+    counts, made = [], []
+    for n in (N, 4 * N):
+        for _ in range(n - len(made) * N):
+            make_offer(quantity=1)
+        # What the offers' own postings proposed is set aside: each is free for this need.
+        db.session.execute(update(Match).values(status="superseded"))
+        db.session.commit()
+        with sql_statements() as statements:
+            response = client.post("/api/v1/needs", json=need_fields(quantity=100),
+                                   headers=headers)
+        assert response.status_code == 201
+        proposed = db.session.query(Match).filter_by(need_id=response.get_json()["id"])
+        made.append(proposed.count())
+        # The proposals' INSERT is one on PostgreSQL, one a row on SQLite (which gives no
+        # ids of a many-row INSERT in order): every other statement is counted.
+        counts.append(len([s for s in statements
+                           if not s.startswith(('INSERT INTO "match"', "INSERT INTO match "))]))
+    assert made == [N, 4 * N]  # each posting proposed every open offer
+    assert counts[0] == counts[1], (counts, statements)
+    proposing = [" ".join(s.replace('"', "").split()) for s in statements]
+    proposing = proposing[next(i for i, s in enumerate(proposing) if s.startswith("SAVEPOINT")):]
+    # neither the pairs turned down nor the open proposals to set aside are looked for
+    assert not [s for s in proposing if s.startswith("SELECT match.offer_id, match.need_id ")]
+    assert not [s for s in proposing if s.startswith("UPDATE match ")]
 
 
 # GET routes that write, each with its reason; every other GET writes nothing.

@@ -74,7 +74,7 @@ def user_from_token(header: str | None) -> User | None:
     token = db.session.scalar(
         select(ApiToken)
         .where(ApiToken.token_hash == _digest(secret))
-        .options(joinedload(ApiToken.user))
+        .options(joinedload(ApiToken.user).joinedload(User.organisation))
     )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
@@ -85,8 +85,11 @@ def user_from_token(header: str | None) -> User | None:
 
 def _note_use(token: ApiToken) -> None:
     """Write down that the token was used, at most once per `NOTE_USE_EVERY`, inside the
-    request's own transaction: the use case's commit carries it. Reads never write."""
+    request's own transaction: the use case's commit carries it. Reads never write; nor
+    does a write when the token, as just read, was noted less than that long ago."""
     now = utcnow()
+    if token.last_used_at is not None and token.last_used_at >= now - NOTE_USE_EVERY:
+        return
     db.session.execute(
         update(ApiToken)
         .where(

@@ -11,7 +11,9 @@ and the index is rebuilt once `REBUILD_AFTER` rows have changed since. What the 
 is only who could pair: every value the engine receives is read from the database in the
 request, so a stale entry can only add a row to read, never change a proposal. A row changed
 in the minutes before the index was built (`LATE_COMMIT`) is read afresh only when it is no
-longer the version the index holds: a late commit gives it another `updated_at`.
+longer the version the index holds: a late commit gives it another `updated_at`. Once those
+minutes have passed since the build, the rows that committed late are known and read beside
+it from then on, and nothing else from before its stamp is (`Book.settle`).
 """
 
 from __future__ import annotations
@@ -156,16 +158,36 @@ class Book:
     # The rows of the index changed after `since`, by id: the `updated_at` of the version
     # the index holds. Such a row is read afresh only once it has another.
     held: dict[int, datetime] = field(default_factory=dict)
+    # Once every change flushed before the build has committed (`settle`): the rows whose
+    # version is not the one the index holds though they changed before its stamp (late
+    # commits), read beside it for as long as it lives.
+    late: frozenset[int] | None = None
 
     @property
     def since(self) -> datetime:
         """Rows changed after this are read afresh beside the index: after the latest change
-        the build saw, and, for a late commit, after `LATE_COMMIT` before the build. Only a
-        change flushed that close to the build can have committed after it: of posts
-        written long before (a seed, an import, a quiet night), none is read again."""
+        the build saw, and, until the book is settled, for a late commit, after
+        `LATE_COMMIT` before the build. Only a change flushed that close to the build can
+        have committed after it: of posts written long before (a seed, an import, a quiet
+        night), none is read again."""
         if self.stamp is None:
             return datetime.min
+        if self.late is not None:
+            return self.stamp
         return min(self.stamp, self.built_at - LATE_COMMIT)
+
+    def settle(self, side: Side) -> None:
+        """`LATE_COMMIT` after the build, every change flushed before it has committed: the
+        rows changed in the window before the stamp that the index does not hold as they
+        are are now known, once, and a request reads only those and what changed after
+        the stamp (not every row written in the minutes before the build, each time)."""
+        if self.late is not None or self.stamp is None or utcnow() < self.built_at + LATE_COMMIT:
+            return
+        model = side.model
+        window = db.session.execute(select(model.id, model.updated_at).where(
+            model.updated_at > self.since, model.updated_at <= self.stamp)).all()
+        self.late = frozenset(i for i, at in window if self.held.get(i) != at)
+        self.held = {i: at for i, at in self.held.items() if at > self.stamp}
 
 
 def book(side: Side) -> Book:
@@ -177,6 +199,8 @@ def book(side: Side) -> Book:
         kept.checked = now
         if _changed_since(side, kept.stamp) > REBUILD_AFTER:
             kept = None
+        else:
+            kept.settle(side)
     if kept is None or kept.day != day:
         built_at = utcnow()
         stamp = db.session.scalar(select(func.max(side.model.updated_at)))
@@ -231,11 +255,14 @@ def near_posts(side: Side, item: Any, compatible: ColumnElement[bool],
         .where(*is_open, model.updated_at > kept.since, compatible, ~among(model.id, indexed))
     ).all()
     fresh = [i for i, at in changed if kept.held.get(i) != at]
+    late = sorted((kept.late or frozenset()) - found - set(fresh))
     # Then one statement, each part on its own index (an OR of them scanned the whole
     # table), each row in one part only.
     parts = [select(*columns).where(*is_open, among(model.id, indexed))]
     if fresh:
         parts.append(select(*columns).where(*is_open, among(model.id, fresh)))
+    if late:
+        parts.append(select(*columns).where(*is_open, compatible, among(model.id, late)))
     if also is not None:
         parts.append(select(*columns).where(*is_open, also))
     return _posts(side, union_all(*parts) if len(parts) > 1 else parts[0]), found

@@ -67,6 +67,7 @@ def record_proposals(
         values = proposal_values(proposal, offer, need)
         earlier = (previous or {}).get((offer.id, need.id))
         if earlier is not None:
+            db.session.add(run)
             db.session.flush()  # the run's id
             _revive(earlier, run_id=run.id, **values)
         else:

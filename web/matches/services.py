@@ -1,6 +1,7 @@
 """The use cases of matches, one module each; the rest of the web imports them from here.
 
-- proposing: for one offer or need, in the caller's transaction (`propose_within`)
+- proposing: for one offer or need, in the caller's transaction (`propose_within`, and
+  `propose_for_new` for a post just written)
 - full_run: re-optimise everything (`run_matching`)
 - run_queue: ask for a full run that a worker makes (`enqueue_run`, `latest_request`)
 - review: staff confirm or reject a proposal
@@ -15,6 +16,7 @@ from web.matches.fairness import FAIRNESS_DAYS, median_received, received_recent
 from web.matches.full_run import run_matching
 from web.matches.proposing import (
     propose_for_need,
+    propose_for_new,
     propose_for_offer,
     propose_within,
     repropose_after_release,
@@ -39,6 +41,7 @@ __all__ = [
     "median_received",
     "pending_per_side",
     "propose_for_need",
+    "propose_for_new",
     "propose_for_offer",
     "propose_within",
     "receives",

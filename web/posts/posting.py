@@ -1,5 +1,5 @@
 """Posting and editing offers and needs. Each use case commits once: a post or an edit
-together with the engine's proposals for it (see `propose_within`).
+together with the engine's proposals for it (see `propose_within`, `propose_for_new`).
 
 The values come clean: the edge (a form, the API, an imported file) loaded them with the
 side's schema. An edit checks once more the rules that tie fields together, over the stored
@@ -20,7 +20,7 @@ from web.clock import today
 from web.committees.services import tell_of_urgent_need
 from web.extensions import db
 from web.matches import periods
-from web.matches.services import propose_within
+from web.matches.services import propose_for_new, propose_within
 from web.models import User
 from web.notifications.outbox import notify, representatives
 from web.posts.labels import PER_WORDS, STATUS_LABELS
@@ -75,7 +75,7 @@ def post(
     if isinstance(item, Need):
         tell_of_urgent_need(item)
     if propose:
-        propose_within(**{f"{side.name}_id": item.id})
+        propose_for_new(item)
     db.session.commit()
     return item
 
