@@ -72,6 +72,9 @@ class _Compiled:
     phrases: tuple[tuple[str, tuple[frozenset[str], ...]], ...]
     keywords: tuple[tuple[frozenset[str], ...], ...]
     tokens: Mapping[str, str]  # a value's own spelling (folded) -> value
+    # By each form their first word may take: the phrases (and keywords, value None) that
+    # can start at a token of that form; no other can.
+    starting: Mapping[str, tuple[tuple[str | None, tuple[frozenset[str], ...]], ...]]
 
 
 def _compile(spec: AttributeSpec) -> _Compiled:
@@ -80,8 +83,14 @@ def _compile(spec: AttributeSpec) -> _Compiled:
         key=lambda item: -len(item[1])))
     keywords = tuple(_phrase_forms(k) for k in spec.keywords)
     tokens = {strip_accents(v): v for v in spec.values}
-    return _Compiled(spec, tuple(p for p in phrases if p[1]), tuple(k for k in keywords if k),
-                     tokens)
+    phrases = tuple(p for p in phrases if p[1])
+    keywords = tuple(k for k in keywords if k)
+    starting: dict[str, list[tuple[str | None, tuple[frozenset[str], ...]]]] = {}
+    for value, pattern in (*phrases, *((None, k) for k in keywords)):
+        for form in pattern[0]:
+            starting.setdefault(form, []).append((value, pattern))
+    return _Compiled(spec, phrases, keywords, tokens,
+                     {form: tuple(found) for form, found in starting.items()})
 
 
 class Reader:
@@ -122,13 +131,15 @@ def _read_one(compiled: _Compiled, text_tokens: list[str],
     said: set[str] = set()
     ruled_out: set[str] = set()
     for start in range(len(text_tokens)):
-        for value, pattern in compiled.phrases:
-            if _matches_at(pattern, token_forms, start):
-                negated = _negated(text_tokens, start)
-                (ruled_out if negated else said).add(value)
-        for keyword in compiled.keywords:
-            if _matches_at(keyword, token_forms, start):
-                said.update(_listed(compiled, text_tokens, start + len(keyword)))
+        # Only what can start at this token's forms is tried (met twice, once: sets).
+        for form in token_forms[start]:
+            for value, pattern in compiled.starting.get(form, ()):
+                if not _matches_at(pattern, token_forms, start):
+                    continue
+                if value is None:  # a keyword: the values listed after it
+                    said.update(_listed(compiled, text_tokens, start + len(pattern)))
+                else:
+                    (ruled_out if _negated(text_tokens, start) else said).add(value)
     said -= ruled_out
     if not said and ruled_out:
         return frozenset(v for v in compiled.spec.values if v not in ruled_out)

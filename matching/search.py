@@ -103,6 +103,15 @@ class TermIndex:
         # Each term's weight (its words' rarity), summed once, not at every coverage
         self._term_weights = {entry_id: [sum(self._idf[i] for i in term) for term in terms]
                               for entry_id, terms in self._own.items()}
+        # Which of an entry's terms hold each of its words (their places in `_own`): a text
+        # covers only the terms that hold one of its words.
+        self._terms_with: dict[str, dict[int, tuple[int, ...]]] = {}
+        for entry_id, terms in self._own.items():
+            holding: dict[int, list[int]] = defaultdict(list)
+            for place, term_words in enumerate(terms):
+                for held in term_words:
+                    holding[held].append(place)
+            self._terms_with[entry_id] = {w: tuple(p) for w, p in holding.items()}
         self._by_form: dict[str, list[int]] = defaultdict(list)
         for word_id, word in enumerate(self._vocabulary):
             for form in forms(word):
@@ -242,8 +251,13 @@ class TermIndex:
                 if entry_id in result or (allowed is not None and entry_id not in allowed):
                     continue
                 best: tuple[float, frozenset[str]] = (0.0, frozenset())
-                for term, weight in zip(self._own[entry_id], self._term_weights[entry_id],
-                                        strict=True):
+                terms, weights = self._own[entry_id], self._term_weights[entry_id]
+                holding = self._terms_with[entry_id]
+                # The others' share is 0, which never beats the best: summed in their order
+                # (the same sums as over every term), only the terms holding a present word.
+                for place in sorted({p for i in holding.keys() & present.keys()
+                                     for p in holding[i]}):
+                    term, weight = terms[place], weights[place]
                     got = sum(self._idf[i] * present.get(i, 0.0) for i in term)
                     share = got / weight if weight else 0.0
                     if share > best[0]:
