@@ -149,23 +149,23 @@ def _quantiles(values: list[float]) -> dict[str, float]:
 
 def posting(app: Any, count: int) -> dict[str, Any]:
     """Post `count` needs and `count` offers through the API (the whole request, in this
-    process): ms per request, wall and CPU, and of that the proposing (`propose_within`).
+    process): ms per request, wall and CPU, and of that the proposing (`propose_for_new`).
     The first of each builds the process's open-book index; it is reported apart."""
     ngo, donor = db.session.get(User, 1), db.session.get(User, NGOS + 1)
     headers = {side: {"Authorization": f"Bearer {create_token(user, 'bench')[1]}"}
                for side, user in (("needs", ngo), ("offers", donor))}
     db.session.commit()
     inner: list[float] = []
-    propose_within = posting_module.propose_within
+    propose_for_new = posting_module.propose_for_new
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
         try:
-            return propose_within(*args, **kwargs)
+            return propose_for_new(*args, **kwargs)
         finally:
             inner.append((time.perf_counter() - began) * 1000)
 
-    posting_module.propose_within = timed  # type: ignore[assignment]
+    posting_module.propose_for_new = timed  # type: ignore[assignment]
     report: dict[str, Any] = {}
     client = app.test_client()
     places = sorted(current_app.extensions["komvos.places"].places)
@@ -187,7 +187,7 @@ def posting(app: Any, count: int) -> dict[str, Any]:
                 "of which proposing, ms": _quantiles(inner[1:]),
             }
     finally:
-        posting_module.propose_within = propose_within  # type: ignore[assignment]
+        posting_module.propose_for_new = propose_for_new  # type: ignore[assignment]
     return report
 
 
