@@ -214,27 +214,36 @@ def engine_need(need: NeedLike, received_recently: float = 0.0,
     return _Reader().need(need, received_recently, reserved)
 
 
-def engine_offers(offers: Iterable[OfferLike]) -> list[matching.Offer]:
-    """Many offers as the engine sees them, nothing set aside."""
-    reader = _Reader()
-    return [reader.offer(offer) for offer in offers]
+def engine_offers(offers: Iterable[OfferLike],
+                  reserved: Mapping[int, int] | None = None) -> list[matching.Offer]:
+    """Many offers as the engine sees them, less what `reserved` sets aside of each (by id),
+    read with one reader."""
+    reader, reserved = _Reader(), reserved or {}
+    return [reader.offer(offer, reserved.get(offer.id, 0)) for offer in offers]
 
 
-def engine_needs(needs: Iterable[NeedLike],
-                 received_recently: Mapping[int, float]) -> list[matching.Need]:
-    """Many needs as the engine sees them, with what each organisation received lately."""
-    reader = _Reader()
-    return [reader.need(need, received_recently.get(need.organisation_id, 0.0))
+def engine_needs(needs: Iterable[NeedLike], received_recently: Mapping[int, float],
+                 reserved: Mapping[int, int] | None = None) -> list[matching.Need]:
+    """Many needs as the engine sees them, with what each organisation received lately,
+    less what `reserved` sets aside of each (by id), read with one reader."""
+    reader, reserved = _Reader(), reserved or {}
+    return [reader.need(need, received_recently.get(need.organisation_id, 0.0),
+                        reserved.get(need.id, 0))
             for need in needs]
 
 
 def compatible_category_ids(category_id: str, *, as_offer: bool) -> set[str]:
-    """Categories whose items can match an item of `category_id` on the other side."""
-    taxonomy = _registries()[0]
-    paths = [c.path for c in taxonomy.categories.values()]
-    return matching.compatible_categories(
-        taxonomy[category_id].path, paths, policy(), as_offer=as_offer
-    )
+    """Categories whose items can match an item of `category_id` on the other side (worked
+    out once per category and side: the taxonomy and the policy are the app's for good)."""
+    known: dict[tuple[str, bool], frozenset[str]] = current_app.extensions.setdefault(
+        "komvos.compatible_categories", {})
+    found = known.get((category_id, as_offer))
+    if found is None:
+        taxonomy = _registries()[0]
+        paths = [c.path for c in taxonomy.categories.values()]
+        found = known[category_id, as_offer] = frozenset(matching.compatible_categories(
+            taxonomy[category_id].path, paths, policy(), as_offer=as_offer))
+    return set(found)
 
 
 def allowed(offer: OfferLike, need: NeedLike) -> bool:

@@ -248,21 +248,23 @@ def near_posts(side: Side, item: Any, compatible: ColumnElement[bool],
              bridge.near(kept.index, item, None if whole_groups else kept.day)}
     model, is_open, columns = side.model, side.is_open(kept.day), side.columns()
     indexed = sorted(found)
-    # What changed since the index was built, as two narrow columns first: of the rows
-    # changed just before it, those it holds as they are now need no second reading.
-    changed = db.session.execute(
-        select(model.id, model.updated_at)
-        .where(*is_open, model.updated_at > kept.since, compatible, ~among(model.id, indexed))
-    ).all()
-    fresh = [i for i, at in changed if kept.held.get(i) != at]
-    late = sorted((kept.late or frozenset()) - found - set(fresh))
-    # Then one statement, each part on its own index (an OR of them scanned the whole
-    # table), each row in one part only.
+    since = model.updated_at > kept.since
+    changed = (*is_open, since, compatible, ~among(model.id, indexed))
+    # One statement, each part on its own index (an OR of them scanned the whole table),
+    # each row in one part only.
     parts = [select(*columns).where(*is_open, among(model.id, indexed))]
-    if fresh:
-        parts.append(select(*columns).where(*is_open, among(model.id, fresh)))
-    if late:
-        parts.append(select(*columns).where(*is_open, compatible, among(model.id, late)))
+    if kept.held:
+        # What changed since the index was built, as two narrow columns first: of the rows
+        # changed just before it, those it holds as they are now need no second reading.
+        fresh = [i for i, at in db.session.execute(select(model.id, model.updated_at)
+                                                   .where(*changed)) if kept.held.get(i) != at]
+        if fresh:
+            parts.append(select(*columns).where(*is_open, among(model.id, fresh)))
+    else:
+        parts.append(select(*columns).where(*changed))
+    late = sorted((kept.late or frozenset()) - found)
+    if late:  # (those changed since are read above)
+        parts.append(select(*columns).where(*is_open, ~since, compatible, among(model.id, late)))
     if also is not None:
         parts.append(select(*columns).where(*is_open, also))
     return _posts(side, union_all(*parts) if len(parts) > 1 else parts[0]), found

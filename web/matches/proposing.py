@@ -82,10 +82,7 @@ def _needs_for(offer: Offer, engine_offer: bridge.EngineOffer, *, whole_groups: 
              if bridge.allowed(offer, n) and (offer.id, i) not in rejected}
     reserved = pending(Match.need_quantity, Match.need_id, needs)
     fairness = received_recently({n.organisation_id for n in needs.values()})
-    engine_needs = [
-        bridge.engine_need(n, fairness.get(n.organisation_id, 0), reserved.get(n.id, 0))
-        for n in needs.values()
-    ]
+    engine_needs = bridge.engine_needs(needs.values(), fairness, reserved)
     if engine_offer.remote and not whole_groups and not indexed <= {
             int(n.id) for n in engine_needs if n.quantity > 0}:
         # The index gave a remote offer only the nearest open needs of each group as it
@@ -116,7 +113,7 @@ def propose_for_need(need_id: int, new: bool = False) -> MatchRun | None:
     offers = {i: o for i, o in found.items()
               if bridge.allowed(o, need) and (i, need.id) not in rejected}
     reserved = pending(Match.quantity, Match.offer_id, offers)
-    engine_offers = [bridge.engine_offer(o, reserved.get(o.id, 0)) for o in offers.values()]
+    engine_offers = bridge.engine_offers(offers.values(), reserved)
     result = bridge.propose_for_need(
         engine_need, [o for o in engine_offers if o.quantity > 0], today()
     )
