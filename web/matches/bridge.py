@@ -228,22 +228,16 @@ def engine_needs(needs: Iterable[NeedLike], received_recently: Mapping[int, floa
     less what `reserved` sets aside of each (by id), read with one reader."""
     reader, reserved = _Reader(), reserved or {}
     return [reader.need(need, received_recently.get(need.organisation_id, 0.0),
-                        reserved.get(need.id, 0))
-            for need in needs]
+                        reserved.get(need.id, 0)) for need in needs]
 
 
 def compatible_category_ids(category_id: str, *, as_offer: bool) -> set[str]:
-    """Categories whose items can match an item of `category_id` on the other side (worked
-    out once per category and side: the taxonomy and the policy are the app's for good)."""
-    known: dict[tuple[str, bool], frozenset[str]] = current_app.extensions.setdefault(
-        "komvos.compatible_categories", {})
-    found = known.get((category_id, as_offer))
-    if found is None:
-        taxonomy = _registries()[0]
-        paths = [c.path for c in taxonomy.categories.values()]
-        found = known[category_id, as_offer] = frozenset(matching.compatible_categories(
-            taxonomy[category_id].path, paths, policy(), as_offer=as_offer))
-    return set(found)
+    """Categories whose items can match an item of `category_id` on the other side."""
+    taxonomy = _registries()[0]
+    paths = [c.path for c in taxonomy.categories.values()]
+    return matching.compatible_categories(
+        taxonomy[category_id].path, paths, policy(), as_offer=as_offer
+    )
 
 
 def allowed(offer: OfferLike, need: NeedLike) -> bool:
