@@ -49,7 +49,7 @@ class CandidateTable(Sequence[Candidate]):
 
     def breakdown(self, index: int) -> dict[str, float]:
         """The components of pair `index`, by name."""
-        row = self.scores.components[index]
+        row = self.scores.components[:, index]
         found = {name: float(row[k]) for k, name in enumerate(COMPONENTS)}
         emergency = self.book.needs[self.pairs.need[index]].emergency
         if emergency:  # not a score component: it multiplies the value (see Need.emergency)
