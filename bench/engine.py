@@ -273,7 +273,7 @@ def ortools_per_component(problem: Problem) -> tuple[float, float] | None:
         if flow.solve() != flow.OPTIMAL:
             return None
         flows[edges] = flow.flows(arcs[:len(edges)])
-    return time.perf_counter() - started, float(np.dot(problem.value, flows))
+    return time.perf_counter() - started, float(np.add.reduce(problem.value * flows))
 
 
 def _problem(book: Book, pairs, scores, policy: Policy) -> Problem:  # type: ignore[no-untyped-def]

@@ -39,6 +39,7 @@ from matching.milp import (
     near_vertex,
     relaxation,
     solve_milp,
+    total,
 )
 
 __all__ = ["NODE_LIMIT", "Allocation", "Problem", "Shortfall", "allocate", "verdict"]
@@ -176,12 +177,12 @@ def allocate(p: Problem, gap: float = 1e-6, milp_max_edges: int = MILP_MAX_EDGES
         edges = np.concatenate(group)
         lots[edges] = task_lots
         for k, reason, bound in task_short:
-            found = float(np.dot(p.value[group[k]] * p.lot[group[k]], lots[group[k]]))
+            found = total(p.value[group[k]] * p.lot[group[k]], lots[group[k]])
             short.append(Shortfall(int(p.offer[group[k][0]]), len(group[k]), reason, found,
                                    bound))
             bounds.append(bound)
     quantity = lots * p.lot
-    objective = float(np.dot(p.value, quantity))
+    objective = total(p.value, quantity)
     if not short:
         return Allocation(quantity, objective, "optimal", count, objective)
     short.sort(key=lambda s: (-s.gap, s.offer))
@@ -314,7 +315,7 @@ def _settle(q: Problem, relaxed: FloatArray, bound: float, limits: _Limits) -> t
     value = q.value * q.lot
 
     def within_gap(lots: IntArray) -> bool:
-        return float(np.dot(value, lots)) >= bound * (1 - limits.gap) - 1e-12
+        return total(value, lots) >= bound * (1 - limits.gap) - 1e-12
 
     if len(q.offer) <= limits.milp_max_edges:
         exact, reason = solve_milp(q, limits.node_limit, limits.gap)
@@ -323,7 +324,7 @@ def _settle(q: Problem, relaxed: FloatArray, bound: float, limits: _Limits) -> t
         found = near_vertex(q, relaxed, limits.node_limit, limits.gap)
         if within_gap(found):
             return found, "optimal"
-        if float(np.dot(value, exact)) >= float(np.dot(value, found)):
+        if total(value, exact) >= total(value, found):
             return exact, reason
         return found, reason
     found = near_vertex(q, relaxed, limits.node_limit, limits.gap)

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
-from matching.milp import Problem
+from matching.milp import Problem, total
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -66,7 +66,7 @@ def max_value_flow(offer: IntArray, need: IntArray, value: FloatArray, capacity:
         # Any flow's true and scaled values differ by at most bound * worst rounding / scale,
         # so the optimum of the rounded costs is within twice that of the true optimum.
         slack = 2.0 * bound * float(np.abs(value * scale - cost).max()) / scale
-        if slack <= EXACT * max(float(np.dot(value, units)), top):
+        if slack <= EXACT * max(total(value, units), top):
             return units
     return None
 
@@ -84,7 +84,7 @@ def _matching_value(offer: IntArray, need: IntArray, value: FloatArray, capacity
     np.minimum.at(best_need, need, rank)
     mutual = (best_offer[offer] == rank) & (best_need[need] == rank) & (value > 0)
     flow = np.minimum(np.minimum(offer_capacity[offer], need_capacity[need]), capacity)
-    return float(np.dot(value[mutual], flow[mutual]))
+    return total(value[mutual], flow[mutual])
 
 
 def _solve(offer: IntArray, need: IntArray, value: FloatArray, capacity: IntArray,

@@ -60,6 +60,14 @@ class Problem:
                        None if self.need_size is None else self.need_size[needs])
 
 
+def total(value: FloatArray, amount: NDArray[np.int64] | FloatArray) -> float:
+    """Sum of value x amount by NumPy's pairwise sum, not `np.dot`: BLAS splits a long dot
+    over threads (so its last bits depend on the machine's cores) and leaves a thread spinning
+    on the other core after each call (measured at 100k: 0.8 s of CPU beside a 3.3 s
+    allocation, and ~10 % more wall time)."""
+    return float(np.add.reduce(value * amount))
+
+
 def max_lots(p: Problem) -> IntArray:
     """Most lots each edge could carry on its own."""
     by_offer = p.offer_capacity[p.offer] // p.lot
@@ -114,7 +122,7 @@ def solve_milp(p: Problem, node_limit: int, gap: float,
     if status != "optimal":  # stopped early: never return less than the greedy fill
         fallback = greedy_fill(p)
         value = p.value * p.lot
-        if float(np.dot(value, fallback)) > float(np.dot(value, whole)):
+        if total(value, fallback) > total(value, whole):
             return fallback, status
     return whole, status
 
@@ -231,7 +239,7 @@ def near_vertex(p: Problem, relaxed: FloatArray, node_limit: int, gap: float) ->
     floor = fit(p, np.floor(relaxed + INTEGRAL_TOLERANCE).astype(np.int64))
     repaired = greedy_fill(p, floor)
     value = p.value * p.lot
-    if float(np.dot(value, fixed)) >= float(np.dot(value, repaired)):
+    if total(value, fixed) >= total(value, repaired):
         return fixed
     return repaired
 
