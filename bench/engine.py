@@ -43,6 +43,7 @@ from matching import (  # noqa: E402
 from matching.allocation import Problem, allocate  # noqa: E402
 from matching.candidates import Book, clear_documents, find_pairs  # noqa: E402
 from matching.engine import allocation_problem  # noqa: E402
+from matching.milp import total  # noqa: E402
 from matching.scoring import score_pairs  # noqa: E402
 from matching.text import fold  # noqa: E402
 
@@ -219,15 +220,15 @@ def greedy(problem: Problem) -> float:
     """Best value first, as much as fits: the baseline."""
     offer_left = problem.offer_capacity.astype(np.float64).copy()
     need_left = problem.need_capacity.astype(np.float64).copy()
-    total = 0.0
+    objective = 0.0
     for e in np.argsort(-problem.value, kind="stable"):
         o, n, lot, ratio = problem.offer[e], problem.need[e], problem.lot[e], problem.ratio[e]
         lots = min(offer_left[o] // lot, math.floor(need_left[n] / (lot * ratio) + 1e-9))
         if lots > 0:
             offer_left[o] -= lots * lot
             need_left[n] -= lots * lot * ratio
-            total += problem.value[e] * lots * lot
-    return total
+            objective += problem.value[e] * lots * lot
+    return objective
 
 
 def ortools_per_component(problem: Problem) -> tuple[float, float] | None:
@@ -273,7 +274,7 @@ def ortools_per_component(problem: Problem) -> tuple[float, float] | None:
         if flow.solve() != flow.OPTIMAL:
             return None
         flows[edges] = flow.flows(arcs[:len(edges)])
-    return time.perf_counter() - started, float(np.add.reduce(problem.value * flows))
+    return time.perf_counter() - started, total(problem.value, flows)
 
 
 def _problem(book: Book, pairs, scores, policy: Policy) -> Problem:  # type: ignore[no-untyped-def]
