@@ -28,9 +28,10 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 
 # Spelling variants that Greeklish writers mix freely, reduced to one skeleton. Each rule
 # names the letters any match of it holds: a rule none of whose letters is in the word is
-# skipped (a substring test costs a tenth of a substitution that finds nothing).
+# skipped (a substring test costs a tenth of a substitution that finds nothing). Doubled
+# letters: "kolonnos" -> "kolonos".
 _KEY_RULES = [
-    (re.compile(r"(.)\1+"), r"\1", ("",)),  # doubled letters: "kolonnos" -> "kolonos"
+    (re.compile(r"(.)\1+"), r"\1", ("",)),  # doubled letters, any ("" is in every word)
     (re.compile(r"ou"), "u", ("ou",)),
     (re.compile(r"mp"), "b", ("mp",)),
     (re.compile(r"nt"), "d", ("nt",)),
