@@ -31,6 +31,13 @@ NODE_LIMIT = "node limit"  # the reason a MILP stopped short
 # of 2-500 edges here), more than most pieces take to solve. scipy passes options it does not
 # list to HiGHS verbatim, with a warning (silenced where used).
 MILP_EXTRA = {"mip_heuristic_run_feasibility_jump": False}
+# Silenced once here, not per call: `warnings.catch_warnings` changes the filters of the whole
+# process, so two threads solving pieces at once (`matching.allocation.THREADS`) would undo
+# each other's. The first is scipy passing MILP_EXTRA on; the second its note that an LP's
+# answer is a hair outside a constraint's tolerance (silenced per call before as well).
+warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning, r"matching\.milp")
+warnings.filterwarnings("ignore", category=OptimizeWarning,
+                        module=r"scipy\.optimize\.|matching\.milp")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -92,11 +99,9 @@ def relaxation(p: Problem) -> FloatArray | None:
     """The LP relaxation in lots (one per edge); None if HiGHS did not solve it."""
     lots = p.lot.astype(np.float64)
     matrix, rhs = _matrix(p, lots)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", OptimizeWarning)
-        result = linprog(-p.value * lots, A_ub=matrix, b_ub=rhs,
-                         bounds=np.column_stack((np.zeros(len(p.offer)), max_lots(p))),
-                         method="highs-ds", options=LP_OPTIONS)
+    result = linprog(-p.value * lots, A_ub=matrix, b_ub=rhs,
+                     bounds=np.column_stack((np.zeros(len(p.offer)), max_lots(p))),
+                     method="highs-ds", options=LP_OPTIONS)
     if result.status != 0 or result.x is None:
         return None
     return np.asarray(result.x, dtype=np.float64)
@@ -132,16 +137,14 @@ def _milp(p: Problem, integrality: FloatArray, node_limit: int,
     lots = p.lot.astype(np.float64)
     matrix, rhs = _matrix(p, lots)
     options = {"node_limit": node_limit, "mip_rel_gap": gap, "presolve": True}
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
-        try:
-            result = milp(-p.value * lots, constraints=LinearConstraint(matrix, -np.inf, rhs),
-                          integrality=integrality, bounds=Bounds(0, max_lots(p)),
-                          options=options | MILP_EXTRA)
-        except AttributeError:  # a HiGHS without that heuristic
-            result = milp(-p.value * lots, constraints=LinearConstraint(matrix, -np.inf, rhs),
-                          integrality=integrality, bounds=Bounds(0, max_lots(p)),
-                          options=options)
+    try:
+        result = milp(-p.value * lots, constraints=LinearConstraint(matrix, -np.inf, rhs),
+                      integrality=integrality, bounds=Bounds(0, max_lots(p)),
+                      options=options | MILP_EXTRA)
+    except AttributeError:  # a HiGHS without that heuristic
+        result = milp(-p.value * lots, constraints=LinearConstraint(matrix, -np.inf, rhs),
+                      integrality=integrality, bounds=Bounds(0, max_lots(p)),
+                      options=options)
     # With no time limit, a stop at a limit is the node limit: scipy's status 1, or HiGHS'
     # "solution limit" (its status 16 for mip_max_nodes, which scipy does not name)
     message = str(result.message)

@@ -263,3 +263,18 @@ def test_other_processes_give_the_same_allocation():
                       min_shared_edges=0)
     assert np.array_equal(alone.quantity, shared.quantity)
     assert (alone.status, alone.objective) == (shared.status, shared.objective)
+
+
+def test_threads_give_the_same_allocation_every_time():
+    # pieces large enough to be tasks of their own, with lots and conversions (HiGHS solves
+    # them, so they are shared between threads), then small ones batched
+    pieces = [_hard_piece(5, 40), _hard_piece(6, 40), _hard_piece(7, 40), _hard_piece(0),
+              _hard_piece(3, 8)]
+    problem = pieces[0]
+    for piece in pieces[1:]:
+        problem = _beside(problem, piece)
+    alone = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, threads=1)
+    for _ in range(3):
+        shared = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, threads=2)
+        assert np.array_equal(alone.quantity, shared.quantity)
+        assert (alone.status, alone.objective) == (shared.status, shared.objective)
