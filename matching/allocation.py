@@ -60,7 +60,7 @@ MIN_SHARED_EDGES = 200_000
 # Threads that share the pieces when they are not shared with other processes. HiGHS lets
 # other threads run while it solves (OR-Tools' min-cost flow does not), so a second thread
 # solves the LPs and repair MILPs of lots and conversions while the first runs flows: the
-# mixed allocation at 100k 7.8 -> 6.0 s (medians of 3, the same quantities). Pieces that
+# mixed allocation at 100k 8.28 -> 6.45 s (medians of 3, the same quantities). Pieces that
 # are flows in lots of 1 never call HiGHS; when all are such, threads would only take
 # turns (flat at 100k: 3.6 -> 4.4 s), so they are solved in this thread alone.
 THREADS = 2

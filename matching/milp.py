@@ -29,7 +29,7 @@ GREEDY_ROUNDS = 64
 NODE_LIMIT = "node limit"  # the reason a MILP stopped short
 # HiGHS' feasibility-jump heuristic costs ~10 ms per MILP whatever its size (measured on pieces
 # of 2-500 edges here), more than most pieces take to solve. scipy passes options it does not
-# list to HiGHS verbatim, with a warning (silenced where used).
+# list to HiGHS verbatim, with a warning (silenced just below).
 MILP_EXTRA = {"mip_heuristic_run_feasibility_jump": False}
 # Silenced once here, not per call: `warnings.catch_warnings` changes the filters of the whole
 # process, so two threads solving pieces at once (`matching.allocation.THREADS`) would undo
