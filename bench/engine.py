@@ -40,7 +40,7 @@ from matching import (  # noqa: E402
     propose_for_need,
     propose_for_offer,
 )
-from matching.allocation import Problem, allocate  # noqa: E402
+from matching.allocation import Problem, allocate, start_workers  # noqa: E402
 from matching.candidates import Book, clear_documents, find_pairs  # noqa: E402
 from matching.engine import allocation_problem  # noqa: E402
 from matching.milp import total  # noqa: E402
@@ -294,6 +294,7 @@ def run_pipeline(offers: list[Offer], needs: list[Need], policy: Policy,
         clock.append((time.perf_counter(), time.process_time()))
 
     tick()
+    start_workers(workers)  # as propose does: they start while the candidates are found
     book = Book.of(offers, needs, TODAY)
     tick()
     pairs = find_pairs(book, policy)

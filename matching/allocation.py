@@ -22,11 +22,16 @@ solves), or all pieces between processes when asked; the answer is the same.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.sharedctypes import SynchronizedArray
+from multiprocessing.synchronize import Semaphore
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,7 +49,8 @@ from matching.milp import (
     total,
 )
 
-__all__ = ["NODE_LIMIT", "Allocation", "Problem", "Shortfall", "allocate", "verdict"]
+__all__ = ["NODE_LIMIT", "Allocation", "Problem", "Shortfall", "allocate", "start_workers",
+           "verdict"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -57,6 +63,8 @@ ROUNDED = "rounded from the LP"  # a piece too large for an exact MILP, kept as 
 # Below this much work beyond the largest piece, starting other processes costs more than
 # they save (measured at 5k x 5k: 1.5 s alone, 4.8 s shared, on a busy machine).
 MIN_SHARED_EDGES = 200_000
+# How long the allocation waits for each helper to have its tasks before it starts its own.
+RECEIVE_WAIT_S = 0.25
 # Threads that share the pieces when they are not shared with other processes. HiGHS lets
 # other threads run while it solves (OR-Tools' min-cost flow does not), so a second thread
 # solves the LPs and repair MILPs of lots and conversions while the first runs flows: the
@@ -244,24 +252,137 @@ def _threaded(tasks: list[_Task], threads: int) -> list[_Solved]:
         return [futures[k].result() for k in range(len(tasks))]
 
 
-def _shared(tasks: list[_Task], workers: int) -> list[_Solved]:
-    """Tasks solved by this process from the largest down and by `workers` - 1 others from
-    the smallest up: on a busy machine where the others get no core, this process does
-    nearly all the work itself, and waits at most for the few small tasks already sent."""
-    largest_first = sorted(range(len(tasks)), key=lambda k: (-len(tasks[k].problem.offer), k))
+def start_workers(workers: int) -> None:
+    """Start the `workers` - 1 other processes that share the pieces, once per process, so
+    that they are ready (started, their imports done) when the allocation needs them:
+    `propose` calls this before it looks for candidates, and the start overlaps that work.
+    They stay until this process ends; with `workers` <= 1 this does nothing."""
+    if workers > 1:
+        _helpers(workers - 1)
+
+
+class _Helpers:
+    """`count` other processes that take tasks from the small end of a list while this
+    process takes them from the large end, until they meet. The claims are a pair of
+    indices in shared memory, so no task waits on a message from this process: a flow
+    holds this process's interpreter for seconds, and any thread of it (as a pool's own
+    threads that hand out tasks one by one) waits as long."""
+
+    def __init__(self, count: int) -> None:
+        # forkserver: a fork of this process could inherit a HiGHS or OR-Tools thread
+        # mid-work; the forkserver imports this module once, not each helper
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["matching.allocation"])
+        self.count = count
+        self.claims = context.Array("q", 2)  # next from the small end; one past the large end
+        self.received = context.Semaphore(0)  # a helper has its tasks
+        self.busy = threading.Lock()  # one allocation at a time shares them
+        self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_adopt,
+                                        initargs=(self.claims, self.received))
+        # A submit spawns a process and waits until the forkserver (its imports done,
+        # ~0.7 s) has forked it: done in another thread, this one goes on meanwhile.
+        threading.Thread(target=self._spawn, daemon=True).start()
+
+    def _spawn(self) -> None:
+        with contextlib.suppress(RuntimeError, BrokenProcessPool):  # shut down meanwhile
+            for _ in range(self.count):
+                self.pool.submit(int)
+
+
+_HELPERS: dict[int, _Helpers] = {}
+_HELPERS_LOCK = threading.Lock()
+_ADOPTED: list[tuple[SynchronizedArray[int], Semaphore]] = []  # in a helper: its claims
+
+
+def _helpers(count: int) -> _Helpers:
+    """This process's `count` helpers, started at the first call and then reused (starting
+    them costs ~1 s at 100k, as much as they save)."""
+    with _HELPERS_LOCK:
+        helpers = _HELPERS.get(count)
+        if helpers is None:
+            helpers = _HELPERS[count] = _Helpers(count)
+        return helpers
+
+
+def _adopt(claims: SynchronizedArray[int], received: Semaphore) -> None:
+    _ADOPTED.append((claims, received))
+
+
+def _claim(claims: SynchronizedArray[int], small: bool) -> int | None:
+    """The next task's index from the small or the large end, or None when none is left."""
+    with claims.get_lock():
+        low, high = claims[0], claims[1]
+        if low >= high:
+            return None
+        if small:
+            claims[0] = low + 1
+            return int(low)
+        claims[1] = high - 1
+        return int(high - 1)
+
+
+def _help(tasks: list[_Task]) -> dict[int, _Solved]:
+    """In a helper: tasks solved from the small end up, until none is left."""
+    claims, received = _ADOPTED[-1]
+    received.release()
     solved: dict[int, _Solved] = {}
-    # forkserver: a fork of this process could inherit a HiGHS or OR-Tools thread mid-work
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["matching.allocation"])  # import once, not per worker
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-        futures = {k: pool.submit(_solve_task, tasks[k]) for k in reversed(largest_first)}
-        for k in largest_first:
-            if futures[k].cancel():  # not yet taken by another process
-                solved[k] = _solve_task(tasks[k])
-        for k in largest_first:
-            if k not in solved:
-                solved[k] = futures[k].result()
-    return [solved[k] for k in range(len(tasks))]
+    while (k := _claim(claims, small=True)) is not None:
+        solved[k] = _solve_task(tasks[k])
+    return solved
+
+
+def _shared(tasks: list[_Task], workers: int) -> list[_Solved]:
+    """Tasks solved by this process from the largest down and by `workers` - 1 helpers
+    from the smallest up: on a busy machine where the helpers get no core, this process
+    does nearly all the work itself. Should a helper fail (killed), this process solves
+    what it did not; if another allocation of this process is using them, it solves all."""
+    order = sorted(range(len(tasks)), key=lambda k: (len(tasks[k].problem.offer), k))
+    ordered = [tasks[k] for k in order]
+    helpers = _helpers(workers - 1)
+    if not helpers.busy.acquire(blocking=False):
+        return [_solve_task(task) for task in tasks]
+    try:
+        solved = _share(helpers, ordered)
+    finally:
+        helpers.busy.release()
+    position = {k: place for place, k in enumerate(order)}
+    return [solved[position[k]] for k in range(len(tasks))]
+
+
+def _share(helpers: _Helpers, ordered: list[_Task]) -> dict[int, _Solved]:
+    while helpers.received.acquire(block=False):  # a release left by an earlier wait
+        pass
+    with helpers.claims.get_lock():
+        helpers.claims[0], helpers.claims[1] = 0, len(ordered)
+    futures: list[Future[dict[int, _Solved]]] = []
+    with contextlib.suppress(BrokenProcessPool, RuntimeError):
+        futures += [helpers.pool.submit(_help, ordered) for _ in range(helpers.count)]
+    # The tasks reach a helper through threads of this process, which cannot run while this
+    # one solves a flow: wait until each has them (not long if it gets no core: it would
+    # then get nothing done anyway).
+    for _ in futures:
+        if not helpers.received.acquire(timeout=RECEIVE_WAIT_S):
+            break
+    solved: dict[int, _Solved] = {}
+    while (k := _claim(helpers.claims, small=False)) is not None:
+        solved[k] = _solve_task(ordered[k])
+    for future in futures:
+        try:
+            solved.update(future.result())
+        except BrokenProcessPool:
+            _forget(helpers)
+    for k in range(len(ordered)):  # what a failed helper had claimed
+        if k not in solved:
+            solved[k] = _solve_task(ordered[k])
+    return solved
+
+
+def _forget(helpers: _Helpers) -> None:
+    """Drop broken helpers (one was killed), so that the next call starts others."""
+    with _HELPERS_LOCK:
+        if _HELPERS.get(helpers.count) is helpers:
+            del _HELPERS[helpers.count]
+    helpers.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _batches(labels: IntArray, edges: IntArray) -> list[list[IntArray]]:

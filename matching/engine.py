@@ -10,7 +10,7 @@ from typing import overload
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.allocation import Allocation, Problem, allocate, verdict
+from matching.allocation import Allocation, Problem, allocate, start_workers, verdict
 from matching.candidates import Book, Pairs, find_pairs
 from matching.categories import Path, closeness
 from matching.index import OpenIndex
@@ -153,8 +153,10 @@ def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
     """Candidates, scores and the optimal allocation of open `offers` to open `needs`.
 
     Deterministic: the same items in any order give the same result (ties go by id), and so
-    does any number of `workers` (processes sharing the allocation's large pieces).
+    does any number of `workers` (processes sharing the allocation's large pieces; started
+    now, while the candidates are found, and kept for later calls).
     """
+    start_workers(workers)
     table = candidates(offers, needs, policy, today)
     solved = allocate_candidates(table, policy, workers=workers)
     proposals = tuple(
