@@ -355,8 +355,10 @@ def _share(helpers: _Helpers, ordered: list[_Task]) -> dict[int, _Solved]:
     with helpers.claims.get_lock():
         helpers.claims[0], helpers.claims[1] = 0, len(ordered)
     futures: list[Future[dict[int, _Solved]]] = []
-    with contextlib.suppress(BrokenProcessPool, RuntimeError):
+    try:
         futures += [helpers.pool.submit(_help, ordered) for _ in range(helpers.count)]
+    except (BrokenProcessPool, RuntimeError):  # a helper was found dead (killed)
+        _forget(helpers)
     # The tasks reach a helper through threads of this process, which cannot run while this
     # one solves a flow: wait until each has them (not long if it gets no core: it would
     # then get nothing done anyway).

@@ -18,6 +18,12 @@ from matching.model import Candidate, Need, Offer, Proposal
 from matching.policy import COMPONENTS, Policy
 from matching.scoring import Scores, prune, score_pairs
 
+# Below this many offers and needs together the allocation is too small to share between
+# processes (`allocation.MIN_SHARED_EDGES`: ~200k edges beyond the largest piece, ~60k x 60k
+# here), so `propose` does not start them early (at 5k x 5k their start cost 0.1 s of the
+# 0.26 s run); should the allocation need them after all, it starts them itself.
+SHARE_FROM_ITEMS = 50_000
+
 
 class CandidateTable(Sequence[Candidate]):
     """Every feasible pair with its score, breakdown and value per unit, sorted by
@@ -154,9 +160,11 @@ def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
 
     Deterministic: the same items in any order give the same result (ties go by id), and so
     does any number of `workers` (processes sharing the allocation's large pieces; started
-    now, while the candidates are found, and kept for later calls).
+    now, while the candidates are found, when the input is large enough to share, and kept
+    for later calls).
     """
-    start_workers(workers)
+    if len(offers) + len(needs) >= SHARE_FROM_ITEMS:
+        start_workers(workers)
     table = candidates(offers, needs, policy, today)
     solved = allocate_candidates(table, policy, workers=workers)
     proposals = tuple(

@@ -3,7 +3,9 @@ vertex for large pieces with lots (within the reported gap), and remote offers' 
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from datetime import date, timedelta
 
 import numpy as np
@@ -263,6 +265,25 @@ def test_other_processes_give_the_same_allocation():
                       min_shared_edges=0)
     assert np.array_equal(alone.quantity, shared.quantity)
     assert (alone.status, alone.objective) == (shared.status, shared.objective)
+
+
+def test_a_killed_helper_process_changes_no_allocation_and_is_replaced():
+    from matching import allocation
+
+    pieces = [_flat(_hard_piece(5, 40)), _flat(_hard_piece(6, 40)), _hard_piece(1)]
+    problem = pieces[0]
+    for piece in pieces[1:]:
+        problem = _beside(problem, piece)
+    alone = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1)
+    helpers = allocation._helpers(1)  # this process's one helper, as workers=2 uses
+    os.kill(helpers.pool.submit(os.getpid).result(), signal.SIGKILL)
+    after_kill = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, workers=2,
+                          min_shared_edges=0)
+    assert np.array_equal(alone.quantity, after_kill.quantity)
+    assert allocation._helpers(1) is not helpers  # the dead one was dropped, a new one started
+    again = allocate(problem, gap=0.0, milp_max_edges=10_000, node_limit=1, workers=2,
+                     min_shared_edges=0)
+    assert np.array_equal(alone.quantity, again.quantity)
 
 
 def test_threads_give_the_same_allocation_every_time():
