@@ -40,6 +40,21 @@ def test_a_proposal_made_again_keeps_its_row_and_id_and_becomes_the_runs(
     assert first.superseded == 0 and first.proposals == 1
 
 
+def test_a_run_whose_allocation_two_processes_share_proposes_the_same(
+        app, make_user, make_need, make_offer):
+    ngo, giver = make_user("ngo"), make_user("individual")
+    for quantity in (50, 30, 8):
+        make_need(ngo, quantity=quantity)
+    for quantity in (20, 25):
+        make_offer(giver, quantity=quantity)
+    services.run_matching("full")
+    alone = [(m.id, m.offer_id, m.need_id, m.quantity) for m in proposals()]
+    app.config["KOMVOS"]["match_workers"] = 2
+    shared = services.run_matching("full")
+    assert [(m.id, m.offer_id, m.need_id, m.quantity) for m in proposals()] == alone
+    assert shared.superseded == 0 and shared.proposals == len(alone) > 0
+
+
 def test_a_pair_proposed_with_a_new_quantity_keeps_its_id_with_the_new_figures(
         make_user, make_need, make_offer):
     need = make_need(make_user("ngo"), quantity=50)

@@ -125,3 +125,13 @@ def test_links_in_messages_follow_where_the_app_is_served(make_app, make_user):
         assert "http://127.0.0.1:5201/organisation" in row.body_text
         assert "127.0.0.1:5000" not in row.body_text + row.body_html
         db.session.rollback()
+
+
+def test_match_workers_is_a_whole_number_of_processes():
+    assert load_settings(environ={})["match_workers"] == 1
+    assert load_settings(environ={"KOMVOS_MATCH_WORKERS": "2"})["match_workers"] == 2
+    for wrong in ("0", "-1", "65"):
+        with pytest.raises(ConfigError, match="KOMVOS_MATCH_WORKERS"):
+            load_settings(environ={"KOMVOS_MATCH_WORKERS": wrong})
+    with pytest.raises(ConfigError, match="KOMVOS_MATCH_WORKERS"):
+        load_settings(test_config={"match_workers": True})

@@ -84,6 +84,10 @@ def _check(settings: Mapping[str, Any]) -> None:
     if settings["default_language"] not in settings["languages"]:
         raise ConfigError("KOMVOS_DEFAULT_LANGUAGE must be one of KOMVOS_LANGUAGES")
     _check_tiles_url(settings["map_tiles_url"])
+    workers = settings["match_workers"]
+    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 64:
+        raise ConfigError(f"KOMVOS_MATCH_WORKERS must be a whole number from 1 to 64, not "
+                          f"{workers!r}")
     if env == "production":
         secret = settings["secret_key"]
         if not secret or secret == DEFAULT_SECRET_KEY or len(secret) < 32:

@@ -258,8 +258,10 @@ def allowed(offer: OfferLike, need: NeedLike) -> bool:
 
 def run(offers: Iterable[matching.Offer], needs: Iterable[matching.Need],
         today: date) -> matching.Result:
-    """A full run of the engine over what is open."""
-    return matching.propose(list(offers), list(needs), policy(), today)
+    """A full run of the engine over what is open, its allocation shared by the configured
+    number of processes (`match_workers`)."""
+    return matching.propose(list(offers), list(needs), policy(), today,
+                            workers=current_app.config["KOMVOS"]["match_workers"])
 
 
 def propose_for_offer(offer: matching.Offer, needs: Iterable[matching.Need],
