@@ -54,10 +54,8 @@ def load_policy(path: Path | str, taxonomy: Taxonomy,
         mapping = tomllib.load(handle)
     if emergency_weight is not None:
         mapping["emergency"] = {"weight": emergency_weight}
-    units = {
-        name: {"dimension": unit.dimension, "factor": unit.factor}
-        for name, unit in taxonomy.units.items()
-    }
+    units = {name: {"dimension": unit.dimension, "factor": unit.factor}
+             for name, unit in taxonomy.units.items()}
     related = [(c.id, other) for c in taxonomy.categories.values() for other in c.related]
     strict = [name for name, a in taxonomy.attributes.items() if a.spec.strict]
     return matching.Policy.from_mapping(mapping, units=units, related=related,
@@ -258,10 +256,9 @@ def allowed(offer: OfferLike, need: NeedLike) -> bool:
 
 def run(offers: Iterable[matching.Offer], needs: Iterable[matching.Need],
         today: date) -> matching.Result:
-    """A full run of the engine over what is open, its allocation shared by the configured
-    number of processes (`match_workers`)."""
-    return matching.propose(list(offers), list(needs), policy(), today,
-                            workers=current_app.config["KOMVOS"]["match_workers"])
+    """A full run of the engine over what is open, in `match_workers` processes."""
+    workers = current_app.config["KOMVOS"]["match_workers"]
+    return matching.propose(list(offers), list(needs), policy(), today, workers=workers)
 
 
 def propose_for_offer(offer: matching.Offer, needs: Iterable[matching.Need],
