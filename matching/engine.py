@@ -20,8 +20,8 @@ from matching.scoring import Scores, prune, score_pairs
 
 # Below this many offers and needs together the allocation is too small to share between
 # processes (`allocation.MIN_SHARED_EDGES`: ~200k edges beyond the largest piece, ~60k x 60k
-# here), so `propose` does not start them early (at 5k x 5k their start cost 0.1 s of the
-# 0.26 s run); should the allocation need them after all, it starts them itself.
+# here), so `propose` does not start them early (at 5k x 5k with two processes, starting
+# them made the run 0.41 s instead of 0.26); should the allocation need them, it starts them.
 SHARE_FROM_ITEMS = 50_000
 
 
