@@ -36,18 +36,17 @@ from multiprocessing.synchronize import Semaphore
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.flow import max_value_flow, whole_sizes
+from matching.flow import whole_sizes
 from matching.milp import (
     INTEGRAL_TOLERANCE,
     NODE_LIMIT,
     Problem,
     edge_components,
     max_lots,
-    near_vertex,
-    relaxation,
     solve_milp,
     total,
 )
+from matching.repair import relaxed_lots, repair
 
 __all__ = ["NODE_LIMIT", "Allocation", "Problem", "Shortfall", "allocate", "start_workers",
            "verdict"]
@@ -412,22 +411,11 @@ def _batches(labels: IntArray, edges: IntArray) -> list[list[IntArray]]:
 
 
 def _relax(task: _Task) -> FloatArray | None:
-    """Lots per edge at an optimum of the relaxation: by min-cost flow in whole base units
-    for a flow task (HiGHS if the flow is refused), else by HiGHS."""
+    """Lots per edge at an optimum of the task's relaxation, each component apart."""
     q = task.problem
-    if task.flow and q.offer_size is not None and q.need_size is not None:
-        piece = np.repeat(np.arange(len(task.sizes)), task.sizes)
-        offer_piece = np.zeros(len(q.offer_capacity), dtype=np.int64)
-        offer_piece[q.offer] = piece
-        # in base units (whole sizes), a conversion is no conversion: a transportation problem
-        size = q.offer_size[q.offer]
-        units = max_value_flow(
-            q.offer, q.need, q.value / size, (max_lots(q) * q.lot * size).astype(np.int64),
-            (q.offer_capacity * q.offer_size).astype(np.int64),
-            (q.need_capacity * q.need_size).astype(np.int64), offer_piece)
-        if units is not None:
-            return units / (q.lot * size)
-    return relaxation(q)
+    offer_piece = np.zeros(len(q.offer_capacity), dtype=np.int64)
+    offer_piece[q.offer] = np.repeat(np.arange(len(task.sizes)), task.sizes)
+    return relaxed_lots(q, task.flow, offer_piece)
 
 
 def _solve_task(task: _Task) -> _Solved:
@@ -452,14 +440,14 @@ def _solve_task(task: _Task) -> _Solved:
     for k in np.flatnonzero(worst_off > INTEGRAL_TOLERANCE).tolist():
         piece = pieces[k]
         lots[piece], reason = _settle(q.local(piece), relaxed[piece], float(lp_value[k]),
-                                      task.limits)
+                                      task.limits, task.flow)
         if reason != "optimal":
             short.append((k, reason, float(lp_value[k])))
     return lots, short
 
 
-def _settle(q: Problem, relaxed: FloatArray, bound: float, limits: _Limits) -> tuple[IntArray,
-                                                                                     str]:
+def _settle(q: Problem, relaxed: FloatArray, bound: float, limits: _Limits,
+            flow: bool) -> tuple[IntArray, str]:
     """Whole lots for one component whose relaxation is fractional, and "optimal" or why not.
 
     A small component (up to `milp_max_edges` edges) is solved exactly first; only if that
@@ -476,13 +464,13 @@ def _settle(q: Problem, relaxed: FloatArray, bound: float, limits: _Limits) -> t
         exact, reason = solve_milp(q, limits.node_limit, limits.gap)
         if reason == "optimal":
             return exact, reason
-        found = near_vertex(q, relaxed, limits.node_limit, limits.gap)
+        found = repair(q, relaxed, flow, limits.node_limit, limits.gap)
         if within_gap(found):
             return found, "optimal"
         if total(value, exact) >= total(value, found):
             return exact, reason
         return found, reason
-    found = near_vertex(q, relaxed, limits.node_limit, limits.gap)
+    found = repair(q, relaxed, flow, limits.node_limit, limits.gap)
     return found, "optimal" if within_gap(found) else ROUNDED
 
 

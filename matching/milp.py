@@ -1,6 +1,6 @@
 """HiGHS for pieces with whole lots or unit conversions: the LP relaxation, MILPs stopped by a
-node limit (work, not seconds: the same input gives the same answer on a busy machine), the
-repair of a fractional LP vertex into whole lots, and a greedy fill as the floor.
+node limit (work, not seconds: the same input gives the same answer on a busy machine), and a
+greedy fill as the floor (the repair of a fractional LP vertex is `matching.repair`).
 
 Every function takes a `Problem` whose edges are those of one piece (or of a batch of pieces)
 and returns lots per edge, in the Problem's edge order.
@@ -220,31 +220,6 @@ def fit(p: Problem, lots: IntArray) -> IntArray:
         lots = lots.copy()
         lots[worst] -= 1
     return lots
-
-
-def near_vertex(p: Problem, relaxed: FloatArray, node_limit: int, gap: float) -> IntArray:
-    """Whole lots near the LP vertex `relaxed` of one piece: edges it left whole stay fixed,
-    except those touching an offer or need of a fractional edge, which a small MILP settles on
-    what the fixed edges leave; never worse than the vertex rounded down and filled greedily."""
-    rounded = np.round(relaxed)
-    fractional = np.abs(relaxed - rounded) > INTEGRAL_TOLERANCE
-    touched = (np.isin(p.offer, p.offer[fractional]) | np.isin(p.need, p.need[fractional]))
-    fixed = np.where(touched, 0, rounded).astype(np.int64)
-    given = fixed * p.lot
-    offer_capacity = p.offer_capacity - np.bincount(p.offer, given, len(p.offer_capacity))
-    need_capacity = p.need_capacity - np.bincount(p.need, given * p.ratio, len(p.need_capacity))
-    rest = Problem(p.offer, p.need, p.value, p.lot, p.ratio,
-                   np.maximum(offer_capacity, 0).astype(np.int64),
-                   np.maximum(np.floor(need_capacity + 1e-9), 0).astype(np.int64))
-    free = np.flatnonzero(touched)
-    lots, _ = solve_milp(rest.local(free), node_limit, gap, exact=False)
-    fixed[free] = lots
-    floor = fit(p, np.floor(relaxed + INTEGRAL_TOLERANCE).astype(np.int64))
-    repaired = greedy_fill(p, floor)
-    value = p.value * p.lot
-    if total(value, fixed) >= total(value, repaired):
-        return fixed
-    return repaired
 
 
 def edge_components(p: Problem) -> tuple[IntArray, int]:

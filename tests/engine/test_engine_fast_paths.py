@@ -225,6 +225,22 @@ def _beside(first, second):
         (first.need_capacity, second.need_capacity))))
 
 
+def test_the_repair_reroutes_what_rounding_a_pack_leaves_through_the_whole_piece():
+    # need 0 takes 12 items: a pack of 8 from offer 0 and half of offer 1's at the LP vertex.
+    # Whole packs give it 8, and the 4 left are worth taking from offer 2 only if offer 2's
+    # 4 items for need 1 come from offer 3 instead: a reroute two steps from the fractional
+    # edge, which a repair of the edges at its offer and need alone does not see (it gives 14).
+    problem = Problem(offer=np.array([0, 1, 2, 2, 3, 3]), need=np.array([0, 0, 0, 1, 1, 2]),
+                      value=np.array([8.0, 7.6, 0.9, 1.0, 0.95, 0.5]), lot=np.ones(6, np.int64),
+                      ratio=np.array([8.0, 8.0, 1.0, 1.0, 1.0, 1.0]),
+                      offer_capacity=np.array([1, 1, 4, 4]), need_capacity=np.array([12, 4, 4]),
+                      offer_size=np.array([8.0, 8.0, 1.0, 1.0]), need_size=np.ones(3))
+    solved = allocate(problem, milp_max_edges=0)  # repaired, not solved as a MILP
+    assert solved.quantity.tolist() == [1, 0, 4, 0, 4, 0]
+    assert solved.objective == pytest.approx(8.0 + 3.6 + 3.8)
+    assert solved.upper_bound == pytest.approx(8.0 + 3.8 + 4.0 + 2.0)  # the LP's half pack
+
+
 def test_a_piece_stopped_at_the_node_limit_is_named_with_its_gap_and_holds_no_other_back():
     hard, easy = _hard_piece(0), _hard_piece(1)  # seed 1 is proven at the first node
     both = _beside(hard, easy)
