@@ -35,6 +35,12 @@ __all__ = ["relaxed_lots", "repair"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+# Up to this many edges, a piece is also settled from its LP vertex as it is (the edges at
+# the offers and needs of its fractional edges freed), and the better kept: neither way wins
+# every piece (at 5k mixed the one rounded piece: 0.011 % short from the vertex, 0.016 %
+# rerouted), and on pieces this small the MILP costs 0.01-0.1 s.
+BOTH_EDGES = 30_000
+
 
 def relaxed_lots(q: Problem, flow: bool, piece: IntArray | None = None) -> FloatArray | None:
     """Lots per edge at an optimum of the relaxation: by min-cost flow in whole base units
@@ -67,8 +73,11 @@ def repair(q: Problem, relaxed: FloatArray, flow: bool, node_limit: int,
     # fractional ones alone 1.09e-4, for about the same time)
     moved = fractional | ((np.abs(start - relaxed) > INTEGRAL_TOLERANCE) & (q.ratio != 1.0))
     touched = np.isin(q.offer, q.offer[moved]) | np.isin(q.need, q.need[moved])
-    settled = _settle_on(q, start, touched, node_limit, gap)
-    return settled if total(value, settled) > total(value, start) else start
+    found = [start, _settle_on(q, start, touched, node_limit, gap)]
+    if len(q.offer) <= BOTH_EDGES:  # the vertex's own neighbourhood settled too: cheap here
+        near = np.isin(q.offer, q.offer[fractional]) | np.isin(q.need, q.need[fractional])
+        found.append(_settle_on(q, np.round(relaxed).astype(np.int64), near, node_limit, gap))
+    return max(found, key=lambda lots: total(value, lots))  # the first of equals
 
 
 def _rounded_by_need(q: Problem, relaxed: FloatArray, flow: bool) -> IntArray | None:
