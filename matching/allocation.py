@@ -11,8 +11,8 @@ The problem splits into connected components of the candidate graph, each solved
   unit's size; HiGHS' dual simplex is left for the rest and for a flow the solver refuses.
   Small components are batched into one solve, large ones are solved alone;
 - a component whose relaxation is integral in lots is optimal as it is. A fractional one is a
-  MILP of its own: up to `milp_max_edges` edges solved exactly (repaired near the vertex too
-  only if that stops short); a larger one repaired near the vertex by a small MILP, optimal
+  MILP of its own: up to `milp_max_edges` edges solved exactly (repaired too only if that
+  stops short); a larger one repaired (`matching.repair`: rerouted, then a small MILP), optimal
   when within the policy's gap of its LP bound, else kept as repaired.
   Every MILP stops at a node limit, never at a clock, and every piece left short of optimal
   is named in the status with its gap.
@@ -56,7 +56,7 @@ IntArray = NDArray[np.int64]
 
 BATCH_EDGES = 20_000  # small components are solved together, up to this many edges
 SOLO_EDGES = 500  # a component this large is solved alone (a smaller solve is faster)
-MILP_MAX_EDGES = 500  # default: larger fractional pieces are kept as repaired near the vertex
+MILP_MAX_EDGES = 500  # default: larger fractional pieces are kept as repaired
 MILP_NODE_LIMIT = 1000  # default branch-and-bound nodes per MILP
 ROUNDED = "rounded from the LP"  # a piece too large for an exact MILP, kept as repaired
 # Below this much work beyond the largest piece, starting other processes costs more than
@@ -451,9 +451,9 @@ def _settle(q: Problem, relaxed: FloatArray, bound: float, limits: _Limits,
     """Whole lots for one component whose relaxation is fractional, and "optimal" or why not.
 
     A small component (up to `milp_max_edges` edges) is solved exactly first; only if that
-    MILP stops short is it also repaired near the vertex, and the better kept (one MILP
+    MILP stops short is it also repaired (`matching.repair`), and the better kept (one MILP
     instead of two: what a new need against lots of several offers costs). A large one is
-    repaired near the vertex, optimal when within the gap of its LP bound, else kept as it is.
+    repaired, optimal when within the gap of its LP bound, else kept as it is.
     """
     value = q.value * q.lot
 

@@ -1,5 +1,5 @@
-"""The fast paths give what the plain ones give: the open-book index, rounding near the LP
-vertex for large pieces with lots (within the reported gap), and remote offers' neighbours."""
+"""The fast paths give what the plain ones give: the open-book index, the repair of large
+fractional pieces (within the reported gap), and remote offers' neighbours."""
 
 from __future__ import annotations
 
