@@ -40,9 +40,9 @@ from matching import (  # noqa: E402
     propose_for_need,
     propose_for_offer,
 )
-from matching.allocation import Problem, allocate, start_workers  # noqa: E402
+from matching.allocation import Problem, allocate  # noqa: E402
 from matching.candidates import Book, clear_documents, find_pairs  # noqa: E402
-from matching.engine import SHARE_FROM_ITEMS, allocation_problem  # noqa: E402
+from matching.engine import allocation_problem, start_workers_for  # noqa: E402
 from matching.milp import total  # noqa: E402
 from matching.scoring import score_pairs  # noqa: E402
 from matching.text import fold  # noqa: E402
@@ -294,8 +294,7 @@ def run_pipeline(offers: list[Offer], needs: list[Need], policy: Policy,
         clock.append((time.perf_counter(), time.process_time()))
 
     tick()
-    if len(offers) + len(needs) >= SHARE_FROM_ITEMS:  # as propose does: they start while
-        start_workers(workers)  # the candidates are found
+    start_workers_for(offers, needs, workers)  # as propose does
     book = Book.of(offers, needs, TODAY)
     tick()
     pairs = find_pairs(book, policy)

@@ -154,6 +154,13 @@ def _unit_sizes(units: list[str], policy: Policy) -> NDArray[np.float64]:
     return np.array([factor.get(unit, 1.0) for unit in units], dtype=np.float64)
 
 
+def start_workers_for(offers: Sequence[Offer], needs: Sequence[Need], workers: int) -> None:
+    """Start the allocation's `workers` - 1 helper processes now if these offers and needs are
+    enough to share (`SHARE_FROM_ITEMS`), so that they start while the candidates are found."""
+    if len(offers) + len(needs) >= SHARE_FROM_ITEMS:
+        start_workers(workers)
+
+
 def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
             today: date, *, workers: int = 1) -> Result:
     """Candidates, scores and the optimal allocation of open `offers` to open `needs`.
@@ -163,8 +170,7 @@ def propose(offers: Sequence[Offer], needs: Sequence[Need], policy: Policy,
     now, while the candidates are found, when the input is large enough to share, and kept
     for later calls).
     """
-    if len(offers) + len(needs) >= SHARE_FROM_ITEMS:
-        start_workers(workers)
+    start_workers_for(offers, needs, workers)
     table = candidates(offers, needs, policy, today)
     solved = allocate_candidates(table, policy, workers=workers)
     proposals = tuple(

@@ -72,11 +72,10 @@ def repair(q: Problem, relaxed: FloatArray, flow: bool, node_limit: int,
     # edges whose lots the second solve changed (seed 7 at 100k: 1.04e-4 below the bound, the
     # fractional ones alone 1.09e-4, for about the same time)
     moved = fractional | ((np.abs(start - relaxed) > INTEGRAL_TOLERANCE) & (q.ratio != 1.0))
-    touched = np.isin(q.offer, q.offer[moved]) | np.isin(q.need, q.need[moved])
-    found = [start, _settle_on(q, start, touched, node_limit, gap)]
+    found = [start, _settle_on(q, start, _beside(q, moved), node_limit, gap)]
     if len(q.offer) <= BOTH_EDGES:  # the vertex's own neighbourhood settled too: cheap here
-        near = np.isin(q.offer, q.offer[fractional]) | np.isin(q.need, q.need[fractional])
-        found.append(_settle_on(q, np.round(relaxed).astype(np.int64), near, node_limit, gap))
+        found.append(_settle_on(q, np.round(relaxed).astype(np.int64), _beside(q, fractional),
+                                node_limit, gap))
     return max(found, key=lambda lots: total(value, lots))  # the first of equals
 
 
@@ -107,6 +106,11 @@ def _rounded_by_need(q: Problem, relaxed: FloatArray, flow: bool) -> IntArray | 
     if again is None:
         return None
     return greedy_fill(q, fit(q, np.floor(again + INTEGRAL_TOLERANCE).astype(np.int64)))
+
+
+def _beside(q: Problem, edges: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The edges at an offer or a need of one of `edges` (those included)."""
+    return np.isin(q.offer, q.offer[edges]) | np.isin(q.need, q.need[edges])
 
 
 def _settle_on(q: Problem, lots: IntArray, free: NDArray[np.bool_], node_limit: int,
